@@ -1,0 +1,22 @@
+@{
+    RootModule           = 'AgbCode.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '96581292-3c20-428f-ade4-1913981f010e'
+    Author               = 'AgbCode'
+    CompanyName          = 'AgbCode'
+    Copyright            = '(c) AgbCode. MIT License.'
+    Description          = 'Run untrusted Python, JavaScript, Java and R code in isolated, stateful sandboxes: live output, typed rich results, and the AGB cloud API.'
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @('AgbCode.format.ps1xml')
+    CmdletsToExport      = @('Invoke-AgbCode', 'Get-AgbLanguage')
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('sandbox', 'code-execution', 'python', 'javascript', 'java', 'r', 'agb', 'PSEdition_Core', 'Linux')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,173 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and packages AgbCode.
+.DESCRIPTION
+    Tasks (each usable on its own, each idempotent):
+      Bootstrap  installs what the engine and the tests need: Debian packages (as root; otherwise prints the command),
+                 the pwsh tool, Pester from NuGet, the JavaScript driver's npm packages
+      Build      builds the solution and lays the module out in out/AgbCode
+      Test       runs every xunit project and the Pester suite, then prints one line "N passed, N failed"
+      Package    writes out/packages/AgbCode.<version>.nupkg, installable with Install-PSResource from a folder repository
+      Demo       runs a line of Python in a sandbox on the embedded engine
+      Clean      removes build output
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Bootstrap,Test
+#>
+[CmdletBinding()]
+param(
+    # One or more of Bootstrap, Build, Test, Package, Demo, Clean; "-Task Bootstrap,Test" works from bash too
+    [string[]] $Task = @('Build'),
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # Extra arguments for 'dotnet test', e.g. '--filter', 'FullyQualifiedName~Python'
+    [string[]] $TestArguments = @()
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleDir = Join-Path $out 'AgbCode'
+$artifacts = Join-Path $root 'artifacts'
+$manifest = Import-PowerShellDataFile (Join-Path $root 'AgbCode.psd1')
+$pesterVersion = '5.7.1'
+
+$debianPackages = @(
+    'bubblewrap', 'util-linux', 'e2fsprogs', 'libseccomp2',
+    'python3-ipython', 'python3-matplotlib', 'python3-munkres',
+    'r-base-core', 'r-cran-evaluate', 'r-cran-repr', 'r-cran-jsonlite',
+    'python3-jupyter-client', 'python3-ipykernel'
+)
+
+function Invoke-Native {
+    param([string] $What, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Get-MissingDebianPackage {
+    if (-not (Get-Command dpkg-query -ErrorAction Ignore)) { return $debianPackages }
+    foreach ($package in $debianPackages) {
+        $status = & dpkg-query -W -f='${Status}' $package 2>$null
+        if ($status -ne 'install ok installed') { $package }
+    }
+}
+
+function Invoke-Bootstrap {
+    $missing = @(Get-MissingDebianPackage)
+    if ($missing.Count -gt 0) {
+        $install = "apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $($missing -join ' ')"
+        $isRoot = (& id -u) -eq '0'
+        if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {
+            Write-Host "Installing Debian packages: $($missing -join ', ')"
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            Invoke-Native 'apt-get update' { apt-get -o DPkg::Lock::Timeout=600 update -q }
+            Invoke-Native 'apt-get install' { Invoke-Expression $install }
+        }
+        else {
+            throw "Missing Debian packages: $($missing -join ', '). Install them as root:`n  sudo apt-get update && sudo $install"
+        }
+    }
+    Invoke-Native 'dotnet tool restore' { dotnet tool restore }
+    Invoke-Native 'Pester restore' { dotnet restore (Join-Path $root 'build/pester/PesterDownload.csproj') --verbosity quiet }
+    foreach ($package in Get-ChildItem (Join-Path $root 'src') -Recurse -Filter package-lock.json | Where-Object FullName -NotMatch 'node_modules') {
+        Invoke-Native "npm ci ($($package.DirectoryName))" { npm ci --prefix $package.DirectoryName --no-audit --no-fund --silent }
+    }
+}
+
+function Invoke-Build {
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'AgbCode.sln') -c $Configuration --nologo -v q -clp:ErrorsOnly }
+    $bin = Join-Path $root "src/AgbCode.PowerShell/bin/$Configuration/net8.0"
+    if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
+    New-Item -ItemType Directory -Force -Path (Join-Path $moduleDir 'en-US') | Out-Null
+    # Only the project's own assemblies: pwsh brings System.Management.Automation and the runtime.
+    foreach ($name in 'AgbCode.PowerShell', 'AgbCode.Core', 'AgbCode.Engine', 'AgbCode.Client') {
+        Copy-Item (Join-Path $bin "$name.dll") $moduleDir
+    }
+    Copy-Item (Join-Path $root 'AgbCode.psd1'), (Join-Path $root 'AgbCode.format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $root 'docs/help/en-US/*') (Join-Path $moduleDir 'en-US')
+    $unexpected = Get-ChildItem $moduleDir -Filter *.dll | Where-Object Name -NotLike 'AgbCode.*'
+    if ($unexpected) { throw "The module folder holds assemblies that are not AgbCode's: $($unexpected.Name -join ', ')" }
+    Write-Host "Module: $moduleDir"
+}
+
+function Get-TrxCount {
+    param([string] $Directory)
+    $passed = 0; $failed = 0
+    foreach ($file in Get-ChildItem $Directory -Filter *.trx -ErrorAction Ignore) {
+        $counters = ([xml](Get-Content $file.FullName -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $xunitResults = Join-Path $artifacts 'xunit'
+    if (Test-Path $xunitResults) { Remove-Item $xunitResults -Recurse -Force }
+    $pesterSummary = Join-Path $artifacts 'pester-summary.json'
+    Remove-Item $pesterSummary -ErrorAction Ignore
+
+    dotnet test (Join-Path $root 'AgbCode.sln') -c $Configuration --no-build --nologo `
+        --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $xunitResults @TestArguments
+    $xunitExit = $LASTEXITCODE
+
+    # a fresh pwsh, started the way this one was (the dotnet tool runs as "dotnet pwsh.dll")
+    $pwsh = @([Environment]::ProcessPath)
+    if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'build/Invoke-Pester.ps1') `
+        -ModulePath $moduleDir -PesterVersion $pesterVersion -SummaryPath $pesterSummary `
+        -Path "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')"
+    $pesterExit = $LASTEXITCODE
+
+    $xunit = Get-TrxCount $xunitResults
+    $pester = if (Test-Path $pesterSummary) { Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $failed += 1 }   # a crashed test host counts as a failure
+    if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $failed += 1 }
+    Write-Host ''
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $packages = Join-Path $out 'packages'
+    New-Item -ItemType Directory -Force -Path $packages | Out-Null
+    $repository = "AgbCodeBuild-$PID"
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    try {
+        Publish-PSResource -Path $moduleDir -Repository $repository -SkipDependenciesCheck
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    Get-ChildItem $packages -Filter "AgbCode.$($manifest.ModuleVersion).nupkg" | ForEach-Object { Write-Host "Package: $($_.FullName)" }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $code = 'import platform, os; print(f"Hello from Python {platform.python_version()}, uid {os.getuid()} in {os.getcwd()}"); 6 * 7'
+    Write-Host "PS> Import-Module ./out/AgbCode; Invoke-AgbCode -Language python -Code '$code'" -ForegroundColor Cyan
+    Import-Module (Join-Path $moduleDir 'AgbCode.psd1')
+    Invoke-AgbCode -Language python -Code $code | Out-Host
+}
+
+function Invoke-Clean {
+    foreach ($path in $out, $artifacts) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
+    Invoke-Native 'dotnet clean' { dotnet clean (Join-Path $root 'AgbCode.sln') -v q --nologo }
+}
+
+$known = 'Bootstrap', 'Build', 'Test', 'Package', 'Demo', 'Clean'
+$tasks = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
+$unknown = @($tasks | Where-Object { $_ -notin $known })
+if ($unknown) { throw "Unknown task: $($unknown -join ', '). Tasks: $($known -join ', ')." }
+foreach ($name in $tasks) {
+    & "Invoke-$name"
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace AgbCode.Core.Results;
+
+/// <summary>
+/// One rich result (a display call or the last expression's value) with all its representations.
+/// Images are base64 strings, as in the AGB SDK.
+/// </summary>
+public sealed class ExecutionResult
+{
+    public string? Text { get; set; }
+    public string? Html { get; set; }
+    public string? Markdown { get; set; }
+    public string? Png { get; set; }
+    public string? Jpeg { get; set; }
+    public string? Svg { get; set; }
+    public JsonElement? Json { get; set; }
+    public string? Latex { get; set; }
+    public JsonElement? Chart { get; set; }
+    public bool IsMainResult { get; set; }
+
+    /// <summary>Representations with a MIME type the AGB model has no field for, by MIME type.</summary>
+    public Dictionary<string, JsonElement> Extra { get; set; } = [];
+
+    /// <summary>The MIME types this result carries.</summary>
+    public IReadOnlyList<string> Formats => MimeBundle.FormatsOf(this);
+
+    public override string ToString() => Text ?? string.Join(", ", Formats);
+}

@@ -1,0 +1,20 @@
+namespace AgbCode.Core.Sessions;
+
+/// <summary>Which protections a session really has. Anything weaker than the full sandbox is listed, with why.</summary>
+public sealed record IsolationReport(IsolationMode Mode, IReadOnlyList<Protection> Protections)
+{
+    public bool IsFull => Mode == IsolationMode.Sandbox && Protections.All(p => p.Enforced);
+
+    public IEnumerable<Protection> Weaknesses => Protections.Where(p => !p.Enforced);
+
+    public override string ToString() =>
+        Mode == IsolationMode.None ? "none (trusted code only)"
+        : IsFull ? "sandbox"
+        : $"sandbox, weaker: {string.Join("; ", Weaknesses.Select(w => w.Name))}";
+}
+
+/// <summary>One protection: whether it holds for this session and how (or why not).</summary>
+public sealed record Protection(string Name, bool Enforced, string Detail)
+{
+    public override string ToString() => $"{Name}: {(Enforced ? "yes" : "NO")} ({Detail})";
+}

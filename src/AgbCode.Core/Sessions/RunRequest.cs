@@ -1,0 +1,30 @@
+using AgbCode.Core.Errors;
+using AgbCode.Core.Languages;
+
+namespace AgbCode.Core.Sessions;
+
+/// <summary>One run: code, its language (any alias) and the wall-clock timeout.</summary>
+public sealed record RunRequest(string Code, string Language, double TimeoutSec = RunRequest.DefaultTimeoutSec)
+{
+    public const double DefaultTimeoutSec = 60;
+    public const double MaxTimeoutSec = 24 * 60 * 60;
+    /// <summary>Largest code accepted, in UTF-8 bytes.</summary>
+    public const int MaxCodeBytes = 4 * 1024 * 1024;
+
+    /// <summary>Checks the request and returns it with the canonical language, or throws a bad-input error.</summary>
+    public RunRequest Validated()
+    {
+        string language = LanguageRules.Normalize(Language);
+        if (string.IsNullOrWhiteSpace(Code))
+            throw new AgbException(AgbErrorKind.BadInput, "AgbEmptyCode", "The code is empty.", "Pass the code to run, or a file with -Path.");
+        if (System.Text.Encoding.UTF8.GetByteCount(Code) > MaxCodeBytes)
+            throw new AgbException(AgbErrorKind.BadInput, "AgbCodeTooLarge",
+                $"The code is larger than {MaxCodeBytes / (1024 * 1024)} MiB.",
+                "Write large data to a file in the session's workspace and read it from a smaller program.");
+        if (double.IsNaN(TimeoutSec) || TimeoutSec <= 0 || TimeoutSec > MaxTimeoutSec)
+            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidTimeout",
+                $"The timeout must be between 0 and {MaxTimeoutSec:0} seconds; got {TimeoutSec}.",
+                "Pass a positive number of seconds, e.g. 60.");
+        return this with { Language = language };
+    }
+}

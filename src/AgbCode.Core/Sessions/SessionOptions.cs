@@ -1,0 +1,26 @@
+namespace AgbCode.Core.Sessions;
+
+/// <summary>What a new session should look like.</summary>
+public sealed record SessionOptions
+{
+    public const string DefaultImage = "agb-code-space-1";
+    public static IReadOnlyList<string> KnownImages { get; } = [DefaultImage, "agb-code-space-2"];
+
+    public string? Name { get; init; }
+    public string Image { get; init; } = DefaultImage;
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+    public SessionLimits Limits { get; init; } = SessionLimits.Default;
+    /// <summary>Languages whose kernels start at creation instead of on first use.</summary>
+    public IReadOnlyList<string> StartLanguages { get; init; } = [];
+    /// <summary>Release the session after this long without a request; null = never (local default).</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+    public IsolationMode Isolation { get; init; } = IsolationMode.Sandbox;
+}
+
+public enum IsolationMode
+{
+    /// <summary>Every kernel runs in a bubblewrap sandbox with the session's limits (the default).</summary>
+    Sandbox,
+    /// <summary>No sandbox: kernels run as the engine's user. For trusted code only; must be asked for explicitly.</summary>
+    None,
+}

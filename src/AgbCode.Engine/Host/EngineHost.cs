@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using AgbCode.Core.Errors;
+using AgbCode.Engine.Sandbox;
+using AgbCode.Engine.Sandbox.Cgroups;
+
+namespace AgbCode.Engine.Host;
+
+/// <summary>
+/// This process's share of the host: its engine id and ledger, the guardian that cleans up if the process dies, the
+/// spawner thread, session slots and uids, cgroups, and the runtime files. One per process, created on first use;
+/// creating it first removes whatever engines that died on this host left behind.
+/// </summary>
+internal sealed class EngineHost : IDisposable
+{
+    private static readonly Lazy<EngineHost> SharedHost = new(() => new EngineHost());
+    private readonly FileLock _engineLock;
+    private readonly Process? _guardian;
+    private readonly Lazy<SandboxSupport> _sandbox = new(SandboxSupport.Probe);
+    private int _disposed;
+
+    public static EngineHost Shared => SharedHost.Value;
+    public static bool IsCreated => SharedHost.IsValueCreated;
+
+    private EngineHost()
+    {
+        Root = StateRoot.Resolve();
+        EngineId = $"{Environment.MachineName}-{Environment.ProcessId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
+        Runtime = RuntimeFiles.Install(Root, withSeccomp: SeccompFilter.IsAvailable);
+        new Sweeper(Root, Runtime).SweepDeadEngines();
+        _engineLock = FileLock.Acquire(Path.Combine(Root.EnginesDir, EngineId + ".lock"));
+        Ledger = new EngineLedger(Path.Combine(Root.EnginesDir, EngineId + ".ledger"));
+        _guardian = StartGuardian();
+        Uids = UidPolicy.For(Root);
+        Slots = new SlotAllocator(Root, EngineId, Uids);
+        string reason = "the engine is not root, and cgroups are not delegated to it";
+        Cgroups = Root.IsRoot ? CgroupTree.Detect(out reason) : null;
+        CgroupProblem = reason;
+        Spawner = new Spawner();
+    }
+
+    public StateRoot Root { get; }
+    public string EngineId { get; }
+    public RuntimeFiles Runtime { get; }
+    public EngineLedger Ledger { get; }
+    public UidPolicy Uids { get; }
+    public SlotAllocator Slots { get; }
+    public CgroupTree? Cgroups { get; }
+    /// <summary>Why sessions get no cgroup limits, when <see cref="Cgroups"/> is null.</summary>
+    public string CgroupProblem { get; }
+    public Spawner Spawner { get; }
+
+    /// <summary>The host's sandbox support; throws the platform error (with its fix) when there is none.</summary>
+    public SandboxSupport Sandbox
+    {
+        get
+        {
+            try
+            {
+                return _sandbox.Value;
+            }
+            catch (AgbException)
+            {
+                throw;
+            }
+            catch (Exception failure)
+            {
+                throw new AgbException(AgbErrorKind.Platform, "AgbSandboxUnavailable", $"The sandbox could not be checked: {failure.Message}",
+                    "Run ./build.ps1 -Task Bootstrap to install bubblewrap and util-linux.", failure);
+            }
+        }
+    }
+
+    public SandboxLauncher Launcher => new(Runtime, Sandbox.DisableUserns);
+
+    /// <summary>
+    /// The guardian is a bash process in its own session, holding the read end of a pipe whose write end only this
+    /// process has. When this process dies, even by SIGKILL, the pipe closes and the guardian reaps the ledger.
+    /// </summary>
+    private Process StartGuardian()
+    {
+        var info = new ProcessStartInfo(Tools.Setsid) { RedirectStandardInput = true, UseShellExecute = false, WorkingDirectory = "/" };
+        info.Environment.Clear();
+        foreach (string argument in new[] { Tools.Bash, Runtime.ReapScript, "wait", Root.Path, EngineId })
+            info.ArgumentList.Add(argument);
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Called after every session is gone: the ledger is empty, so the guardian only removes the files.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        try
+        {
+            _guardian?.StandardInput.Close();
+            _guardian?.WaitForExit(5000);
+        }
+        catch (InvalidOperationException) { }
+        _engineLock.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using AgbCode.Engine.Sandbox;
+
+namespace AgbCode.Engine.Host;
+
+/// <summary>
+/// The engine's runtime folder: drivers, sandbox scripts, the sandbox's passwd/group and the seccomp program, written
+/// once per engine version into the state root (readable by session uids, writable by the engine only).
+/// </summary>
+internal sealed class RuntimeFiles
+{
+    private const string ResourcePrefix = "runtime/";
+
+    private RuntimeFiles(string path) => Path = path;
+
+    public string Path { get; }
+    /// <summary>Bound read-only at /opt/agbcode inside every sandbox.</summary>
+    public string DriversDir => Combine("drivers");
+    public string LaunchScript => Combine("sandbox/launch.sh");
+    public string ReapScript => Combine("sandbox/reap.sh");
+    public string Passwd => Combine("etc/passwd");
+    public string Group => Combine("etc/group");
+    public string SeccompProgram => Combine("seccomp.bpf");
+
+    private string Combine(string relative) => System.IO.Path.Combine(Path, relative);
+
+    public static RuntimeFiles Install(StateRoot root, bool withSeccomp)
+    {
+        Assembly assembly = typeof(RuntimeFiles).Assembly;
+        string[] names = [.. assembly.GetManifestResourceNames().Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
+        var final = new RuntimeFiles(System.IO.Path.Combine(root.RuntimeParentDir, ContentHash(assembly, names)));
+        if (Directory.Exists(final.Path))
+        {
+            if (withSeccomp)
+                SeccompFilter.WriteTo(final.SeccompProgram);   // cheap, atomic, and follows the policy in this build
+            return final;
+        }
+
+        var staging = new RuntimeFiles(final.Path + ".staging-" + Guid.NewGuid().ToString("N"));
+        UnixFileMode dirMode = root.IsRoot ? StateRoot.Readable : StateRoot.Private;
+        StateRoot.EnsureDirectory(staging.Path, dirMode);
+        foreach (string name in names)
+        {
+            string target = staging.Combine(name[ResourcePrefix.Length..]);
+            StateRoot.EnsureDirectory(System.IO.Path.GetDirectoryName(target)!, dirMode);
+            using (Stream source = assembly.GetManifestResourceStream(name)!)
+            using (FileStream file = File.Create(target))
+                source.CopyTo(file);
+            File.SetUnixFileMode(target, FileMode(root, executable: target.EndsWith(".sh", StringComparison.Ordinal)));
+        }
+        StateRoot.EnsureDirectory(staging.Combine("etc"), dirMode);
+        File.WriteAllText(staging.Passwd, "sandbox:x:1000:1000:sandbox:/home/sandbox:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
+        File.WriteAllText(staging.Group, "sandbox:x:1000:\nnogroup:x:65534:\n");
+        File.SetUnixFileMode(staging.Passwd, FileMode(root, false));
+        File.SetUnixFileMode(staging.Group, FileMode(root, false));
+        if (withSeccomp)
+            SeccompFilter.WriteTo(staging.SeccompProgram);
+
+        try
+        {
+            Directory.Move(staging.Path, final.Path);
+        }
+        catch (IOException) when (Directory.Exists(final.Path))
+        {
+            Directory.Delete(staging.Path, recursive: true);   // another engine installed the same version first
+        }
+        return final;
+    }
+
+    private static UnixFileMode FileMode(StateRoot root, bool executable)
+    {
+        UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (root.IsRoot)
+            mode |= UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        if (executable)
+            mode |= UnixFileMode.UserExecute | (root.IsRoot ? UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : 0);
+        return mode;
+    }
+
+    private static string ContentHash(Assembly assembly, IEnumerable<string> names)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (string name in names)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(name));
+            using Stream stream = assembly.GetManifestResourceStream(name)!;
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            hash.AppendData(buffer.ToArray());
+        }
+        return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+}

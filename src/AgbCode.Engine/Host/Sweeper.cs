@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using AgbCode.Engine.Sandbox;
+
+namespace AgbCode.Engine.Host;
+
+/// <summary>
+/// Finds engines that died on this host (their lock is free but their ledger is still there) and runs the reaper on
+/// what they left, then frees slots that no living engine owns. Only dead engines' things are touched.
+/// </summary>
+internal sealed class Sweeper(StateRoot root, RuntimeFiles runtime)
+{
+    public void SweepDeadEngines()
+    {
+        foreach (string ledger in Directory.EnumerateFiles(root.EnginesDir, "*.ledger"))
+        {
+            string engineId = Path.GetFileNameWithoutExtension(ledger);
+            string lockFile = Path.Combine(root.EnginesDir, engineId + ".lock");
+            using (FileLock? probe = FileLock.TryAcquire(lockFile))
+            {
+                if (probe is null)
+                    continue;   // alive
+            }
+            Reap(engineId);
+        }
+        FreeOrphanSlots();
+    }
+
+    private void Reap(string engineId)
+    {
+        var info = new ProcessStartInfo(Tools.Bash) { UseShellExecute = false, RedirectStandardInput = true };
+        info.Environment.Clear();
+        foreach (string argument in new[] { runtime.ReapScript, "now", root.Path, engineId })
+            info.ArgumentList.Add(argument);
+        using Process process = Process.Start(info)!;
+        process.StandardInput.Close();
+        if (!process.WaitForExit(60_000))
+            process.Kill();
+    }
+
+    private void FreeOrphanSlots()
+    {
+        using FileLock hostLock = FileLock.Acquire(root.LockFile);
+        foreach (string slot in Directory.EnumerateFiles(root.SlotsDir))
+        {
+            string owner;
+            try
+            {
+                owner = File.ReadAllText(slot).Trim();
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            string ownerLock = Path.Combine(root.EnginesDir, owner + ".lock");
+            if (!File.Exists(ownerLock) && !File.Exists(Path.Combine(root.EnginesDir, owner + ".ledger")))
+                File.Delete(slot);
+        }
+    }
+}

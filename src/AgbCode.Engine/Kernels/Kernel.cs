@@ -1,0 +1,524 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Results;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Native;
+using AgbCode.Engine.Sandbox;
+using AgbCode.Engine.Sandbox.Cgroups;
+
+namespace AgbCode.Engine.Kernels;
+
+/// <summary>
+/// One language's long-lived driver process in its own sandbox. Runs are serialized; a timeout or cancel interrupts
+/// (SIGINT, state kept) and kills after the grace period (state lost); a kernel that died is replaced on the next run,
+/// which is told so.
+/// </summary>
+internal sealed class Kernel : IAsyncDisposable
+{
+    private readonly KernelContext _context;
+    private readonly LanguageDriver _driver;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly object _stateLock = new();
+    private readonly List<(string Name, string Text)> _lateOutput = [];
+    private long _lateBytes;
+    private Process? _process;
+    private CgroupGroup? _cgroup;
+    private Task? _reader;
+    private DiagnosticTail? _diagnostics;
+    private RunRecorder? _current;
+    private long _oomBaseline;
+    private (string Name, string Message)? _killedBecause;
+    private string? _deathReason;
+    private bool _everStarted;
+    private bool _closed;
+    private int _executionCount;
+    private int _generation;
+
+    public Kernel(KernelContext context, LanguageDriver driver)
+    {
+        _context = context;
+        _driver = driver;
+    }
+
+    public string Language => _driver.Language;
+    public string? Runtime { get; private set; }
+    public KernelState State { get; private set; } = KernelState.Dead;
+    public KernelInfo Info => new(Language, State, _executionCount, Runtime);
+
+    private bool IsRunning
+    {
+        get { lock (_stateLock) return _process is not null; }
+    }
+
+    public async Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return NotRun(request, "CancelledError", "The run was cancelled before it started; nothing ran.");
+        }
+        try
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            bool restarted = false;
+            string? restartReason = null;
+            if (!IsRunning)
+            {
+                if (_everStarted)
+                {
+                    restarted = true;
+                    restartReason = _deathReason;
+                    observer?.OnDiagnostic($"The previous {Language} kernel ended ({_deathReason}); starting a fresh one: earlier state is gone.");
+                }
+                try
+                {
+                    await StartAsync(observer, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return NotRun(request, "CancelledError", $"The run was cancelled while the {Language} kernel was starting; nothing ran.");
+                }
+            }
+
+            int count = ++_executionCount;
+            var recorder = new RunRecorder(NewRunId(), observer, _context.Limits.OutputBytes);
+            observer?.OnDiagnostic($"Run {recorder.RunId}: {Language} execution {count} in session {_context.SessionId}.");
+            Begin(recorder);
+            await SendAsync(recorder.RunId, request.Code, count).ConfigureAwait(false);
+            await WaitAsync(recorder, request.TimeoutSec, cancellationToken).ConfigureAwait(false);
+
+            EnhancedCodeExecutionResult result = recorder.Build(count, Language, _context.SessionId);
+            result.KernelRestarted = restarted;
+            result.KernelRestartReason = restartReason;
+            observer?.OnDiagnostic($"Run {recorder.RunId} {(result.Success ? "succeeded" : "failed")} in {result.ExecutionTime:0.000} s.");
+            return result;
+        }
+        finally
+        {
+            lock (_stateLock)
+            {
+                _current = null;
+                if (State == KernelState.Busy)
+                    State = KernelState.Idle;
+            }
+            _gate.Release();
+        }
+    }
+
+    public async Task EnsureStartedAsync(IRunObserver? observer, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (!IsRunning)
+                await StartAsync(observer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private EnhancedCodeExecutionResult NotRun(RunRequest request, string name, string message) => new()
+    {
+        Success = false,
+        Error = new ExecutionError { Name = name, Value = message },
+        ErrorMessage = $"{name}: {message}",
+        Language = Language,
+        SessionId = _context.SessionId,
+    };
+
+    private static string NewRunId() => "run-" + Guid.NewGuid().ToString("N")[..20];
+
+    // ---- start and stop -------------------------------------------------------------------------------------------
+
+    private async Task StartAsync(IRunObserver? observer, CancellationToken cancellationToken)
+    {
+        observer?.OnDiagnostic($"Starting the {Language} kernel of session {_context.SessionId}.");
+        var clock = Stopwatch.StartNew();
+        var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        CgroupGroup? cgroup = _context.SessionCgroup?.CreateChild($"{Language}-{++_generation}", _context.Ledger);
+        Process process;
+        try
+        {
+            process = await _context.Spawner.StartAsync(BuildStartInfo(cgroup)).ConfigureAwait(false);
+        }
+        catch
+        {
+            cgroup?.Remove();
+            throw;
+        }
+        lock (_stateLock)
+        {
+            _process = process;
+            _cgroup = cgroup;
+            _killedBecause = null;
+            _oomBaseline = cgroup?.OomKills ?? 0;
+            State = KernelState.Starting;
+        }
+        _diagnostics = new DiagnosticTail(process.StandardError.BaseStream);
+        _reader = Task.Run(() => ReadAsync(process, ready));
+
+        using var startLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        startLimit.CancelAfter(_driver.StartTimeout);
+        try
+        {
+            Runtime = await ready.Task.WaitAsync(startLimit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await KillAsync("KernelStartError", "it did not start in time").ConfigureAwait(false);
+            throw StartFailed($"did not become ready within {_driver.StartTimeout.TotalSeconds:0} s");
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync("CancelledError", "its start was cancelled").ConfigureAwait(false);
+            throw;
+        }
+        catch (KernelExitedException exited)
+        {
+            throw StartFailed($"exited while starting: {exited.Message}");
+        }
+        lock (_stateLock)
+        {
+            _everStarted = true;
+            if (State == KernelState.Starting)
+                State = KernelState.Idle;
+        }
+        observer?.OnDiagnostic($"The {Language} kernel ({Runtime}) started in {clock.Elapsed.TotalSeconds:0.000} s.");
+    }
+
+    private AgbException StartFailed(string what) => new(AgbErrorKind.Platform, "AgbKernelStartFailed",
+        $"The {Language} kernel {what}.",
+        _driver.IsInstalled
+            ? "Check the runtime with Get-AgbLanguage; run ./build.ps1 -Task Bootstrap to install what is missing."
+            : $"{_driver.Executable} is missing: install {_driver.Package} (./build.ps1 -Task Bootstrap does it).");
+
+    private ProcessStartInfo BuildStartInfo(CgroupGroup? cgroup)
+    {
+        ProcessStartInfo info;
+        if (_context.Isolation == IsolationMode.Sandbox)
+        {
+            var spec = new SandboxSpec
+            {
+                Uid = _context.Uid,
+                CgroupProcsFiles = cgroup?.ProcsFiles ?? [],
+                Limits = _context.Limits,
+                ProcessLimit = _context.ProcessLimit,
+                WorkspacePath = _context.WorkspacePath,
+                Command = _driver.Command(SandboxLauncher.DriversMount, _context.Limits),
+                Environment = _driver.Environment(SandboxLauncher.Home, "/tmp"),
+                ReadOnlyEtc = _driver.ReadOnlyEtc,
+            };
+            info = _context.Launcher!.BuildStartInfo(spec);
+        }
+        else
+        {
+            IReadOnlyList<string> command = _driver.Command(_context.DriversDir, _context.Limits);
+            info = new ProcessStartInfo(command[0])
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = _context.WorkspacePath,
+            };
+            foreach (string argument in command.Skip(1))
+                info.ArgumentList.Add(argument);
+            info.Environment.Clear();
+            info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+            info.Environment["HOME"] = _context.WorkspacePath;
+            info.Environment["LANG"] = "C.UTF-8";
+            foreach (var (name, value) in _driver.Environment(_context.WorkspacePath, Path.GetTempPath()))
+                info.Environment[name] = value;
+        }
+        info.StandardInputEncoding = new UTF8Encoding(false);
+        return info;
+    }
+
+    /// <summary>SIGINT to the driver: the runtime's own interrupt, which keeps the kernel's state.</summary>
+    private void Interrupt()
+    {
+        Process? process;
+        lock (_stateLock)
+            process = _process;
+        if (process is null)
+            return;
+        int? target = _context.Isolation == IsolationMode.Sandbox ? SandboxProcesses.DriverPid(process.Id) : process.Id;
+        if (target is int pid)
+            Libc.Signal(pid, Libc.SIGINT);
+    }
+
+    /// <summary>Kills the sandbox and waits until its death is fully handled (run failed, cgroup removed).</summary>
+    private async Task KillAsync(string errorName, string reason)
+    {
+        Task? reader = _reader;
+        KillProcess(errorName, reason);
+        if (reader is not null)
+            await reader.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+    }
+
+    /// <summary>Kills the sandbox (its pid namespace and cgroup); the reader then reports the death with this reason.</summary>
+    private void KillProcess(string errorName, string reason)
+    {
+        Process? process;
+        CgroupGroup? cgroup;
+        lock (_stateLock)
+        {
+            process = _process;
+            cgroup = _cgroup;
+            _killedBecause ??= (errorName, reason);
+        }
+        if (process is null)
+            return;
+        try
+        {
+            process.Kill();
+        }
+        catch (InvalidOperationException) { }   // already gone
+        cgroup?.KillAll();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);   // a busy kernel is killed anyway
+        _closed = true;
+        await KillAsync("SessionClosedError", "the session was removed").ConfigureAwait(false);
+    }
+
+    // ---- one run -------------------------------------------------------------------------------------------------
+
+    private void Begin(RunRecorder recorder)
+    {
+        lock (_stateLock)
+        {
+            _current = recorder;
+            State = KernelState.Busy;
+            foreach (var (name, text) in _lateOutput)   // printed after the previous run ended: it belongs here
+                recorder.Stream(name, text);
+            _lateOutput.Clear();
+            _lateBytes = 0;
+        }
+    }
+
+    private async Task SendAsync(string runId, string code, int executionCount)
+    {
+        Process? process;
+        lock (_stateLock)
+            process = _process;
+        if (process is null)
+            return;   // died between start and now: the reader has failed the run
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "execute");
+            writer.WriteString("id", runId);
+            writer.WriteString("code", code);
+            writer.WriteNumber("execution_count", executionCount);
+            writer.WriteNumber("output_cap", _context.Limits.OutputBytes);
+            writer.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        try
+        {
+            Stream input = process.StandardInput.BaseStream;
+            await input.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)).ConfigureAwait(false);
+            await input.FlushAsync().ConfigureAwait(false);
+        }
+        catch (IOException) { }   // the kernel died: the reader fails the run
+    }
+
+    private async Task WaitAsync(RunRecorder recorder, double timeoutSec, CancellationToken cancellationToken)
+    {
+        var timeout = TimeSpan.FromSeconds(timeoutSec);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await recorder.Completion.WaitAsync(deadline.Token).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (recorder.IsDone) { return; }
+        catch (OperationCanceledException) { }
+
+        bool timedOut = !cancellationToken.IsCancellationRequested;
+        string name = timedOut ? "TimeoutError" : "CancelledError";
+        string what = timedOut ? $"The run exceeded its {Seconds(timeoutSec)} timeout" : "The run was cancelled";
+        recorder.Stopping();
+        Interrupt();
+        TimeSpan grace = _context.Limits.InterruptGrace;
+        if (await Finished(recorder.Completion, grace).ConfigureAwait(false))
+        {
+            recorder.Fail(name, $"{what} and was interrupted; the session's {Language} state was kept.", keepTraceback: true);
+            return;
+        }
+        string message = $"{what}, did not stop within {Seconds(grace.TotalSeconds)} of the interrupt, and its kernel was killed: " +
+                         $"the session's {Language} state was lost and the next run starts a fresh kernel.";
+        recorder.Fail(name, message, keepTraceback: true);
+        await KillAsync(name, timedOut ? "a run timed out and did not respond to the interrupt" : "a run was cancelled and did not respond to the interrupt")
+            .ConfigureAwait(false);
+    }
+
+    private static async Task<bool> Finished(Task task, TimeSpan within)
+    {
+        try
+        {
+            await task.WaitAsync(within).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static string Seconds(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{seconds:0.###} s");
+
+    // ---- the driver's messages -------------------------------------------------------------------------------------
+
+    private async Task ReadAsync(Process process, TaskCompletionSource<string> ready)
+    {
+        string? violation = null;
+        try
+        {
+            long maxLine = Math.Min(int.MaxValue / 2, 2 * _context.Limits.OutputBytes + 8 * 1024 * 1024);
+            var reader = new JsonLineReader(process.StandardOutput.BaseStream, (int)maxLine);
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                using DriverMessage message = DriverMessage.Parse(line);
+                Dispatch(message, ready);
+            }
+        }
+        catch (ProtocolViolationException failure)
+        {
+            violation = failure.Message;
+        }
+        catch (IOException) { }
+        catch (ObjectDisposedException) { }
+        if (violation is not null)
+            KillProcess("KernelProtocolError", violation);
+        await process.WaitForExitAsync().ConfigureAwait(false);
+        if (_diagnostics is not null)
+            await _diagnostics.Completion.WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        Exited(process, ready);
+    }
+
+    private void Dispatch(DriverMessage message, TaskCompletionSource<string> ready)
+    {
+        if (message.Type == "ready")
+        {
+            ready.TrySetResult(message.OptionalString("runtime") ?? Language);
+            return;
+        }
+        RunRecorder? recorder;
+        lock (_stateLock)
+        {
+            recorder = _current;
+            if (recorder is null || (message.RunId is not null && message.RunId != recorder.RunId))
+            {
+                if (message.Type == "stream")
+                    KeepLateOutput(message.String("name"), message.String("text"));
+                return;
+            }
+        }
+        switch (message.Type)
+        {
+            case "stream":
+                recorder.Stream(message.String("name"), message.String("text"));
+                break;
+            case "display_data":
+            case "execute_result":
+                JsonElement data = message.Object("data");
+                recorder.Result(MimeBundle.ToResult(data, isMainResult: message.Type == "execute_result"), data.GetRawText().Length);
+                break;
+            case "error":
+                recorder.Error(new ExecutionError
+                {
+                    Name = message.String("ename"),
+                    Value = message.String("evalue"),
+                    Traceback = string.Join("\n", message.Strings("traceback").Select(l => l.TrimEnd('\n'))),
+                });
+                break;
+            case "truncated":
+                recorder.Truncated(message.OptionalString("name") ?? "stdout");
+                break;
+            case "done":
+                recorder.Done(message.String("status"));
+                break;
+        }
+        if (recorder.ExceededHonestVolume)
+            throw new ProtocolViolationException($"more output than the {Sizes.Format(_context.Limits.OutputBytes)} cap allows");
+    }
+
+    private void KeepLateOutput(string name, string text)
+    {
+        if (_lateBytes + text.Length > _context.Limits.OutputBytes)
+            return;
+        _lateBytes += text.Length;
+        _lateOutput.Add((name, text));
+    }
+
+    private void Exited(Process process, TaskCompletionSource<string> ready)
+    {
+        RunRecorder? recorder;
+        CgroupGroup? cgroup;
+        string reason;
+        string errorName;
+        lock (_stateLock)
+        {
+            recorder = _current;
+            cgroup = _cgroup;
+            long oomKills = (cgroup?.OomKills ?? 0) - _oomBaseline;
+            string limit = Sizes.Format(_context.Limits.MemoryBytes);
+            (errorName, reason) = _killedBecause
+                ?? (oomKills > 0 ? ("OutOfMemoryError", $"it ran out of memory: the session's limit is {limit}")
+                : ("KernelDiedError", $"it exited unexpectedly ({DescribeExit(process.ExitCode)}){Tail()}"));
+            _deathReason = reason;
+            _process = null;
+            _cgroup = null;
+            State = KernelState.Dead;
+        }
+        ready.TrySetException(new KernelExitedException(reason));
+        recorder?.Fail(errorName,
+            $"The {Language} kernel ended while the run was in progress: {reason}. The session's {Language} state was lost; " +
+            "the next run starts a fresh kernel." + (errorName == "OutOfMemoryError" ? " Use less memory, or give the session more (-MemoryMB)." : ""),
+            keepTraceback: true);
+        cgroup?.Remove();
+        process.Dispose();
+    }
+
+    private string Tail()
+    {
+        string tail = _diagnostics?.Text.Trim() ?? "";
+        return tail.Length == 0 ? "" : $": {tail}";
+    }
+
+    private static string DescribeExit(int exitCode) =>
+        exitCode > 128 ? $"killed by signal {exitCode - 128}" : $"exit code {exitCode}";
+
+    private sealed class KernelExitedException(string reason) : Exception(reason);
+}
+
+/// <summary>What a kernel needs from its session and engine.</summary>
+internal sealed record KernelContext
+{
+    public required string SessionId { get; init; }
+    public required SessionLimits Limits { get; init; }
+    public required IsolationMode Isolation { get; init; }
+    public required string WorkspacePath { get; init; }
+    public required string DriversDir { get; init; }
+    public required uint? Uid { get; init; }
+    public required int ProcessLimit { get; init; }
+    public required CgroupGroup? SessionCgroup { get; init; }
+    public required Host.EngineLedger Ledger { get; init; }
+    public required Spawner Spawner { get; init; }
+    public required SandboxLauncher? Launcher { get; init; }
+}

@@ -1,0 +1,69 @@
+using AgbCode.Core.Languages;
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.Engine.Kernels;
+
+/// <summary>How to start one language's driver: its interpreter, arguments, environment and the /etc it needs.</summary>
+internal abstract class LanguageDriver
+{
+    public abstract string Language { get; }
+    /// <summary>The host program the driver runs on; missing means the language is not available.</summary>
+    public abstract string Executable { get; }
+    /// <summary>The package that provides it, for the "runtime missing" message.</summary>
+    public abstract string Package { get; }
+
+    /// <summary>The driver's argv; <paramref name="driversDir"/> is where the drivers folder is visible to it.</summary>
+    public abstract IReadOnlyList<string> Command(string driversDir, SessionLimits limits);
+
+    public virtual IReadOnlyDictionary<string, string> Environment(string home, string tmp) => new Dictionary<string, string>();
+
+    public virtual IReadOnlyList<string> ReadOnlyEtc => [];
+
+    /// <summary>Seconds a cold start may take before the engine gives up on it.</summary>
+    public virtual TimeSpan StartTimeout => TimeSpan.FromSeconds(60);
+
+    public bool IsInstalled => File.Exists(Executable);
+
+    /// <summary>The command that prints the runtime's version (to stdout or stderr).</summary>
+    public abstract IReadOnlyList<string> VersionCommand { get; }
+
+    /// <summary>The runtime's name and version as it reports it, e.g. "Python 3.11.2"; null when it is not installed.</summary>
+    public string? DetectRuntime()
+    {
+        if (!IsInstalled)
+            return null;
+        var (exitCode, output) = Host.HostCommand.TryRun(VersionCommand[0], [.. VersionCommand.Skip(1)]);
+        string first = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        return exitCode == 0 && first.Length > 0 ? first : null;
+    }
+
+    private static readonly Dictionary<string, LanguageDriver> Drivers = new LanguageDriver[]
+    {
+        new PythonDriver(),
+    }.ToDictionary(d => d.Language);
+
+    /// <summary>The driver for a canonical language name, or null when this engine has none yet.</summary>
+    public static LanguageDriver? For(string language) => Drivers.GetValueOrDefault(language);
+
+    public static IReadOnlyCollection<LanguageDriver> All => Drivers.Values;
+}
+
+internal sealed class PythonDriver : LanguageDriver
+{
+    public override string Language => LanguageRules.Python;
+    public override string Executable => "/usr/bin/python3";
+    public override string Package => "python3-ipython python3-matplotlib";
+    public override IReadOnlyList<string> VersionCommand => [Executable, "--version"];
+
+    public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>
+        [Executable, "-X", "utf8", Path.Combine(driversDir, "python", "agb_python_driver.py")];
+
+    public override IReadOnlyDictionary<string, string> Environment(string home, string tmp) => new Dictionary<string, string>
+    {
+        ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline",
+        ["IPYTHONDIR"] = Path.Combine(tmp, ".ipython"),
+        ["PYTHONIOENCODING"] = "utf-8",
+    };
+
+    public override IReadOnlyList<string> ReadOnlyEtc => ["/etc/matplotlibrc", "/etc/python3", "/etc/python3.11"];
+}

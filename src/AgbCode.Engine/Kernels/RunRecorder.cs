@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Text;
+using AgbCode.Core.Results;
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.Engine.Kernels;
+
+/// <summary>
+/// One run's events: forwards them to the observer in order, keeps them up to the output cap (then cuts with a
+/// visible marker), and builds the AGB result. Called from the kernel's reader thread and from the run's caller.
+/// </summary>
+internal sealed class RunRecorder
+{
+    private readonly object _gate = new();
+    private readonly IRunObserver? _observer;
+    private readonly long _cap;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+    private readonly List<ExecutionResult> _results = [];
+    private ExecutionError? _error;
+    private long _kept;
+    private long _received;
+    private bool _truncated;
+    private bool _stopping;
+    private bool _failed;
+    private string _status = "error";
+
+    public RunRecorder(string runId, IRunObserver? observer, long outputCap)
+    {
+        RunId = runId;
+        _observer = observer;
+        _cap = outputCap;
+    }
+
+    public string RunId { get; }
+    public Task Completion => _done.Task;
+    public bool IsDone => _done.Task.IsCompleted;
+
+    /// <summary>What an honest driver can send before it stops itself at the cap; more means it is misbehaving.</summary>
+    public bool ExceededHonestVolume => Interlocked.Read(ref _received) > 2 * _cap + 4 * 1024 * 1024;
+
+    public static string Marker(long cap) =>
+        $"\n[output truncated: the run produced more than {Sizes.Format(cap)} of output; the rest was discarded]\n";
+
+    public void Stream(string name, string text)
+    {
+        int bytes = Encoding.UTF8.GetByteCount(text);
+        Interlocked.Add(ref _received, bytes);
+        lock (_gate)
+        {
+            if (_truncated || _done.Task.IsCompleted)
+                return;
+            if (_kept + bytes > _cap)
+            {
+                string fitting = Sizes.Utf8Prefix(text, _cap - _kept);
+                if (fitting.Length > 0)
+                    Keep(name, fitting);
+                Truncate(name);
+                return;
+            }
+            _kept += bytes;
+            Keep(name, text);
+        }
+    }
+
+    public void Truncated(string name)
+    {
+        lock (_gate)
+        {
+            if (!_truncated && !_done.Task.IsCompleted)
+                Truncate(name);
+        }
+    }
+
+    public void Result(ExecutionResult result, long bytes)
+    {
+        Interlocked.Add(ref _received, bytes);
+        lock (_gate)
+        {
+            if (_truncated || _done.Task.IsCompleted)
+                return;
+            if (_kept + bytes > _cap)
+            {
+                Truncate("stdout");
+                return;
+            }
+            _kept += bytes;
+            _results.Add(result);
+            _observer?.OnResult(result);
+        }
+    }
+
+    public void Error(ExecutionError error)
+    {
+        lock (_gate)
+        {
+            if (_done.Task.IsCompleted || _error is not null)
+                return;
+            _error = error;
+            if (!_stopping)
+                _observer?.OnError(error);
+        }
+    }
+
+    /// <summary>The engine is stopping the run (timeout, cancel): the driver's own interrupt error is not forwarded.</summary>
+    public void Stopping()
+    {
+        lock (_gate)
+            _stopping = true;
+    }
+
+    public void Done(string status)
+    {
+        lock (_gate)
+            _status = status;
+        _done.TrySetResult();
+    }
+
+    /// <summary>Ends the run with an engine-side error (timeout, cancel, kernel death), keeping the driver's traceback.</summary>
+    public void Fail(string name, string message, bool keepTraceback)
+    {
+        ExecutionError error;
+        lock (_gate)
+        {
+            if (_failed)
+                return;   // the first engine-side reason is the true one (a kill follows a timeout)
+            _failed = true;
+            error = new ExecutionError { Name = name, Value = message, Traceback = keepTraceback ? _error?.Traceback ?? "" : "" };
+            _error = error;
+            _status = "error";
+        }
+        _observer?.OnError(error);
+        _done.TrySetResult();
+    }
+
+    public EnhancedCodeExecutionResult Build(int executionCount, string language, string sessionId)
+    {
+        lock (_gate)
+        {
+            bool success = _status == "ok" && _error is null;
+            return new EnhancedCodeExecutionResult
+            {
+                RequestId = RunId,
+                Success = success,
+                ExecutionCount = executionCount,
+                ExecutionTime = _clock.Elapsed.TotalSeconds,
+                Logs = new ExecutionLogs { Stdout = [.. _stdout], Stderr = [.. _stderr] },
+                Results = [.. _results],
+                Error = success ? null : _error ?? new ExecutionError { Name = "ExecutionError", Value = "The run failed." },
+                ErrorMessage = success ? "" : (_error ?? new ExecutionError { Name = "ExecutionError", Value = "The run failed." }).ToString(),
+                Language = language,
+                SessionId = sessionId,
+                OutputTruncated = _truncated,
+            };
+        }
+    }
+
+    private void Keep(string name, string text)
+    {
+        if (name == "stderr")
+        {
+            _stderr.Add(text);
+            _observer?.OnStderr(text);
+        }
+        else
+        {
+            _stdout.Add(text);
+            _observer?.OnStdout(text);
+        }
+    }
+
+    private void Truncate(string name)
+    {
+        _truncated = true;
+        Keep(name, Marker(_cap));
+    }
+}

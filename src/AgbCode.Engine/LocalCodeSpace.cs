@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Languages;
+using AgbCode.Engine.Kernels;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Host;
+
+namespace AgbCode.Engine;
+
+/// <summary>
+/// The embedded engine: sessions in bubblewrap sandboxes on this host. <see cref="Shared"/> is the process-wide
+/// instance (every runspace sees the same sessions); when the process exits, every session is removed.
+/// </summary>
+public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
+{
+    private static readonly Lazy<LocalCodeSpace> SharedSpace = new(() => new LocalCodeSpace());
+    private static readonly ConcurrentDictionary<LocalCodeSpace, bool> Live = new();
+    private readonly ConcurrentDictionary<string, LocalSession> _sessions = new(StringComparer.Ordinal);
+
+    static LocalCodeSpace()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => ShutdownAll();
+    }
+
+    public LocalCodeSpace() => Live[this] = true;
+
+    public static LocalCodeSpace Shared => SharedSpace.Value;
+
+    public string Location => "local";
+
+    public Task<ICodeSession> CreateSessionAsync(SessionOptions options, CancellationToken cancellationToken = default)
+    {
+        if (!SessionOptions.KnownImages.Contains(options.Image))
+            throw new AgbException(AgbErrorKind.BadInput, "AgbUnknownImage",
+                $"Unknown image '{options.Image}'. Known images: {string.Join(", ", SessionOptions.KnownImages)}.",
+                $"Leave -Image out to get {SessionOptions.DefaultImage}.");
+        SessionOptions valid = options with { Limits = options.Limits.Validated() };
+        return Task.Run<ICodeSession>(async () =>
+        {
+            LocalSession session = LocalSession.Create(NewSessionId(), valid, EngineHost.Shared);
+            _sessions[session.Id] = session;
+            try
+            {
+                foreach (string language in valid.StartLanguages)
+                    await session.StartKernelAsync(language, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await DeleteSessionAsync(session.Id, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+            return session;
+        }, cancellationToken);
+    }
+
+    public Task<ICodeSession?> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<ICodeSession?>(_sessions.GetValueOrDefault(sessionId));
+
+    public Task<IReadOnlyList<ICodeSession>> ListSessionsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ICodeSession>>([.. _sessions.Values.OrderBy(s => s.CreatedAt)]);
+
+    public Task<IReadOnlyList<LanguageSupport>> GetLanguagesAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Languages.Value);
+
+    private static readonly Lazy<IReadOnlyList<LanguageSupport>> Languages = new(() =>
+    [
+        .. LanguageRules.All.Select(language =>
+        {
+            LanguageDriver? driver = LanguageDriver.For(language.Name);
+            if (driver is null)
+                return new LanguageSupport(language.Name, false, null, "the local engine has no kernel for it yet");
+            string? runtime = driver.DetectRuntime();
+            return runtime is null
+                ? new LanguageSupport(language.Name, false, null, $"{driver.Executable} is not installed: install {driver.Package}")
+                : new LanguageSupport(language.Name, true, runtime, null);
+        }),
+    ]);
+
+    public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (!_sessions.TryRemove(sessionId, out LocalSession? session))
+            return false;
+        await session.DisposeAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Live.TryRemove(this, out _);
+        await Task.WhenAll(_sessions.Keys.Select(id => DeleteSessionAsync(id))).ConfigureAwait(false);
+    }
+
+    private static string NewSessionId()
+    {
+        const string alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+        return "session-" + string.Create(16, 0, (span, _) =>
+        {
+            Span<byte> random = stackalloc byte[16];
+            RandomNumberGenerator.Fill(random);
+            for (int i = 0; i < span.Length; i++)
+                span[i] = alphabet[random[i] % alphabet.Length];
+        });
+    }
+
+    private static void ShutdownAll()
+    {
+        try
+        {
+            Task.WhenAll(Live.Keys.Select(space => space.DisposeAsync().AsTask())).Wait(TimeSpan.FromSeconds(20));
+        }
+        catch (AggregateException) { }
+        if (EngineHost.IsCreated)
+            EngineHost.Shared.Dispose();
+    }
+}

@@ -1,0 +1,166 @@
+using System.Collections.Concurrent;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Languages;
+using AgbCode.Core.Results;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Host;
+using AgbCode.Engine.Kernels;
+using AgbCode.Engine.Sandbox;
+using AgbCode.Engine.Sandbox.Cgroups;
+
+namespace AgbCode.Engine;
+
+/// <summary>A local session: a slot (uid, cgroup name), a workspace, a cgroup with the limits, and a kernel per language.</summary>
+internal sealed class LocalSession : ICodeSession, IAsyncDisposable
+{
+    private readonly EngineHost _host;
+    private readonly int _slot;
+    private readonly LedgerEntry _slotEntry;
+    private readonly Workspace _workspace;
+    private readonly CgroupGroup? _cgroup;
+    private readonly KernelContext _kernelContext;
+    private readonly ConcurrentDictionary<string, Kernel> _kernels = new();
+    private int _closed;
+
+    private LocalSession(string id, SessionOptions options, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
+        CgroupGroup? cgroup, uint? uid, IsolationReport isolation)
+    {
+        Id = id;
+        Name = options.Name;
+        Image = options.Image;
+        Labels = new Dictionary<string, string>(options.Labels);
+        Limits = options.Limits;
+        Isolation = isolation;
+        _host = host;
+        _slot = slot;
+        _slotEntry = slotEntry;
+        _workspace = workspace;
+        _cgroup = cgroup;
+        _kernelContext = new KernelContext
+        {
+            SessionId = id,
+            Limits = options.Limits,
+            Isolation = options.Isolation,
+            WorkspacePath = workspace.HostPath,
+            DriversDir = host.Runtime.DriversDir,
+            Uid = uid,
+            ProcessLimit = ProcessLimitFor(options.Limits, uid, cgroup),
+            SessionCgroup = cgroup,
+            Ledger = host.Ledger,
+            Spawner = host.Spawner,
+            Launcher = options.Isolation == IsolationMode.Sandbox ? host.Launcher : null,
+        };
+    }
+
+    public string Id { get; }
+    public string? Name { get; }
+    public string Image { get; }
+    public IReadOnlyDictionary<string, string> Labels { get; }
+    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.Now;
+    public SessionLimits Limits { get; }
+    public IsolationReport Isolation { get; }
+    public string Location => "local";
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+    public IReadOnlyList<KernelInfo> Kernels => [.. _kernels.Values.Select(k => k.Info).OrderBy(k => k.Language, StringComparer.Ordinal)];
+    /// <summary>The workspace's host path (for the engine's own tests and tools; never follow links inside it).</summary>
+    internal string WorkspacePath => _workspace.HostPath;
+    internal uint? Uid => _kernelContext.Uid;
+    /// <summary>What the session holds on the host, for leak checks.</summary>
+    internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
+
+    public static LocalSession Create(string id, SessionOptions options, EngineHost host)
+    {
+        bool sandboxed = options.Isolation == IsolationMode.Sandbox;
+        SandboxSupport? support = sandboxed ? host.Sandbox : null;   // throws the platform error before anything is made
+        int slot = host.Slots.Allocate();
+        LedgerEntry slotEntry = host.Ledger.Add(LedgerEntry.Slot, slot.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Workspace? workspace = null;
+        CgroupGroup? cgroup = null;
+        try
+        {
+            uint? uid = sandboxed && host.Uids.PerSessionUids ? host.Uids.UidFor(slot) : null;
+            workspace = uid is uint owner
+                ? Workspace.CreateVolume(host.Root, host.Ledger, owner, options.Limits.DiskBytes)
+                : Workspace.CreateDirectory(host.Root, host.Ledger);
+            cgroup = sandboxed ? host.Cgroups?.CreateSession($"s{slot}", options.Limits, host.Ledger) : null;
+            IsolationReport report = sandboxed
+                ? IsolationReporter.Describe(options.Limits, support!, uid, workspace.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
+                : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")]);
+            return new LocalSession(id, options, host, slot, slotEntry, workspace, cgroup, uid, report);
+        }
+        catch
+        {
+            cgroup?.Remove();
+            workspace?.Remove();
+            host.Slots.Release(slot);
+            host.Ledger.Remove(slotEntry);
+            throw;
+        }
+    }
+
+    private static int ProcessLimitFor(SessionLimits limits, uint? uid, CgroupGroup? cgroup)
+    {
+        if (uid is not null)
+            return limits.MaxProcesses;   // the session's own uid: RLIMIT_NPROC is exact
+        // Shared uid: RLIMIT_NPROC counts every process of the user, so leave room for the ones already running.
+        return limits.MaxProcesses + CountProcessesOfCurrentUser();
+    }
+
+    private static int CountProcessesOfCurrentUser()
+    {
+        string uid = Native.Libc.geteuid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        int count = 0;
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!char.IsDigit(Path.GetFileName(dir)[0]))
+                continue;
+            try
+            {
+                string? line = File.ReadLines(Path.Combine(dir, "status")).FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+                if (line is not null && line.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) == uid)
+                    count += Directory.EnumerateDirectories(Path.Combine(dir, "task")).Count();
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return count;
+    }
+
+    public async Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        RunRequest valid = request.Validated();
+        return await KernelFor(valid.Language).RunAsync(valid, observer, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
+        KernelFor(LanguageRules.Normalize(language)).EnsureStartedAsync(observer, cancellationToken);
+
+    private Kernel KernelFor(string language)
+    {
+        if (IsClosed)
+            throw new AgbException(AgbErrorKind.InvalidState, "AgbSessionClosed", $"The session {Id} has been removed.", "Create a new session (New-AgbSession).");
+        LanguageDriver driver = LanguageDriver.For(language)
+            ?? throw new AgbException(AgbErrorKind.Platform, "AgbLanguageUnavailable", $"The local engine has no {language} kernel yet.",
+                "Use python, or a remote backend that offers this language.");
+        if (!driver.IsInstalled)
+            throw new AgbException(AgbErrorKind.Platform, "AgbRuntimeMissing", $"The {language} runtime ({driver.Executable}) is not installed.",
+                $"Install {driver.Package} (./build.ps1 -Task Bootstrap does it).");
+        return _kernels.GetOrAdd(language, _ => new Kernel(_kernelContext, driver));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+            return;
+        await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask())).ConfigureAwait(false);
+        _cgroup?.Remove();
+        _workspace.Remove();
+        _host.Slots.Release(_slot);
+        _host.Ledger.Remove(_slotEntry);
+    }
+
+    public override string ToString() => Name is null ? Id : $"{Id} ({Name})";
+}
+
+/// <summary>A session's host resources: its uid, workspace, cgroup folders and slot file.</summary>
+internal sealed record SessionFootprint(uint? Uid, string Workspace, IReadOnlyList<string> Cgroups, string SlotFile);

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Removes what an AgbCode engine left behind, as listed in its ledger (newest line first).
+#   reap.sh wait STATE_DIR ENGINE_ID   guardian: waits for EOF on stdin (the engine is gone), then reaps
+#   reap.sh now  STATE_DIR ENGINE_ID   reaps at once (an engine found a dead engine's ledger)
+set -u
+exec >/dev/null 2>&1
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  case $fd in 0|1|2) ;; *) eval "exec $fd>&-" ;; esac
+done
+trap '' INT HUP TERM PIPE
+
+mode=$1 root=$2 id=$3
+if [ "$mode" = wait ]; then
+  while read -r _; do :; done
+fi
+
+exec 9>>"$root/lock"
+flock 9
+
+ledger="$root/engines/$id.ledger"
+
+kill_all() {   # $1: a cgroup folder; kill every process in it until it is empty
+  local dir=$1 procs tries=0
+  [ -d "$dir" ] || return 0
+  if [ -f "$dir/cgroup.kill" ]; then echo 1 > "$dir/cgroup.kill"; fi
+  while procs=$(cat "$dir/cgroup.procs" 2>/dev/null) && [ -n "$procs" ] && [ $tries -lt 250 ]; do
+    [ -f "$dir/freezer.state" ] && echo FROZEN > "$dir/freezer.state"
+    for pid in $procs; do kill -9 "$pid"; done
+    [ -f "$dir/freezer.state" ] && echo THAWED > "$dir/freezer.state"
+    sleep 0.02
+    tries=$((tries + 1))
+  done
+}
+
+if [ -f "$ledger" ]; then
+  tac "$ledger" | while read -r kind value; do
+    case $kind in
+      cgroup1|cgroup2) kill_all "$value"; rmdir "$value" ;;
+      mount) umount "$value" || umount -l "$value" ;;
+      mountpoint) rmdir "$value" ;;
+      image) rm -f -- "$value" ;;
+      dir) rm -rf --one-file-system -- "$value" ;;
+      slot) rm -f -- "$root/slots/$value" ;;
+    esac
+  done
+fi
+rm -f -- "$ledger" "$ledger.new" "$root/engines/$id.lock"

@@ -1,0 +1,107 @@
+using System.Globalization;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Host;
+using AgbCode.Engine.Native;
+
+namespace AgbCode.Engine.Sandbox.Cgroups;
+
+/// <summary>cgroup v1: one folder per controller hierarchy; the freezer makes a kill race-free (no fork escapes it).</summary>
+internal sealed class CgroupV1(IReadOnlyDictionary<string, string> mounts) : CgroupTree
+{
+    public static readonly string[] Controllers = ["memory", "pids", "cpu", "freezer"];
+
+    public override string Version => "v1";
+
+    public override CgroupGroup CreateSession(string name, SessionLimits limits, EngineLedger ledger)
+    {
+        var group = Group.Create(Controllers.ToDictionary(c => c, c => Path.Combine(mounts[c], ParentName)), name, ledger);
+        string memory = group.Dirs["memory"];
+        Write(memory, "memory.limit_in_bytes", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture));
+        if (File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes")))   // swap would defeat the memory limit
+            Write(memory, "memory.memsw.limit_in_bytes", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture));
+        Write(group.Dirs["pids"], "pids.max", limits.MaxProcesses.ToString(CultureInfo.InvariantCulture));
+        Write(group.Dirs["cpu"], "cpu.cfs_period_us", "100000");
+        Write(group.Dirs["cpu"], "cpu.cfs_quota_us", ((long)Math.Round(limits.CpuCores * 100000)).ToString(CultureInfo.InvariantCulture));
+        return group;
+    }
+
+    private sealed class Group : CgroupGroup
+    {
+        private readonly List<LedgerEntry> _entries;
+        private readonly EngineLedger _ledger;
+
+        private Group(Dictionary<string, string> dirs, List<LedgerEntry> entries, EngineLedger ledger)
+        {
+            Dirs = dirs;
+            _entries = entries;
+            _ledger = ledger;
+        }
+
+        public Dictionary<string, string> Dirs { get; }
+
+        public static Group Create(Dictionary<string, string> parents, string name, EngineLedger ledger)
+        {
+            var dirs = new Dictionary<string, string>();
+            var entries = new List<LedgerEntry>();
+            foreach (var (controller, parent) in parents)
+            {
+                Directory.CreateDirectory(parent);
+                string dir = Path.Combine(parent, name);
+                entries.Add(ledger.Add(LedgerEntry.CgroupV1, dir));
+                Directory.CreateDirectory(dir);
+                dirs[controller] = dir;
+            }
+            return new Group(dirs, entries, ledger);
+        }
+
+        public override IReadOnlyList<string> Directories => [.. Dirs.Values];
+
+        public override IReadOnlyList<string> ProcsFiles => [.. Dirs.Values.Select(d => Path.Combine(d, "cgroup.procs"))];
+
+        public override CgroupGroup CreateChild(string name, EngineLedger ledger) => Create(Dirs, name, ledger);
+
+        public override long OomKills
+        {
+            get
+            {
+                string file = Path.Combine(Dirs["memory"], "memory.oom_control");
+                if (!File.Exists(file))
+                    return 0;
+                string? line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith("oom_kill ", StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line[9..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        public override void KillAll()
+        {
+            string freezer = Dirs["freezer"];
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (ProcessesBelow(freezer).Any() && DateTime.UtcNow < deadline)
+            {
+                TryWrite(freezer, "freezer.state", "FROZEN");
+                foreach (int pid in ProcessesBelow(freezer))
+                    Libc.Signal(pid, Libc.SIGKILL);
+                TryWrite(freezer, "freezer.state", "THAWED");   // frozen tasks cannot die
+                Thread.Sleep(5);
+            }
+        }
+
+        public override void Remove()
+        {
+            KillAll();
+            foreach (string dir in Dirs.Values)
+                RemoveDirectory(dir);
+            foreach (LedgerEntry entry in _entries)
+                _ledger.Remove(entry);
+        }
+
+        private static void TryWrite(string dir, string file, string value)
+        {
+            try
+            {
+                Write(dir, file, value);
+            }
+            catch (IOException) { }   // the cgroup is going away
+        }
+    }
+}

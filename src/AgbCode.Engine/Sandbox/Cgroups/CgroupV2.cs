@@ -1,0 +1,87 @@
+using System.Globalization;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Host;
+
+namespace AgbCode.Engine.Sandbox.Cgroups;
+
+/// <summary>
+/// cgroup v2: one folder. Controllers are enabled down the agbcode parent and each session, processes live only in
+/// kernel leaves ("no internal processes"), an OOM kills the whole kernel (memory.oom.group), cgroup.kill ends it.
+/// </summary>
+internal sealed class CgroupV2(string mount) : CgroupTree
+{
+    public static readonly string[] Controllers = ["memory", "pids", "cpu"];
+    private static readonly string EnableAll = string.Join(' ', Controllers.Select(c => "+" + c));
+
+    public override string Version => "v2";
+
+    public override CgroupGroup CreateSession(string name, SessionLimits limits, EngineLedger ledger)
+    {
+        string parent = Path.Combine(mount, ParentName);
+        Write(mount, "cgroup.subtree_control", EnableAll);
+        Directory.CreateDirectory(parent);
+        Write(parent, "cgroup.subtree_control", EnableAll);
+        var group = Group.Create(parent, name, ledger);
+        Write(group.Dir, "memory.max", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture));
+        Write(group.Dir, "memory.swap.max", "0");
+        Write(group.Dir, "pids.max", limits.MaxProcesses.ToString(CultureInfo.InvariantCulture));
+        Write(group.Dir, "cpu.max", $"{(long)Math.Round(limits.CpuCores * 100000)} 100000");
+        Write(group.Dir, "cgroup.subtree_control", EnableAll);
+        return group;
+    }
+
+    private sealed class Group(string dir, LedgerEntry entry, EngineLedger ledger) : CgroupGroup
+    {
+        public string Dir { get; } = dir;
+
+        public static Group Create(string parent, string name, EngineLedger ledger)
+        {
+            string dir = Path.Combine(parent, name);
+            LedgerEntry entry = ledger.Add(LedgerEntry.CgroupV2, dir);
+            Directory.CreateDirectory(dir);
+            return new Group(dir, entry, ledger);
+        }
+
+        public override IReadOnlyList<string> Directories => [Dir];
+
+        public override IReadOnlyList<string> ProcsFiles => [Path.Combine(Dir, "cgroup.procs")];
+
+        public override CgroupGroup CreateChild(string name, EngineLedger ledger)
+        {
+            Group child = Create(Dir, name, ledger);
+            Write(child.Dir, "memory.oom.group", "1");
+            return child;
+        }
+
+        public override long OomKills
+        {
+            get
+            {
+                string file = Path.Combine(Dir, "memory.events");
+                string? line = File.Exists(file) ? File.ReadLines(file).FirstOrDefault(l => l.StartsWith("oom_kill ", StringComparison.Ordinal)) : null;
+                return line is null ? 0 : long.Parse(line[9..], CultureInfo.InvariantCulture);
+            }
+        }
+
+        public override void KillAll()
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (Populated && DateTime.UtcNow < deadline)
+            {
+                Write(Dir, "cgroup.kill", "1");   // the whole subtree
+                Thread.Sleep(5);
+            }
+        }
+
+        private bool Populated =>
+            File.Exists(Path.Combine(Dir, "cgroup.events")) && File.ReadLines(Path.Combine(Dir, "cgroup.events")).Contains("populated 1");
+
+        public override void Remove()
+        {
+            if (Directory.Exists(Dir))
+                KillAll();
+            RemoveDirectory(Dir);
+            ledger.Remove(entry);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.Engine.Sandbox;
+
+/// <summary>Everything one kernel's sandbox needs: who it runs as, where it is accounted, what it sees and runs.</summary>
+internal sealed record SandboxSpec
+{
+    /// <summary>The host uid for the code; null keeps the engine's own uid (non-root engine).</summary>
+    public required uint? Uid { get; init; }
+    public required IReadOnlyList<string> CgroupProcsFiles { get; init; }
+    public required SessionLimits Limits { get; init; }
+    /// <summary>RLIMIT_NPROC: per host uid, so exact with per-session uids and a shared budget without.</summary>
+    public required int ProcessLimit { get; init; }
+    public required string WorkspacePath { get; init; }
+    public required IReadOnlyList<string> Command { get; init; }
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>Host paths (under /etc) a runtime needs, bound read-only when they exist.</summary>
+    public IReadOnlyList<string> ReadOnlyEtc { get; init; } = [];
+}

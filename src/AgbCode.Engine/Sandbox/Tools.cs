@@ -1,0 +1,16 @@
+using AgbCode.Engine.Host;
+
+namespace AgbCode.Engine.Sandbox;
+
+/// <summary>The host programs the sandbox is built from, by absolute path (never looked up on PATH).</summary>
+internal static class Tools
+{
+    public const string Bash = "/bin/bash";
+    public const string Bwrap = "/usr/bin/bwrap";
+    public const string Setpriv = "/usr/bin/setpriv";
+    public const string Prlimit = "/usr/bin/prlimit";
+    public const string Setsid = "/usr/bin/setsid";
+    public static string MkfsExt4 => HostCommand.Find("/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4") ?? "/usr/sbin/mkfs.ext4";
+    public static string Mount => HostCommand.Find("/usr/bin/mount", "/bin/mount") ?? "/usr/bin/mount";
+    public static string Umount => HostCommand.Find("/usr/bin/umount", "/bin/umount") ?? "/usr/bin/umount";
+}

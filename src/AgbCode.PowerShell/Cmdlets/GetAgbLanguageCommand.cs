@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Languages;
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.PowerShell.Cmdlets;
+
+/// <summary>Lists the languages with their aliases and extensions, and whether the backend can run each.</summary>
+[Cmdlet(VerbsCommon.Get, "AgbLanguage")]
+[OutputType(typeof(AgbLanguage))]
+public sealed class GetAgbLanguageCommand : AgbCmdlet
+{
+    [Parameter(Position = 0)]
+    [SupportsWildcards]
+    public string[] Name { get; set; } = ["*"];
+
+    protected override void EndProcessing()
+    {
+        IReadOnlyList<LanguageSupport> support;
+        try
+        {
+            support = Await(Backends.Local().GetLanguagesAsync(StopToken));
+        }
+        catch (AgbException failure)
+        {
+            support = [.. LanguageRules.All.Select(l => new LanguageSupport(l.Name, false, null, failure.Message))];
+        }
+        var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+        foreach (LanguageInfo language in LanguageRules.All)
+        {
+            if (!patterns.Any(p => p.IsMatch(language.Name) || language.Aliases.Any(p.IsMatch)))
+                continue;
+            LanguageSupport? status = support.FirstOrDefault(s => s.Language == language.Name);
+            WriteObject(new AgbLanguage(language.Name, language.DisplayName, language.Aliases, language.Extensions,
+                status?.Available ?? false, status?.Runtime, status?.Reason, "local"));
+        }
+    }
+}
+
+/// <summary>A language as Get-AgbLanguage shows it.</summary>
+public sealed record AgbLanguage(string Name, string DisplayName, IReadOnlyList<string> Aliases, IReadOnlyList<string> Extensions,
+    bool Available, string? Runtime, string? Reason, string Backend);

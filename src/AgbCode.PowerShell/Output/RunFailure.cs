@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using AgbCode.Core.Results;
+
+namespace AgbCode.PowerShell.Output;
+
+/// <summary>
+/// The non-terminating error written after a failed run's result. Its ErrorId names the kind of failure (public API,
+/// listed in about_AgbCode) and its target is the result, so try/catch still reaches the output.
+/// </summary>
+public sealed class AgbRunFailedException(EnhancedCodeExecutionResult result)
+    : RuntimeException($"{result.Language}: {result.ErrorMessage}")
+{
+    public EnhancedCodeExecutionResult Result { get; } = result;
+}
+
+internal static class RunFailure
+{
+    public static ErrorRecord For(EnhancedCodeExecutionResult result)
+    {
+        var (errorId, category) = result.Error?.Name switch
+        {
+            "TimeoutError" => ("AgbExecutionTimeout", ErrorCategory.OperationTimeout),
+            "CancelledError" => ("AgbExecutionCancelled", ErrorCategory.OperationStopped),
+            "OutOfMemoryError" => ("AgbOutOfMemory", ErrorCategory.LimitsExceeded),
+            "KernelDiedError" or "KernelProtocolError" => ("AgbKernelDied", ErrorCategory.ResourceUnavailable),
+            "SessionClosedError" => ("AgbSessionClosed", ErrorCategory.ResourceUnavailable),
+            _ => ("AgbExecutionFailed", ErrorCategory.NotSpecified),
+        };
+        return new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
+    }
+}

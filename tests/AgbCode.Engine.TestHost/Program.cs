@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine;
+
+// Reads one JSON command per line and answers with one JSON line:
+//   {"op":"create"}                                   -> {"id":..., "isolation":[{name, enforced, detail}], "workspace":..., "uid":...}
+//   {"op":"run","id":..,"language":..,"code":..,"timeout":..} -> the result
+//   {"op":"start","id":..,"language":..}            -> {"started":true}
+//   {"op":"delete","id":..}                           -> {"deleted":true}
+await using var space = new LocalCodeSpace();
+var options = new JsonSerializerOptions { WriteIndented = false };
+string? line;
+while ((line = Console.ReadLine()) is not null)
+{
+    JsonNode command = JsonNode.Parse(line)!;
+    JsonNode answer;
+    try
+    {
+        answer = await Handle(command);
+    }
+    catch (Exception failure)
+    {
+        answer = new JsonObject { ["error"] = failure.Message, ["type"] = failure.GetType().Name };
+    }
+    Console.WriteLine(answer.ToJsonString(options));
+}
+
+async Task<JsonNode> Handle(JsonNode command)
+{
+    switch ((string?)command["op"])
+    {
+        case "create":
+            var session = await space.CreateSessionAsync(new SessionOptions());
+            var local = (LocalSession)session;
+            return new JsonObject
+            {
+                ["id"] = session.Id,
+                ["workspace"] = local.WorkspacePath,
+                ["uid"] = local.Uid,
+                ["isolation"] = JsonSerializer.SerializeToNode(session.Isolation.Protections),
+            };
+        case "start":
+            await (await space.GetSessionAsync((string)command["id"]!))!.StartKernelAsync((string)command["language"]!);
+            return new JsonObject { ["started"] = true };
+        case "run":
+            var target = (await space.GetSessionAsync((string)command["id"]!))!;
+            var result = await target.RunAsync(new RunRequest((string)command["code"]!, (string)command["language"]!, (double?)command["timeout"] ?? 60));
+            return JsonSerializer.SerializeToNode(result)!;
+        case "delete":
+            return new JsonObject { ["deleted"] = await space.DeleteSessionAsync((string)command["id"]!) };
+        default:
+            return new JsonObject { ["error"] = "unknown op" };
+    }
+}

@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using AgbCode.Core.Results;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Tests.Support;
+
+namespace AgbCode.Engine.Tests;
+
+public class SmallCapSessionFixture : SessionFixture
+{
+    public const long OutputCap = 64 * 1024;
+
+    protected override SessionOptions Options => new()
+    {
+        Limits = SessionLimits.Default with { OutputBytes = OutputCap, InterruptGrace = TimeSpan.FromSeconds(1) },
+    };
+}
+
+/// <summary>Timeouts, cancellation, kernel death and restart, the output cap, serialization.</summary>
+public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<SmallCapSessionFixture>
+{
+    [Fact]
+    public async Task A_timeout_interrupts_and_keeps_the_state()
+    {
+        await fixture.Python("survivor = 'still here'");
+        var clock = Stopwatch.StartNew();
+        EnhancedCodeExecutionResult timedOut = await fixture.Python("print('started', flush=True)\nimport time\nwhile True: time.sleep(0.05)", timeoutSec: 1);
+        clock.Stop();
+        EnhancedCodeExecutionResult after = await fixture.Python("survivor");
+
+        Assert.False(timedOut.Success);
+        Assert.Equal("TimeoutError", timedOut.Error!.Name);
+        Assert.Contains("interrupted", timedOut.Error.Value);
+        Assert.Contains("state was kept", timedOut.Error.Value);
+        Assert.Contains("KeyboardInterrupt", timedOut.Error.Traceback);
+        Assert.Equal("started\n", timedOut.Stdout);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 5);
+        Assert.Equal("'still here'", after.Text);
+        Assert.False(after.KernelRestarted);
+    }
+
+    [Fact]
+    public async Task A_run_that_ignores_the_interrupt_is_killed_and_the_next_run_is_told_its_state_was_lost()
+    {
+        await fixture.Python("doomed = 1");
+        EnhancedCodeExecutionResult killed = await fixture.Python("""
+            import signal, time
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            while True: time.sleep(0.05)
+            """, timeoutSec: 1);
+        EnhancedCodeExecutionResult next = await fixture.Python("'doomed' in globals()");
+
+        Assert.Equal("TimeoutError", killed.Error!.Name);
+        Assert.Contains("kernel was killed", killed.Error.Value);
+        Assert.Contains("state was lost", killed.Error.Value);
+        Assert.True(next.Success, next.ErrorMessage);
+        Assert.Equal("False", next.Text);
+        Assert.True(next.KernelRestarted);
+        Assert.Contains("timed out", next.KernelRestartReason);
+    }
+
+    [Fact]
+    public async Task Cancelling_interrupts_like_a_timeout()
+    {
+        await fixture.Python("before_cancel = 5");
+        var log = new EventLog();
+        using var cancel = new CancellationTokenSource();
+        Task<EnhancedCodeExecutionResult> run = fixture.Python("print('working', flush=True)\nimport time\ntime.sleep(60)", observer: log, cancellationToken: cancel.Token);
+        await WaitFor(() => log.Of("stdout").Any());
+        var clock = Stopwatch.StartNew();
+        cancel.Cancel();
+        EnhancedCodeExecutionResult cancelled = await run;
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"cancel took {clock.Elapsed}");
+        Assert.Equal("CancelledError", cancelled.Error!.Name);
+        Assert.Equal("5", (await fixture.Python("before_cancel")).Text);
+    }
+
+    [Fact]
+    public async Task A_kernel_that_exits_is_reported_and_replaced()
+    {
+        EnhancedCodeExecutionResult died = await fixture.Python("print('bye', flush=True)\nimport os\nos._exit(3)");
+        EnhancedCodeExecutionResult next = await fixture.Python("1 + 1");
+
+        Assert.Equal("KernelDiedError", died.Error!.Name);
+        Assert.Contains("exit code 3", died.Error.Value);
+        Assert.Equal("bye\n", died.Stdout);
+        Assert.Equal("2", next.Text);
+        Assert.True(next.KernelRestarted);
+        Assert.Contains("exit code 3", next.KernelRestartReason);
+    }
+
+    [Fact]
+    public async Task Output_past_the_cap_is_cut_with_a_marker_and_the_kernel_keeps_working()
+    {
+        EnhancedCodeExecutionResult flood = await fixture.Python("for i in range(100000): print('line', i)\n'finished'");
+        EnhancedCodeExecutionResult next = await fixture.Python("'still alive'");
+
+        Assert.True(flood.OutputTruncated);
+        Assert.Contains("[output truncated", flood.Stdout);
+        Assert.InRange(System.Text.Encoding.UTF8.GetByteCount(flood.Stdout), SmallCapSessionFixture.OutputCap - 100, SmallCapSessionFixture.OutputCap + 200);
+        Assert.StartsWith("line 0\nline 1\n", flood.Stdout);
+        Assert.True(flood.Success, flood.ErrorMessage);
+        Assert.Equal("'still alive'", next.Text);
+        Assert.False(next.KernelRestarted);
+    }
+
+    [Fact]
+    public async Task Runs_on_one_kernel_are_serialized()
+    {
+        Task<EnhancedCodeExecutionResult> first = fixture.Python("import time; t0 = time.monotonic(); time.sleep(0.5); t0");
+        Task<EnhancedCodeExecutionResult> second = fixture.Python("import time; time.monotonic()");
+        EnhancedCodeExecutionResult[] both = await Task.WhenAll(first, second);
+
+        double firstStart = double.Parse(both[0].Text!, System.Globalization.CultureInfo.InvariantCulture);
+        double secondStart = double.Parse(both[1].Text!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(secondStart - firstStart >= 0.5, "the second run started before the first finished");
+    }
+
+    [Fact]
+    public async Task Output_printed_after_a_run_ended_goes_to_the_next_run()
+    {
+        await fixture.Python("""
+            import threading, time
+            def later():
+                time.sleep(0.3)
+                print('printed between runs', flush=True)
+            threading.Thread(target=later).start()
+            """);
+        await Task.Delay(800);
+        EnhancedCodeExecutionResult next = await fixture.Python("print('next run')");
+        Assert.Equal("printed between runs\nnext run\n", next.Stdout);
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(condition());
+    }
+}

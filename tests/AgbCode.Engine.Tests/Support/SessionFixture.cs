@@ -1,0 +1,25 @@
+using AgbCode.Core.Results;
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.Engine.Tests.Support;
+
+/// <summary>One engine and one session shared by a test class (kernels take up to a second to start).</summary>
+public class SessionFixture : IAsyncLifetime
+{
+    public LocalCodeSpace Space { get; } = new();
+    internal LocalSession Session { get; private set; } = null!;
+
+    protected virtual SessionOptions Options => new();
+
+    public async Task InitializeAsync() => Session = (LocalSession)await Space.CreateSessionAsync(Options);
+
+    public async Task DisposeAsync()
+    {
+        SessionFootprint footprint = Session.Footprint;
+        await Space.DisposeAsync();
+        HostLeaks.AssertGone(footprint);
+    }
+
+    public Task<EnhancedCodeExecutionResult> Python(string code, double timeoutSec = 30, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
+        Session.RunAsync(new RunRequest(code, "python", timeoutSec), observer, cancellationToken);
+}
