@@ -20,6 +20,9 @@ public class SessionFixture : IAsyncLifetime
         HostLeaks.AssertGone(footprint);
     }
 
+    public Task<EnhancedCodeExecutionResult> Run(string language, string code, double timeoutSec = 30, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
+        Session.RunAsync(new RunRequest(code, language, timeoutSec), observer, cancellationToken);
+
     public Task<EnhancedCodeExecutionResult> Python(string code, double timeoutSec = 30, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
-        Session.RunAsync(new RunRequest(code, "python", timeoutSec), observer, cancellationToken);
+        Run("python", code, timeoutSec, observer, cancellationToken);
 }

@@ -1,0 +1,121 @@
+"""The engine side of a kernel's channels, shared by the Python driver and the supervisor of the other languages.
+
+take_channels() moves the engine's pipes (fd 0 requests, fd 1 messages, fd 2 diagnostics) to private, non-inheritable
+descriptors and puts /dev/null on fd 0, so nothing user code prints or reads can touch the protocol. Output that user
+processes write to their own pipes is relayed with FdRelay: UTF-8 decoded without splitting a character, tagged with
+the current run, and cut at the run's output cap. See docs/protocol.md.
+"""
+import codecs
+import json
+import os
+import select
+import threading
+
+codecs.register_error("agb_fffd", lambda e: ("\ufffd", e.end))
+
+PROTO = REQUESTS = DIAG = -1
+_proto_lock = threading.Lock()
+_cap_lock = threading.Lock()
+
+
+def take_channels():
+    global PROTO, REQUESTS, DIAG
+    PROTO, REQUESTS, DIAG = os.dup(1), os.dup(0), os.dup(2)   # os.dup: not inherited by child processes
+    null = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(null, 0)
+    os.close(null)
+
+
+def send(message):
+    data = (json.dumps(message, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode("utf-8", "agb_fffd")
+    with _proto_lock:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(PROTO, view):]
+
+
+def diagnose(text):
+    os.write(DIAG, (text.rstrip("\n") + "\n").encode("utf-8", "agb_fffd"))
+
+
+def requests():
+    """The engine's requests, one dict per line, until it closes the channel."""
+    reader = os.fdopen(REQUESTS, "rb", buffering=1 << 16)
+    for line in reader:
+        yield json.loads(line)
+
+
+class Run:
+    """The request being executed; output between requests is sent with id None."""
+    current = None
+
+    def __init__(self, request):
+        self.id = request["id"]
+        self.execution_count = int(request["execution_count"])
+        self.cap = int(request.get("output_cap", 10 * 1024 * 1024))
+        self.sent = 0
+        self.truncated = False
+
+    @staticmethod
+    def current_id():
+        run = Run.current
+        return run.id if run else None
+
+
+def _within_cap(name, size):
+    run = Run.current
+    if run is None:
+        return True
+    with _cap_lock:
+        if run.truncated:
+            return False
+        if run.sent + size > run.cap:
+            run.truncated = True
+            send({"type": "truncated", "id": run.id, "name": name})
+            return False
+        run.sent += size
+        return True
+
+
+def emit_stream(name, text):
+    if text and _within_cap(name, len(text.encode("utf-8", "agb_fffd"))):
+        send({"type": "stream", "id": Run.current_id(), "name": name, "text": text})
+
+
+def emit_rich(message):
+    """A display_data, execute_result or error message; rich data counts against the output cap."""
+    message = dict(message, id=Run.current_id())
+    if message["type"] != "error" and not _within_cap("stdout", len(json.dumps(message.get("data", {}), default=str))):
+        return
+    send(message)
+
+
+class FdRelay:
+    """Relays what processes write to one pipe, decoding UTF-8 without splitting characters."""
+
+    def __init__(self, fd, name):
+        self.fd = fd
+        self.name = name
+        self.lock = threading.Lock()
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        os.set_blocking(fd, False)
+        threading.Thread(target=self._loop, daemon=True).start()
+
+    def _loop(self):
+        while True:
+            select.select([self.fd], [], [])
+            if not self.drain():
+                return
+
+    def drain(self):
+        """Relays everything written so far; False once every writer has closed the pipe."""
+        with self.lock:
+            while True:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except BlockingIOError:
+                    return True
+                if not chunk:
+                    emit_stream(self.name, self.decoder.decode(b"", final=True))
+                    return False
+                emit_stream(self.name, self.decoder.decode(chunk))
