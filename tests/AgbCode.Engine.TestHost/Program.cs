@@ -4,7 +4,7 @@ using AgbCode.Core.Sessions;
 using AgbCode.Engine;
 
 // Reads one JSON command per line and answers with one JSON line:
-//   {"op":"create"}                                   -> {"id":..., "isolation":[{name, enforced, detail}], "workspace":..., "uid":...}
+//   {"op":"create"}                                   -> {"id":..., "footprint":{Uid, Workspace, Cgroups, SlotFile}, "isolation":[...]}
 //   {"op":"run","id":..,"language":..,"code":..,"timeout":..} -> the result
 //   {"op":"start","id":..,"language":..}            -> {"started":true}
 //   {"op":"delete","id":..}                           -> {"deleted":true}
@@ -32,13 +32,13 @@ async Task<JsonNode> Handle(JsonNode command)
     {
         case "create":
             var session = await space.CreateSessionAsync(new SessionOptions());
-            var local = (LocalSession)session;
+            var footprint = ((LocalSession)session).Footprint;
             return new JsonObject
             {
                 ["id"] = session.Id,
-                ["workspace"] = local.WorkspacePath,
-                ["uid"] = local.Uid,
+                ["footprint"] = JsonSerializer.SerializeToNode(footprint),
                 ["isolation"] = JsonSerializer.SerializeToNode(session.Isolation.Protections),
+                ["engine"] = Environment.ProcessId,
             };
         case "start":
             await (await space.GetSessionAsync((string)command["id"]!))!.StartKernelAsync((string)command["language"]!);

@@ -83,6 +83,7 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
             "--size", spec.Limits.TmpBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
             "--size", Math.Min(spec.Limits.TmpBytes, MaxShmBytes).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
             "--bind", spec.WorkspacePath, Home, "--chdir", Home,
+            "--remount-ro", "/",   // the root bwrap builds (/etc, /opt, /home) is read-only too; /tmp and home stay writable
             "--"]);
         args.AddRange(spec.Command);
         return args;

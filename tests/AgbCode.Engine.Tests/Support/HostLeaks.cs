@@ -39,8 +39,10 @@ internal static class HostLeaks
                 continue;
             try
             {
-                string? line = File.ReadLines(Path.Combine(dir, "status")).FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-                if (line is not null && line.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1).Contains(wanted))
+                string[] status = File.ReadAllLines(Path.Combine(dir, "status"));
+                bool zombie = status.Any(l => l.StartsWith("State:\tZ", StringComparison.Ordinal));   // dead, waiting for its reaper
+                string? line = status.FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
+                if (!zombie && line is not null && line.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1).Contains(wanted))
                     found.Add(pid);
             }
             catch (IOException) { }

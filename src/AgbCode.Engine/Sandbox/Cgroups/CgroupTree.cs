@@ -50,10 +50,17 @@ internal abstract class CgroupTree
         File.WriteAllText(Path.Combine(directory, file), value);
 
     /// <summary>The processes in this cgroup and in every cgroup below it.</summary>
-    internal static IEnumerable<int> ProcessesBelow(string directory) =>
-        Directory.Exists(directory)
-            ? Processes(directory).Concat(Directory.EnumerateDirectories(directory).SelectMany(ProcessesBelow)).ToList()
-            : [];
+    internal static IEnumerable<int> ProcessesBelow(string directory)
+    {
+        try
+        {
+            return Processes(directory).Concat(Directory.EnumerateDirectories(directory).SelectMany(ProcessesBelow)).ToList();
+        }
+        catch (IOException)
+        {
+            return [];   // removed meanwhile
+        }
+    }
 
     internal static IEnumerable<int> Processes(string directory)
     {

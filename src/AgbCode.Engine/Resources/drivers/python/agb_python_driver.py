@@ -68,6 +68,8 @@ class ProtocolStream(io.TextIOBase):
             self._parts.clear()
             self._size = 0
             if text:
+                for relay in relays:   # what child processes wrote before this text goes out first
+                    relay.drain()
                 emit_stream(self.name, text)
 
     @property

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using AgbCode.Engine.Tests.Support;
+
+namespace AgbCode.Engine.Tests;
+
+/// <summary>An engine process that dies, even by SIGKILL, leaves nothing behind; the next engine sweeps only the dead.</summary>
+public class CrashTests
+{
+    [Fact]
+    public void Sigkilling_the_engine_mid_run_removes_every_sandbox_cgroup_mount_and_workspace()
+    {
+        using EngineProcess engine = EngineProcess.Start();
+        var footprints = new List<SessionFootprint>();
+        string busy = "";
+        for (int i = 0; i < 2; i++)
+        {
+            JsonNode created = engine.Send(new { op = "create" });
+            footprints.Add(EngineProcess.Footprint(created));
+            busy = (string)created["id"]!;
+            engine.Send(new { op = "start", id = busy, language = "python" });
+        }
+        engine.Post(new { op = "run", id = busy, language = "python", code = "import time; time.sleep(60)" });
+        Thread.Sleep(300);
+        Assert.All(footprints, f => Assert.NotEmpty(HostLeaks.ProcessesOf(f.Uid!.Value)));
+
+        var clock = Stopwatch.StartNew();
+        engine.KillHard();
+        foreach (SessionFootprint footprint in footprints)
+            HostLeaks.AssertGone(footprint, within: TimeSpan.FromSeconds(5));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"cleanup took {clock.Elapsed.TotalSeconds:0.00} s");
+    }
+
+    [Fact]
+    public async Task A_new_engine_sweeps_what_a_dead_engine_left_and_nothing_of_a_live_one()
+    {
+        // this process's engine holds a live session the sweep must not touch
+        await using var space = new LocalCodeSpace();
+        var live = (LocalSession)await space.CreateSessionAsync(new Core.Sessions.SessionOptions());
+        await live.StartKernelAsync("python");
+
+        SessionFootprint orphaned;
+        using (EngineProcess dead = EngineProcess.Start())
+        {
+            JsonNode created = dead.Send(new { op = "create" });
+            orphaned = EngineProcess.Footprint(created);
+            dead.Send(new { op = "start", id = (string)created["id"]!, language = "python" });
+            KillGuardianOf(dead.Pid);   // no guardian: only the next engine can clean up now
+            dead.KillHard();
+        }
+        await Task.Delay(500);
+        Assert.NotEmpty(HostLeaks.Find(orphaned));   // the dead engine's things are still there
+
+        using (EngineProcess next = EngineProcess.Start())
+            next.Send(new { op = "create" });          // its engine starts, and sweeps
+
+        HostLeaks.AssertGone(orphaned);
+        SessionFootprint kept = live.Footprint;
+        Assert.NotEmpty(HostLeaks.ProcessesOf(kept.Uid!.Value));
+        Assert.All(kept.Cgroups, cgroup => Assert.True(Directory.Exists(cgroup)));
+        Assert.True(Directory.Exists(kept.Workspace) && File.Exists(kept.SlotFile));
+        Assert.True((await live.RunAsync(new Core.Sessions.RunRequest("'alive'", "python"))).Success);
+    }
+
+    private static void KillGuardianOf(int enginePid)
+    {
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+                continue;
+            string commandLine;
+            try
+            {
+                commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (commandLine.Contains("reap.sh wait", StringComparison.Ordinal) && commandLine.Contains($"-{enginePid}-", StringComparison.Ordinal))
+                Process.GetProcessById(pid).Kill();
+        }
+    }
+}
