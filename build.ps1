@@ -26,6 +26,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+if ([Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }   # CI logs without colour codes
 $env:DOTNET_NOLOGO = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $root = $PSScriptRoot
@@ -98,7 +99,7 @@ function Get-TrxCount {
     param([string] $Directory)
     $passed = 0; $failed = 0
     foreach ($file in Get-ChildItem $Directory -Filter *.trx -ErrorAction Ignore) {
-        $counters = ([xml](Get-Content $file.FullName -Raw)).TestRun.ResultSummary.Counters
+        $counters = ([xml](Get-Content -LiteralPath $file.FullName -Raw)).TestRun.ResultSummary.Counters
         $passed += [int]$counters.passed
         $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
     }
@@ -106,7 +107,7 @@ function Get-TrxCount {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Invoke-Package   # the Pester suite installs the package, as a user would
     $xunitResults = Join-Path $artifacts 'xunit'
     if (Test-Path $xunitResults) { Remove-Item $xunitResults -Recurse -Force }
     $pesterSummary = Join-Path $artifacts 'pester-summary.json'
@@ -120,7 +121,7 @@ function Invoke-Test {
     $pwsh = @([Environment]::ProcessPath)
     if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'build/Invoke-Pester.ps1') `
-        -ModulePath $moduleDir -PesterVersion $pesterVersion -SummaryPath $pesterSummary `
+        -ModulePath $moduleDir -PackagePath (Join-Path $out 'packages') -PesterVersion $pesterVersion -SummaryPath $pesterSummary `
         -Path "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')"
     $pesterExit = $LASTEXITCODE
 
@@ -141,6 +142,7 @@ function Invoke-Package {
     $packages = Join-Path $out 'packages'
     New-Item -ItemType Directory -Force -Path $packages | Out-Null
     $repository = "AgbCodeBuild-$PID"
+    Remove-Item (Join-Path $packages "AgbCode.$($manifest.ModuleVersion).nupkg") -ErrorAction Ignore
     Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
     try {
         Publish-PSResource -Path $moduleDir -Repository $repository -SkipDependenciesCheck

@@ -5,6 +5,8 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
+    # The folder holding the module's .nupkg (build.ps1 -Task Package)
+    [string] $PackagePath = '',
     # Folders with *.Tests.ps1, comma-separated (this script is started as a native command)
     [Parameter(Mandatory)] [string] $Path,
     [string] $PesterVersion = '5.7.1',
@@ -20,6 +22,7 @@ if (-not (Test-Path $pester)) {
 Import-Module $pester -Force
 
 $env:AGBCODE_TEST_MODULE = $ModulePath
+$env:AGBCODE_TEST_PACKAGES = $PackagePath
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = @($Path -split ',' | Where-Object { $_ -and (Test-Path $_) })
 $configuration.Run.PassThru = $true

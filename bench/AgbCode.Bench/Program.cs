@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+using AgbCode.Bench;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+// Every comparison is measured in this one run, on this machine, interleaved where it can be.
+string what = args.FirstOrDefault() ?? "all";
+int warmRuns = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
+Console.WriteLine($"AgbCode benchmarks, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
+if (what is "all" or "python")
+    await PythonWarmRun(warmRuns);
+if (what is "all" or "cold")
+    await ColdStart(20);
+
+async Task PythonWarmRun(int runs)
+{
+    await using var space = new LocalCodeSpace();
+    ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = ["python"] });
+    for (int i = 0; i < 20; i++)
+        await session.RunAsync(new RunRequest("1+1", "python"));
+    var ours = new List<double>();
+    for (int i = 0; i < runs; i++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var result = await session.RunAsync(new RunRequest("1+1", "python"));
+        ours.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        if (result.Text != "2")
+            throw new InvalidOperationException($"unexpected result {result.Text}");
+    }
+    var jupyter = RunJupyterBaseline(runs);
+    Console.WriteLine($"\nWarm run of `1+1` ({runs} runs each, after 20 warm-up runs)\n\n{Stats.Header}");
+    var oursStats = new Stats("AgbCode local engine: RunAsync → result (sandboxed IPython)", ours);
+    var jupyterStats = new Stats("jupyter_client → ipykernel execute → idle (no sandbox)", jupyter);
+    Console.WriteLine(oursStats.Row());
+    Console.WriteLine(jupyterStats.Row());
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nratio of medians (AgbCode / Jupyter): {oursStats.Median / jupyterStats.Median:0.00}"));
+}
+
+List<double> RunJupyterBaseline(int runs)
+{
+    var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
+    info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "jupyter_roundtrip.py"));
+    info.ArgumentList.Add(runs.ToString(CultureInfo.InvariantCulture));
+    using Process process = Process.Start(info)!;
+    var seconds = new List<double>();
+    while (process.StandardOutput.ReadLine() is { } line)
+        seconds.Add(double.Parse(line, CultureInfo.InvariantCulture));
+    process.WaitForExit();
+    return seconds;
+}
+
+async Task ColdStart(int runs)
+{
+    await using var space = new LocalCodeSpace();
+    var ours = new List<double>();
+    var bwrap = new List<double>();
+    var plain = new List<double>();
+    string[] bwrapArgs = ["--unshare-all", "--unshare-user", "--die-with-parent", "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+        "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/python3", "-c", "pass"];
+    for (int i = 0; i < runs; i++)   // interleaved: each iteration measures every variant once
+    {
+        plain.Add(Time("/usr/bin/python3", "-c", "pass"));
+        bwrap.Add(Time("/usr/bin/bwrap", bwrapArgs));
+        long start = Stopwatch.GetTimestamp();
+        ICodeSession session = await space.CreateSessionAsync(new SessionOptions());
+        var result = await session.RunAsync(new RunRequest("1+1", "python"));
+        ours.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        if (result.Text != "2")
+            throw new InvalidOperationException($"unexpected result {result.Text}");
+        await space.DeleteSessionAsync(session.Id);
+    }
+    Console.WriteLine($"\nSession creation to first result ({runs} runs each, interleaved)\n\n{Stats.Header}");
+    Console.WriteLine(new Stats("AgbCode: CreateSession + first `1+1` (sandbox, cgroups, volume, IPython start)", ours).Row());
+    Console.WriteLine(new Stats("`bwrap … /usr/bin/python3 -c pass`", bwrap).Row());
+    Console.WriteLine(new Stats("`/usr/bin/python3 -c pass`", plain).Row());
+}
+
+static double Time(string file, params string[] arguments)
+{
+    var info = new ProcessStartInfo(file) { UseShellExecute = false };
+    foreach (string argument in arguments)
+        info.ArgumentList.Add(argument);
+    info.Environment.Clear();
+    long start = Stopwatch.GetTimestamp();
+    using Process process = Process.Start(info)!;
+    process.WaitForExit();
+    return Stopwatch.GetElapsedTime(start).TotalSeconds;
+}

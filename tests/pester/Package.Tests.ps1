@@ -1,0 +1,27 @@
+#requires -Version 7.4
+# The package build.ps1 -Task Package writes installs from a local folder repository and works.
+BeforeAll {
+    $script:packages = $env:AGBCODE_TEST_PACKAGES
+    $script:repository = "AgbCodeTest-$PID"
+    $script:version = (Import-PowerShellDataFile (Join-Path $env:AGBCODE_TEST_MODULE 'AgbCode.psd1')).ModuleVersion
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    # a fresh pwsh, started the way this one was (the dotnet tool runs as "dotnet pwsh.dll")
+    $script:pwsh = @([Environment]::ProcessPath)
+    if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $script:pwsh += Join-Path $PSHOME 'pwsh.dll' }
+}
+
+AfterAll {
+    Unregister-PSResourceRepository -Name $repository -ErrorAction Ignore
+}
+
+Describe 'The AgbCode package' {
+    It 'is found in a folder repository and installs like any module' {
+        Find-PSResource -Name AgbCode -Repository $repository | Select-Object -ExpandProperty Version | Should -Be $version
+        Save-PSResource -Name AgbCode -Repository $repository -Path $TestDrive -TrustRepository
+        $installed = Join-Path $TestDrive "AgbCode/$version"
+        Get-ChildItem $installed -Name | Should -Contain 'AgbCode.PowerShell.dll'
+        $text = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command `
+            "Import-Module '$installed/AgbCode.psd1'; (Invoke-AgbCode -Language python -Code '6 * 7' -Quiet).Text"
+        $text | Should -Be '42'
+    }
+}
