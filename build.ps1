@@ -80,7 +80,9 @@ function Invoke-Bootstrap {
 }
 
 function Invoke-Build {
-    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'AgbCode.sln') -c $Configuration --nologo -v q -clp:ErrorsOnly }
+    param([switch] $Everything)   # the whole solution (tests, benchmarks, server), not only the module
+    $target = if ($Everything) { 'AgbCode.sln' } else { 'src/AgbCode.PowerShell/AgbCode.PowerShell.csproj' }
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root $target) -c $Configuration --nologo -v q -clp:ErrorsOnly }
     $bin = Join-Path $root "src/AgbCode.PowerShell/bin/$Configuration/net8.0"
     if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
     New-Item -ItemType Directory -Force -Path (Join-Path $moduleDir 'en-US') | Out-Null
@@ -107,6 +109,7 @@ function Get-TrxCount {
 }
 
 function Invoke-Test {
+    Invoke-Build -Everything
     Invoke-Package   # the Pester suite installs the package, as a user would
     $xunitResults = Join-Path $artifacts 'xunit'
     if (Test-Path $xunitResults) { Remove-Item $xunitResults -Recurse -Force }

@@ -21,7 +21,7 @@ while ((line = Console.ReadLine()) is not null)
     }
     catch (Exception failure)
     {
-        answer = new JsonObject { ["error"] = failure.Message, ["type"] = failure.GetType().Name };
+        answer = new JsonObject { ["error"] = failure is AgbCode.Core.Errors.AgbException agb ? agb.MessageWithFix : failure.Message };
     }
     Console.WriteLine(answer.ToJsonString(options));
 }
