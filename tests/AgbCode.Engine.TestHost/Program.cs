@@ -9,6 +9,7 @@ using AgbCode.Engine;
 //   {"op":"start","id":..,"language":..}            -> {"started":true}
 //   {"op":"delete","id":..}                           -> {"deleted":true}
 await using var space = new LocalCodeSpace();
+Console.CancelKeyPress += (_, e) => e.Cancel = true;   // like pwsh: Ctrl+C at the terminal does not end the engine
 var options = new JsonSerializerOptions { WriteIndented = false };
 string? line;
 while ((line = Console.ReadLine()) is not null)
@@ -47,9 +48,14 @@ async Task<JsonNode> Handle(JsonNode command)
             var target = (await space.GetSessionAsync((string)command["id"]!))!;
             var result = await target.RunAsync(new RunRequest((string)command["code"]!, (string)command["language"]!, (double?)command["timeout"] ?? 60));
             return JsonSerializer.SerializeToNode(result)!;
+        case "processgroup":
+            return new JsonObject { ["pgid"] = getpgid(0) };
         case "delete":
             return new JsonObject { ["deleted"] = await space.DeleteSessionAsync((string)command["id"]!) };
         default:
             return new JsonObject { ["error"] = "unknown op" };
     }
 }
+
+[System.Runtime.InteropServices.DllImport("libc")]
+static extern int getpgid(int pid);

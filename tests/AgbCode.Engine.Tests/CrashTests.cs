@@ -63,6 +63,25 @@ public class CrashTests
         Assert.True((await live.RunAsync(new Core.Sessions.RunRequest("'alive'", "python"))).Success);
     }
 
+    [Fact]
+    public void A_ctrl_c_at_the_engines_terminal_does_not_reach_its_sandboxes()
+    {
+        // the engine leads its own process group, as a shell's foreground job does; the terminal signals the group
+        using EngineProcess engine = EngineProcess.Start(runAs: ["/usr/bin/setsid"]);
+        JsonNode created = engine.Send(new { op = "create" });
+        string id = (string)created["id"]!;
+        engine.Send(new { op = "run", id, language = "python", code = "survives_ctrl_c = 'yes'" });
+        int group = (int)engine.Send(new { op = "processgroup" })["pgid"]!;
+        Assert.Equal(engine.Pid, group);
+
+        Process.Start("/usr/bin/kill", ["-INT", "--", $"-{group}"])!.WaitForExit();
+        Thread.Sleep(500);
+        JsonNode after = engine.Send(new { op = "run", id, language = "python", code = "survives_ctrl_c" });
+
+        Assert.Equal("'yes'", (string)after["Text"]!);
+        Assert.False((bool)after["KernelRestarted"]!);
+    }
+
     private static void KillGuardianOf(int enginePid)
     {
         foreach (string dir in Directory.EnumerateDirectories("/proc"))

@@ -354,7 +354,8 @@ internal sealed class Kernel : IAsyncDisposable
         string what = timedOut ? $"The run exceeded its {Seconds(timeoutSec)} timeout" : "The run was cancelled";
         recorder.Stopping();
         Interrupt();
-        TimeSpan grace = _context.Limits.InterruptGrace;
+        // someone waits on a cancel (Ctrl+C): give the interrupt at most a second before the kill
+        TimeSpan grace = timedOut ? _context.Limits.InterruptGrace : TimeSpan.FromTicks(Math.Min(_context.Limits.InterruptGrace.Ticks, TimeSpan.TicksPerSecond));
         if (await Finished(recorder.Completion, grace).ConfigureAwait(false))
         {
             recorder.Fail(name, $"{what} and was interrupted; the session's {Language} state was kept.", keepTraceback: true);

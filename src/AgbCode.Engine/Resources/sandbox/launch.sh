@@ -21,7 +21,9 @@ shift
 trap "" XFSZ                                   # ignored across exec: a too-large write fails with EFBIG, R lives
 exec 7<"$seccomp" || { echo "agbcode launcher: cannot open $seccomp" >&2; exit 121; }
 
-limits=(/usr/bin/prlimit "--fsize=$fsize" "--nofile=$nofile" --core=0 "--nproc=$nproc")
+# A session of its own: a Ctrl+C at the engine's terminal must not reach the sandbox (setsid keeps this pid: the
+# launcher is not a process-group leader).
+limits=(/usr/bin/setsid /usr/bin/prlimit "--fsize=$fsize" "--nofile=$nofile" --core=0 "--nproc=$nproc")
 if [ "$uid" = "-" ]; then
   exec "${limits[@]}" /usr/bin/bwrap --seccomp 7 "$@"
 fi
