@@ -9,7 +9,7 @@
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('AgbCode.format.ps1xml')
-    CmdletsToExport      = @('Invoke-AgbCode', 'Get-AgbLanguage')
+    CmdletsToExport      = @('New-AgbSession', 'Get-AgbSession', 'Invoke-AgbCode', 'Remove-AgbSession', 'Save-AgbResult', 'Get-AgbLanguage')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

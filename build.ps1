@@ -49,6 +49,15 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
 }
 
+# A fresh pwsh, started the way this one was (the dotnet tool runs as "dotnet pwsh.dll").
+function Invoke-FreshPwsh {
+    param([string] $What, [string] $Script, [string[]] $Arguments)
+    $pwsh = @([Environment]::ProcessPath)
+    if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $Script @Arguments
+    $LASTEXITCODE
+}
+
 function Get-MissingDebianPackage {
     if (-not (Get-Command dpkg-query -ErrorAction Ignore)) { return $debianPackages }
     foreach ($package in $debianPackages) {
@@ -92,6 +101,10 @@ function Invoke-Build {
     }
     Copy-Item (Join-Path $root 'AgbCode.psd1'), (Join-Path $root 'AgbCode.format.ps1xml') $moduleDir
     Copy-Item (Join-Path $root 'docs/help/en-US/*') (Join-Path $moduleDir 'en-US')
+    $helpExit = Invoke-FreshPwsh 'help' (Join-Path $root 'build/New-AgbHelp.ps1') @(
+        '-ModulePath', $moduleDir, '-Source', (Join-Path $root 'docs/help/AgbCode.help.psd1'),
+        '-Output', (Join-Path $moduleDir 'en-US/AgbCode.PowerShell.dll-Help.xml'))
+    if ($helpExit -ne 0) { throw 'Writing the help failed.' }
     $unexpected = Get-ChildItem $moduleDir -Filter *.dll | Where-Object Name -NotLike 'AgbCode.*'
     if ($unexpected) { throw "The module folder holds assemblies that are not AgbCode's: $($unexpected.Name -join ', ')" }
     Write-Host "Module: $moduleDir"
@@ -120,13 +133,9 @@ function Invoke-Test {
         --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $xunitResults @TestArguments
     $xunitExit = $LASTEXITCODE
 
-    # a fresh pwsh, started the way this one was (the dotnet tool runs as "dotnet pwsh.dll")
-    $pwsh = @([Environment]::ProcessPath)
-    if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File (Join-Path $root 'build/Invoke-Pester.ps1') `
-        -ModulePath $moduleDir -PackagePath (Join-Path $out 'packages') -PesterVersion $pesterVersion -SummaryPath $pesterSummary `
-        -Path "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')"
-    $pesterExit = $LASTEXITCODE
+    $pesterExit = Invoke-FreshPwsh 'Pester' (Join-Path $root 'build/Invoke-Pester.ps1') @(
+        '-ModulePath', $moduleDir, '-PackagePath', (Join-Path $out 'packages'), '-PesterVersion', $pesterVersion,
+        '-SummaryPath', $pesterSummary, '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
 
     $xunit = Get-TrxCount $xunitResults
     $pester = if (Test-Path $pesterSummary) { Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }

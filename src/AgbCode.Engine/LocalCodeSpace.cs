@@ -23,9 +23,25 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) => ShutdownAll();
     }
 
-    public LocalCodeSpace() => Live[this] = true;
+    private readonly Timer _idleRelease;
+
+    public LocalCodeSpace()
+    {
+        Live[this] = true;
+        _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Sessions created with an idle timeout are removed once they have had no request for that long.</summary>
+    private void ReleaseIdleSessions()
+    {
+        foreach (LocalSession session in _sessions.Values.Where(s => s.IsIdleExpired))
+            _ = DeleteSessionAsync(session.Id);
+    }
 
     public static LocalCodeSpace Shared => SharedSpace.Value;
+
+    /// <summary>Whether <see cref="Shared"/> exists yet (listing sessions should not start an engine).</summary>
+    public static bool IsSharedCreated => SharedSpace.IsValueCreated;
 
     public string Location => "local";
 
@@ -88,6 +104,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Live.TryRemove(this, out _);
+        await _idleRelease.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_sessions.Keys.Select(id => DeleteSessionAsync(id))).ConfigureAwait(false);
     }
 

@@ -21,6 +21,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private readonly KernelContext _kernelContext;
     private readonly ConcurrentDictionary<string, Kernel> _kernels = new();
     private int _closed;
+    private long _lastActivity = Environment.TickCount64;
+    private int _runsInProgress;
 
     private LocalSession(string id, SessionOptions options, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
         CgroupGroup? cgroup, uint? uid, IsolationReport isolation)
@@ -30,6 +32,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         Image = options.Image;
         Labels = new Dictionary<string, string>(options.Labels);
         Limits = options.Limits;
+        IdleTimeout = options.IdleTimeout;
         Isolation = isolation;
         _host = host;
         _slot = slot;
@@ -59,6 +62,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     public DateTimeOffset CreatedAt { get; } = DateTimeOffset.Now;
     public SessionLimits Limits { get; }
     public IsolationReport Isolation { get; }
+    public TimeSpan? IdleTimeout { get; }
     public string Location => "local";
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
     public IReadOnlyList<KernelInfo> Kernels => [.. _kernels.Values.Select(k => k.Info).OrderBy(k => k.Language, StringComparer.Ordinal)];
@@ -129,11 +133,38 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     public async Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         RunRequest valid = request.Validated();
-        return await KernelFor(valid.Language).RunAsync(valid, observer, cancellationToken).ConfigureAwait(false);
+        Kernel kernel = KernelFor(valid.Language);
+        Interlocked.Increment(ref _runsInProgress);
+        try
+        {
+            Touch();
+            return await kernel.RunAsync(valid, observer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Touch();
+            Interlocked.Decrement(ref _runsInProgress);
+        }
     }
 
-    public Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
-        KernelFor(LanguageRules.Normalize(language)).EnsureStartedAsync(observer, cancellationToken);
+    public Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        Touch();
+        return KernelFor(LanguageRules.Normalize(language)).EnsureStartedAsync(observer, cancellationToken);
+    }
+
+    public Task KeepAliveAsync(CancellationToken cancellationToken = default)
+    {
+        Touch();
+        return Task.CompletedTask;
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivity, Environment.TickCount64);
+
+    /// <summary>True when the session has an idle timeout, no run in progress, and no request for that long.</summary>
+    internal bool IsIdleExpired =>
+        IdleTimeout is TimeSpan timeout && Volatile.Read(ref _runsInProgress) == 0
+        && Environment.TickCount64 - Interlocked.Read(ref _lastActivity) > (long)timeout.TotalMilliseconds;
 
     private Kernel KernelFor(string language)
     {

@@ -76,6 +76,24 @@ public sealed class LifecycleTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_session_with_an_idle_timeout_is_released_after_that_long_without_a_request()
+    {
+        var idle = (LocalSession)await _space.CreateSessionAsync(new SessionOptions { IdleTimeout = TimeSpan.FromSeconds(2) });
+        var kept = (LocalSession)await _space.CreateSessionAsync(new SessionOptions { IdleTimeout = TimeSpan.FromSeconds(2) });
+        SessionFootprint footprint = idle.Footprint;
+        await idle.RunAsync(new RunRequest("1", "python"));
+        for (int i = 0; i < 4; i++)
+        {
+            await Task.Delay(1000);
+            await kept.KeepAliveAsync();
+        }
+
+        Assert.Null(await _space.GetSessionAsync(idle.Id));
+        HostLeaks.AssertGone(footprint);
+        Assert.Same(kept, await _space.GetSessionAsync(kept.Id));   // kept alive by KeepAliveAsync
+    }
+
+    [Fact]
     public async Task An_unknown_image_is_refused_with_the_known_ones()
     {
         var failure = await Assert.ThrowsAsync<AgbException>(() => _space.CreateSessionAsync(new SessionOptions { Image = "agb-browser-use-1" }));

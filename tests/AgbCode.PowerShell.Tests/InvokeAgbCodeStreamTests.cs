@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using AgbCode.Core.Results;
+using AgbCode.PowerShell.Model;
 
 namespace AgbCode.PowerShell.Tests;
 
+/// <summary>Where Invoke-AgbCode's output goes, hosted in a real runspace with the built module.</summary>
 public class InvokeAgbCodeStreamTests : IDisposable
 {
     private readonly PowerShellHost _host = HostedModule.Create();
@@ -27,7 +30,49 @@ public class InvokeAgbCodeStreamTests : IDisposable
     }
 
     [Fact]
-    public void A_failed_run_writes_the_result_then_an_error_targeting_it_and_ErrorAction_Stop_throws()
+    public void Stream_writes_stdout_chunks_as_objects_and_keeps_stderr_on_the_host()
+    {
+        using var shell = _host.New();
+        shell.AddScript("Invoke-AgbCode -Language py -Code \"import sys`nprint('one')`nprint('warn', file=sys.stderr)`nprint('two')\" -Stream");
+        var output = shell.Invoke().Select(o => o.BaseObject).ToList();
+
+        Assert.All(output, o => Assert.IsType<AgbOutputChunk>(o));
+        var chunks = output.Cast<AgbOutputChunk>().ToList();
+        Assert.Equal("one\ntwo\n", string.Concat(chunks.Select(c => c.Text)));
+        Assert.All(chunks, c => Assert.Equal("Stdout", c.Stream));
+        Assert.Equal("one\n", chunks[0].ToString());
+        Assert.Single(shell.Streams.Information, r => r.Tags.Contains("Stderr"));
+        Assert.DoesNotContain(shell.Streams.Information, r => r.Tags.Contains("Stdout"));
+    }
+
+    [Fact]
+    public void Stream_with_PassThru_writes_the_result_after_the_chunks()
+    {
+        using var shell = _host.New();
+        shell.AddScript("Invoke-AgbCode -Language py -Code \"print('x')`n7\" -Stream -PassThru");
+        var output = shell.Invoke().Select(o => o.BaseObject).ToList();
+
+        Assert.IsType<AgbOutputChunk>(output[0]);
+        Assert.Equal("7", Assert.IsType<EnhancedCodeExecutionResult>(output[^1]).Text);
+    }
+
+    [Fact]
+    public void A_failed_run_writes_the_result_first_then_an_error_targeting_it()
+    {
+        using var shell = _host.New();
+        shell.AddScript("Invoke-AgbCode -Language python -Code \"print('partial')`nundefined_name\" 2>&1");
+        var merged = shell.Invoke().Select(o => o.BaseObject).ToList();
+
+        Assert.Equal(2, merged.Count);
+        var result = Assert.IsType<EnhancedCodeExecutionResult>(merged[0]);
+        var error = Assert.IsType<ErrorRecord>(merged[1]);
+        Assert.Same(result, error.TargetObject);
+        Assert.Equal("AgbExecutionFailed,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("NameError", result.Error!.Name);
+    }
+
+    [Fact]
+    public void ErrorAction_Stop_throws_and_the_output_is_still_reachable()
     {
         using var shell = _host.New();
         shell.AddCommand("Invoke-AgbCode").AddParameter("Language", "python").AddParameter("Code", "print('partial')\nundefined_name")
@@ -35,9 +80,51 @@ public class InvokeAgbCodeStreamTests : IDisposable
 
         var failure = Assert.Throws<ActionPreferenceStopException>(() => shell.Invoke());
         Assert.Equal("AgbExecutionFailed,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand", failure.ErrorRecord.FullyQualifiedErrorId);
-        var result = Assert.IsType<EnhancedCodeExecutionResult>(failure.ErrorRecord.TargetObject);
-        Assert.Equal("NameError", result.Error!.Name);
-        Assert.Equal("partial\n", result.Stdout);
+        Assert.Equal("partial\n", Assert.IsType<EnhancedCodeExecutionResult>(failure.ErrorRecord.TargetObject).Stdout);
+    }
+
+    [Fact]
+    public void Stop_cancels_the_run_in_the_sandbox_within_two_seconds_and_removes_the_ephemeral_session()
+    {
+        using var shell = _host.New();
+        shell.AddCommand("Invoke-AgbCode").AddParameter("Language", "python")
+             .AddParameter("Code", "import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('started', flush=True)\ntime.sleep(120)");
+        var started = new ManualResetEventSlim();
+        shell.Streams.Information.DataAdded += (_, _) => started.Set();
+        IAsyncResult running = shell.BeginInvoke();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the run never printed");
+        string sessionId = SessionIds().Single();
+
+        var clock = Stopwatch.StartNew();
+        shell.Stop();
+        Assert.Throws<PipelineStoppedException>(() => shell.EndInvoke(running));
+        clock.Stop();
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"stopping took {clock.Elapsed.TotalSeconds:0.00} s");
+        Assert.DoesNotContain(sessionId, SessionIds());
+    }
+
+    [Fact]
+    public void Verbose_tells_the_lifecycle()
+    {
+        using var shell = _host.New();
+        shell.AddCommand("Invoke-AgbCode").AddParameter("Language", "python").AddParameter("Code", "1").AddParameter("Verbose");
+        shell.Invoke();
+        string verbose = string.Join("\n", shell.Streams.Verbose.Select(v => v.Message));
+
+        Assert.Matches("Created session session-[a-z0-9]+", verbose);
+        Assert.Contains("Starting the python kernel", verbose);
+        Assert.Matches("Run run-[0-9a-f]+: python execution 1", verbose);
+        Assert.Matches(@"succeeded in \d+\.\d+ s", verbose);
+        Assert.Contains("Removed session", verbose);
+    }
+
+    // From another runspace: sessions are process-wide.
+    private static List<string> SessionIds()
+    {
+        using PowerShellHost other = HostedModule.Create();
+        using var shell = other.New();
+        return [.. shell.AddScript("Get-AgbSession | ForEach-Object Id").Invoke().Select(o => o.ToString())];
     }
 
     public void Dispose() => _host.Dispose();

@@ -25,5 +25,8 @@ public sealed class ExecutionResult
     /// <summary>The MIME types this result carries.</summary>
     public IReadOnlyList<string> Formats => MimeBundle.FormatsOf(this);
 
-    public override string ToString() => Text ?? string.Join(", ", Formats);
+    /// <summary>One line: each representation with its size, and the start of the text (never base64).</summary>
+    public string Summary => MimeBundle.Summarize(this);
+
+    public override string ToString() => Summary;
 }

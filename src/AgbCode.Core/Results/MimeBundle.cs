@@ -56,6 +56,37 @@ public static class MimeBundle
         return formats;
     }
 
+    public static string Summarize(ExecutionResult r)
+    {
+        var parts = new List<string>();
+        void Binary(string? base64, string mime) { if (base64 is not null) parts.Add($"{mime} {Size(base64.Length / 4 * 3)}"); }
+        void Sized(string? text, string mime) { if (text is not null) parts.Add($"{mime} {Size(System.Text.Encoding.UTF8.GetByteCount(text))}"); }
+        Binary(r.Png, ImagePng);
+        Binary(r.Jpeg, ImageJpeg);
+        Sized(r.Svg, ImageSvg);
+        Sized(r.Html, TextHtml);
+        Sized(r.Markdown, TextMarkdown);
+        Sized(r.Latex, TextLatex);
+        Sized(r.Json?.GetRawText(), ApplicationJson);
+        Sized(r.Chart?.GetRawText(), "chart (Vega-Lite)");
+        foreach (var (mime, value) in r.Extra)
+            Sized(value.GetRawText(), mime);
+        if (r.Text is not null)
+        {
+            string firstLine = r.Text.Split('\n')[0];
+            string shown = firstLine.Length > 60 ? firstLine[..57] + "..." : firstLine;
+            parts.Add(parts.Count == 0 ? shown : $"text/plain {shown}");
+        }
+        return string.Join(" | ", parts);
+    }
+
+    private static string Size(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
+        _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
+    };
+
     // Jupyter allows multi-line text as a list of strings.
     private static string AsText(JsonElement value) => value.ValueKind switch
     {

@@ -25,6 +25,12 @@ public interface ICodeSession
     /// </summary>
     Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Release the session after this long without a request; null = never.</summary>
+    TimeSpan? IdleTimeout { get; }
+
+    /// <summary>Resets the idle timer, as any request does.</summary>
+    Task KeepAliveAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Starts the language's kernel now rather than on first use.</summary>
     Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default);
 }

@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using AgbCode.Core.Errors;
+using AgbCode.Core.Sessions;
+using AgbCode.PowerShell.Model;
 
 namespace AgbCode.PowerShell.Cmdlets;
 
@@ -27,6 +29,14 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
     }
 
     protected void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
+
+    /// <summary>Creates a session, telling Verbose where and with which isolation.</summary>
+    internal AgbSession NewSession(ICodeSpace space, SessionOptions options)
+    {
+        ICodeSession session = Await(space.CreateSessionAsync(options, StopToken));
+        WriteVerbose($"Created session {session.Id} ({space.Location}); isolation: {session.Isolation}.");
+        return new AgbSession(session, space);
+    }
 
     /// <summary>An error record for an <see cref="AgbException"/>: its id, a category from its kind, its fix.</summary>
     internal static ErrorRecord ToErrorRecord(AgbException failure, object? target)

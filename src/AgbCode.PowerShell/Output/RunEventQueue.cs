@@ -20,22 +20,25 @@ internal sealed class RunEventQueue(CancellationToken cancellationToken) : IRunO
 
     public void Complete() => _events.CompleteAdding();
 
-    /// <summary>Events until the producer completes or the token is cancelled.</summary>
-    public IEnumerable<RunEvent> Drain()
+    /// <summary>
+    /// Events until the producer completes or the token is cancelled; null every <paramref name="tick"/> without an
+    /// event, so the consumer can update progress.
+    /// </summary>
+    public IEnumerable<RunEvent?> Drain(TimeSpan tick)
     {
-        using IEnumerator<RunEvent> events = _events.GetConsumingEnumerable(cancellationToken).GetEnumerator();
-        while (true)
+        while (!_events.IsCompleted)
         {
+            RunEvent item;
+            bool taken;
             try
             {
-                if (!events.MoveNext())
-                    yield break;
+                taken = _events.TryTake(out item, (int)tick.TotalMilliseconds, cancellationToken);
             }
             catch (OperationCanceledException)
             {
                 yield break;
             }
-            yield return events.Current;
+            yield return taken ? item : null;
         }
     }
 

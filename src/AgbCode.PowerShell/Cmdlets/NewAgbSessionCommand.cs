@@ -1,0 +1,154 @@
+using System.Collections;
+using System.Management.Automation;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Languages;
+using AgbCode.Core.Sessions;
+using AgbCode.PowerShell.Completers;
+using AgbCode.PowerShell.Model;
+
+namespace AgbCode.PowerShell.Cmdlets;
+
+/// <summary>Creates a session: a sandbox with a workspace and, per language, a kernel that keeps state between runs.</summary>
+[Cmdlet(VerbsCommon.New, "AgbSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(AgbSession))]
+public sealed class NewAgbSessionCommand : AgbCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Name { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string Image { get; set; } = SessionOptions.DefaultImage;
+
+    [Parameter]
+    public Hashtable? Label { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(LanguageCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string[] Language { get; set; } = [];
+
+    [Parameter]
+    [ValidateRange(64, 1024 * 1024)]
+    public int MemoryMB { get; set; }
+
+    [Parameter]
+    [ValidateRange(16, 1 << 20)]
+    public int MaxProcesses { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.05, 1024)]
+    public double CpuCount { get; set; }
+
+    [Parameter]
+    [ValidateRange(16, 1024 * 1024)]
+    public int DiskMB { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 1024 * 1024)]
+    public int MaxFileSizeMB { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 1024 * 1024)]
+    public int OutputLimitMB { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int IdleTimeoutSec { get; set; }
+
+    [Parameter]
+    public IsolationMode Isolation { get; set; } = IsolationMode.Sandbox;
+
+    protected override void ProcessRecord()
+    {
+        SessionOptions options;
+        try
+        {
+            options = Options();
+        }
+        catch (AgbException failure)
+        {
+            WriteError(ToErrorRecord(failure, Name));
+            return;
+        }
+        string target = Name is null ? $"a new {Image} session" : $"a new {Image} session named '{Name}'";
+        if (!ShouldProcess(target, "Create"))
+            return;
+        if (Isolation == IsolationMode.None)
+            WriteWarning("Isolation None: the code runs unsandboxed, as your user, with your access. Use it only for code you trust.");
+        try
+        {
+            AgbSession session = NewSession(Backends.Local(), options with { StartLanguages = [] });
+            StartKernels(session, options.StartLanguages);
+            WriteObject(session);
+        }
+        catch (AgbException failure)
+        {
+            WriteError(ToErrorRecord(failure, Name));
+        }
+    }
+
+    private SessionOptions Options()
+    {
+        if (!SessionOptions.KnownImages.Contains(Image))
+            throw new AgbException(AgbErrorKind.BadInput, "AgbUnknownImage",
+                $"Unknown image '{Image}'. Known images: {string.Join(", ", SessionOptions.KnownImages)}.",
+                $"Leave -Image out to get {SessionOptions.DefaultImage}.");
+        SessionLimits limits = SessionLimits.Default;
+        if (MemoryMB > 0) limits = limits with { MemoryBytes = MemoryMB * SessionLimits.MiB };
+        if (MaxProcesses > 0) limits = limits with { MaxProcesses = MaxProcesses };
+        if (CpuCount > 0) limits = limits with { CpuCores = CpuCount };
+        if (DiskMB > 0) limits = limits with { DiskBytes = DiskMB * SessionLimits.MiB };
+        if (MaxFileSizeMB > 0) limits = limits with { FileSizeBytes = MaxFileSizeMB * SessionLimits.MiB };
+        if (OutputLimitMB > 0) limits = limits with { OutputBytes = OutputLimitMB * SessionLimits.MiB };
+        return new SessionOptions
+        {
+            Name = Name,
+            Image = Image,
+            Labels = Labels(),
+            Limits = limits.Validated(),
+            StartLanguages = [.. Language.Select(LanguageRules.Normalize).Distinct()],
+            IdleTimeout = IdleTimeoutSec > 0 ? TimeSpan.FromSeconds(IdleTimeoutSec) : null,
+            Isolation = Isolation,
+        };
+    }
+
+    private Dictionary<string, string> Labels()
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Label ?? [])
+        {
+            string key = entry.Key?.ToString() ?? "";
+            string value = LanguagePrimitives.ConvertTo<string>(entry.Value) ?? "";
+            if (string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(value))
+                throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidLabel", "A label needs a non-empty name and value.",
+                    "Pass labels as @{ team = 'data'; stage = 'test' }.");
+            labels[key] = value;
+        }
+        return labels;
+    }
+
+    private void StartKernels(AgbSession session, IReadOnlyList<string> languages)
+    {
+        var progress = new ProgressRecord(1, $"Starting session {session.Id}", "kernels");
+        for (int i = 0; i < languages.Count; i++)
+        {
+            progress.StatusDescription = $"starting the {languages[i]} kernel";
+            progress.PercentComplete = 100 * i / languages.Count;
+            WriteProgress(progress);
+            try
+            {
+                Await(session.Inner.StartKernelAsync(languages[i], null, StopToken));
+            }
+            catch
+            {
+                session.Space.DeleteSessionAsync(session.Id, CancellationToken.None).GetAwaiter().GetResult();
+                throw;
+            }
+            WriteVerbose($"Started the {languages[i]} kernel of session {session.Id}.");
+        }
+        progress.RecordType = ProgressRecordType.Completed;
+        WriteProgress(progress);
+    }
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using AgbCode.Core.Results;
+using AgbCode.Core.Sessions;
+using AgbCode.PowerShell.Model;
+
+namespace AgbCode.PowerShell.Output;
+
+/// <summary>How Invoke-AgbCode writes a run: live on the host (default), nothing live (Quiet), or chunks as objects (Stream).</summary>
+internal sealed record OutputMode(bool Quiet, bool Stream, bool PassThru);
+
+/// <summary>
+/// Runs one request on a background task and writes what it produces from the pipeline thread: live chunks, verbose
+/// lifecycle, progress for long runs, then the result and, when the code failed, an error that targets the result.
+/// </summary>
+internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToken stop)
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan ProgressAfter = TimeSpan.FromSeconds(2);
+    private static int _nextActivity;
+
+    public void Run(AgbSession session, RunRequest request, string what)
+    {
+        using var queue = new RunEventQueue(stop);
+        Task<EnhancedCodeExecutionResult> run = Task.Run(async () =>
+        {
+            try
+            {
+                return await session.Inner.RunAsync(request, queue, stop).ConfigureAwait(false);
+            }
+            finally
+            {
+                queue.Complete();
+            }
+        });
+
+        var clock = Stopwatch.StartNew();
+        var progress = new ProgressRecord(Interlocked.Increment(ref _nextActivity), $"Running {request.Language}", what);
+        bool progressShown = false;
+        foreach (RunEvent? item in queue.Drain(Tick))
+        {
+            if (item is { } e)
+                Show(e, session.Id);
+            if (clock.Elapsed > ProgressAfter && ShowsProgress())
+            {
+                progress.StatusDescription = $"{what}: {clock.Elapsed.TotalSeconds:0} s of {request.TimeoutSec:0} s (session {session.Id})";
+                progress.PercentComplete = (int)Math.Min(99, 100 * clock.Elapsed.TotalSeconds / request.TimeoutSec);
+                cmdlet.WriteProgress(progress);
+                progressShown = true;
+            }
+        }
+        if (progressShown)
+        {
+            progress.RecordType = ProgressRecordType.Completed;
+            cmdlet.WriteProgress(progress);
+        }
+        if (stop.IsCancellationRequested)
+        {
+            run.Wait(TimeSpan.FromSeconds(5));   // the engine interrupts (or kills) the code before the pipeline unwinds
+            throw new PipelineStoppedException();
+        }
+        Write(run.GetAwaiter().GetResult());
+    }
+
+    private void Show(RunEvent e, string sessionId)
+    {
+        switch (e.Kind)
+        {
+            case RunEventKind.Stdout when mode.Stream:
+                cmdlet.WriteObject(new AgbOutputChunk(e.Text!, "Stdout", e.Time, sessionId));
+                break;
+            case RunEventKind.Stdout or RunEventKind.Stderr when !mode.Quiet:
+                cmdlet.WriteInformation(new HostInformationMessage { Message = e.Text!, NoNewLine = true },
+                    ["PSHOST", e.Kind == RunEventKind.Stdout ? "Stdout" : "Stderr"]);
+                break;
+            case RunEventKind.Diagnostic:
+                cmdlet.WriteVerbose(e.Text);
+                break;
+        }
+    }
+
+    private void Write(EnhancedCodeExecutionResult result)
+    {
+        if (result.KernelRestarted)
+            cmdlet.WriteWarning($"The {result.Language} kernel of session {result.SessionId} was restarted ({result.KernelRestartReason}): " +
+                                "variables and imports from earlier runs are gone.");
+        if (result.OutputTruncated)
+            cmdlet.WriteWarning("The run printed more than the session's output cap; the rest of the output was discarded.");
+        if (!mode.Stream || mode.PassThru)
+            cmdlet.WriteObject(result);
+        if (!result.Success)
+            cmdlet.WriteError(RunFailure.For(result));
+    }
+
+    // Progress bars belong to people at a console, not to logs or hosted runspaces.
+    private bool ShowsProgress() =>
+        cmdlet.Host.Name == "ConsoleHost" && !Console.IsOutputRedirected &&
+        !Environment.GetCommandLineArgs().Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,25 @@
+using AgbCode.Core.Errors;
+using AgbCode.Core.Sessions;
+using AgbCode.PowerShell.Model;
+
+namespace AgbCode.PowerShell;
+
+/// <summary>
+/// The sessions this process knows, across backends. They are process-wide, so every runspace (Start-ThreadJob,
+/// ForEach-Object -Parallel) sees the same ones.
+/// </summary>
+internal static class Sessions
+{
+    public static IEnumerable<AgbSession> All(CancellationToken cancellationToken)
+    {
+        foreach (ICodeSpace space in Backends.InUse)
+            foreach (ICodeSession session in space.ListSessionsAsync(cancellationToken).GetAwaiter().GetResult())
+                yield return new AgbSession(session, space);
+    }
+
+    public static AgbSession? Find(string id, CancellationToken cancellationToken) =>
+        All(cancellationToken).FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
+
+    public static AgbException NotFound(string id) => new(AgbErrorKind.NotFound, "AgbSessionNotFound",
+        $"There is no session with id '{id}'.", "List the sessions with Get-AgbSession.");
+}
