@@ -78,13 +78,13 @@ public sealed class LifecycleTests : IAsyncDisposable
     [Fact]
     public async Task A_session_with_an_idle_timeout_is_released_after_that_long_without_a_request()
     {
-        var idle = (LocalSession)await _space.CreateSessionAsync(new SessionOptions { IdleTimeout = TimeSpan.FromSeconds(2) });
-        var kept = (LocalSession)await _space.CreateSessionAsync(new SessionOptions { IdleTimeout = TimeSpan.FromSeconds(2) });
+        var idle = (LocalSession)await _space.CreateSessionAsync(new SessionOptions { IdleTimeout = TimeSpan.FromSeconds(3) });
+        var kept = (LocalSession)await _space.CreateSessionAsync(new SessionOptions { IdleTimeout = TimeSpan.FromSeconds(3) });
         SessionFootprint footprint = idle.Footprint;
         await idle.RunAsync(new RunRequest("1", "python"));
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < 14; i++)
         {
-            await Task.Delay(1000);
+            await Task.Delay(500);
             await kept.KeepAliveAsync();
         }
 
