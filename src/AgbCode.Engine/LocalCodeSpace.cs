@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Languages;
 using AgbCode.Engine.Kernels;
+using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Host;
 

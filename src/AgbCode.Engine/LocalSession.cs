@@ -5,6 +5,7 @@ using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Host;
 using AgbCode.Engine.Kernels;
+using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Sandbox;
 using AgbCode.Engine.Sandbox.Cgroups;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
+using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Native;
 using AgbCode.Engine.Sandbox;
 using AgbCode.Engine.Sandbox.Cgroups;

@@ -37,7 +37,8 @@ for fd in (out_w, err_w, req_r, msg_w):
 
 relays = [protocol.FdRelay(out_r, "stdout"), protocol.FdRelay(err_r, "stderr")]
 requests_to_evaluator = os.fdopen(req_w, "wb", buffering=0)
-_run_lock = threading.Lock()
+_idle = threading.Event()   # set while no run is in progress: requests go to the evaluator one at a time
+_idle.set()
 
 
 def drain():
@@ -70,6 +71,7 @@ def relay_messages():
             run = Run.current
             Run.current = None
             send({"type": "done", "id": run.id, "status": message.get("status", "error"), "execution_count": run.execution_count})
+            _idle.set()
     _, status = os.waitpid(evaluator, 0)
     drain()
     code = os.waitstatus_to_exitcode(status)
@@ -82,6 +84,8 @@ def main():
     for request in protocol.requests():
         if request.get("type") != "execute":
             continue
+        _idle.wait()
+        _idle.clear()
         Run.current = Run(request)
         line = json.dumps({"code": request["code"], "execution_count": Run.current.execution_count}) + "\n"
         try:

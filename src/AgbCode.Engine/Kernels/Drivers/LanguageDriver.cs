@@ -1,7 +1,7 @@
 using AgbCode.Core.Languages;
 using AgbCode.Core.Sessions;
 
-namespace AgbCode.Engine.Kernels;
+namespace AgbCode.Engine.Kernels.Drivers;
 
 /// <summary>How to start one language's driver: its interpreter, arguments, environment and the /etc it needs.</summary>
 internal abstract class LanguageDriver
@@ -40,30 +40,21 @@ internal abstract class LanguageDriver
     private static readonly Dictionary<string, LanguageDriver> Drivers = new LanguageDriver[]
     {
         new PythonDriver(),
+        new JavaScriptDriver(),
     }.ToDictionary(d => d.Language);
+
+    /// <summary>
+    /// The argv of a language that runs behind agb_supervisor.py, which speaks the engine protocol for the evaluator
+    /// (docs/protocol.md).
+    /// </summary>
+    protected static IReadOnlyList<string> Supervised(string driversDir, params string[] evaluator) =>
+        [PythonDriver.Interpreter, "-X", "utf8", Path.Combine(driversDir, "agb_supervisor.py"), .. evaluator];
+
+    /// <summary>A heap cap for runtimes that cannot see the sandbox's cgroup: three quarters of the session's memory.</summary>
+    protected static long HeapMiB(SessionLimits limits) => limits.MemoryBytes * 3 / 4 / SessionLimits.MiB;
 
     /// <summary>The driver for a canonical language name, or null when this engine has none yet.</summary>
     public static LanguageDriver? For(string language) => Drivers.GetValueOrDefault(language);
 
     public static IReadOnlyCollection<LanguageDriver> All => Drivers.Values;
-}
-
-internal sealed class PythonDriver : LanguageDriver
-{
-    public override string Language => LanguageRules.Python;
-    public override string Executable => "/usr/bin/python3";
-    public override string Package => "python3-ipython python3-matplotlib";
-    public override IReadOnlyList<string> VersionCommand => [Executable, "--version"];
-
-    public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>
-        [Executable, "-X", "utf8", Path.Combine(driversDir, "python", "agb_python_driver.py")];
-
-    public override IReadOnlyDictionary<string, string> Environment(string home, string tmp) => new Dictionary<string, string>
-    {
-        ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline",
-        ["IPYTHONDIR"] = Path.Combine(tmp, ".ipython"),
-        ["PYTHONIOENCODING"] = "utf-8",
-    };
-
-    public override IReadOnlyList<string> ReadOnlyEtc => ["/etc/matplotlibrc", "/etc/python3", "/etc/python3.11"];
 }

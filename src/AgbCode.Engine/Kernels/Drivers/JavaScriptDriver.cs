@@ -1,0 +1,17 @@
+using AgbCode.Core.Languages;
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.Engine.Kernels.Drivers;
+
+/// <summary>JavaScript: Node's vm with one persistent context, cells rewritten with acorn (agb_node_evaluator.js).</summary>
+internal sealed class JavaScriptDriver : LanguageDriver
+{
+    public override string Language => LanguageRules.JavaScript;
+    public override string Executable => "/usr/bin/node";
+    public override string Package => "nodejs (20 or later)";
+    public override IReadOnlyList<string> VersionCommand => [Executable, "--version"];
+
+    public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>
+        Supervised(driversDir, Executable, $"--max-old-space-size={HeapMiB(limits)}",
+            Path.Combine(driversDir, "javascript", "agb_node_evaluator.js"));
+}

@@ -1,0 +1,26 @@
+using AgbCode.Core.Languages;
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.Engine.Kernels.Drivers;
+
+/// <summary>Python: IPython's InteractiveShell in the driver process itself (agb_python_driver.py).</summary>
+internal sealed class PythonDriver : LanguageDriver
+{
+    public override string Language => LanguageRules.Python;
+    public const string Interpreter = "/usr/bin/python3";
+    public override string Executable => Interpreter;
+    public override string Package => "python3-ipython python3-matplotlib";
+    public override IReadOnlyList<string> VersionCommand => [Executable, "--version"];
+
+    public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>
+        [Executable, "-X", "utf8", Path.Combine(driversDir, "python", "agb_python_driver.py")];
+
+    public override IReadOnlyDictionary<string, string> Environment(string home, string tmp) => new Dictionary<string, string>
+    {
+        ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline",
+        ["IPYTHONDIR"] = Path.Combine(tmp, ".ipython"),
+        ["PYTHONIOENCODING"] = "utf-8",
+    };
+
+    public override IReadOnlyList<string> ReadOnlyEtc => ["/etc/matplotlibrc", "/etc/python3", "/etc/python3.11"];
+}
