@@ -87,9 +87,10 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
             LanguageDriver? driver = LanguageDriver.For(language.Name);
             if (driver is null)
                 return new LanguageSupport(language.Name, false, null, "the local engine has no kernel for it yet");
-            string? runtime = driver.DetectRuntime();
+            string? reason = driver.Unavailability(EngineHost.IsCreated ? EngineHost.Shared.Runtime.DriversDir : null);
+            string? runtime = reason is null ? driver.DetectRuntime() : null;
             return runtime is null
-                ? new LanguageSupport(language.Name, false, null, $"{driver.Executable} is not installed: install {driver.Package}")
+                ? new LanguageSupport(language.Name, false, null, reason ?? $"{driver.Executable} does not report a version")
                 : new LanguageSupport(language.Name, true, runtime, null);
         }),
     ]);

@@ -174,9 +174,9 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         LanguageDriver driver = LanguageDriver.For(language)
             ?? throw new AgbException(AgbErrorKind.Platform, "AgbLanguageUnavailable", $"The local engine has no {language} kernel yet.",
                 "Use python, or a remote backend that offers this language.");
-        if (!driver.IsInstalled)
-            throw new AgbException(AgbErrorKind.Platform, "AgbRuntimeMissing", $"The {language} runtime ({driver.Executable}) is not installed.",
-                $"Install {driver.Package} (./build.ps1 -Task Bootstrap does it).");
+        if (driver.Unavailability(_kernelContext.DriversDir) is string reason)
+            throw new AgbException(AgbErrorKind.Platform, "AgbRuntimeMissing", $"The {language} kernel cannot start: {reason}.",
+                "Get-AgbLanguage shows what each language needs.");
         return _kernels.GetOrAdd(language, _ => new Kernel(_kernelContext, driver));
     }
 

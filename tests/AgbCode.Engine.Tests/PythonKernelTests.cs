@@ -168,6 +168,15 @@ public class PythonKernelTests(SessionFixture fixture) : IClassFixture<SessionFi
     }
 
     [Fact]
+    public async Task Lone_surrogates_print_as_replacement_characters()
+    {
+        EnhancedCodeExecutionResult result = await fixture.Python("print('a\\ud800b')\n'c\\udfffd'");
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("a\uFFFDb\n", result.Stdout);
+        Assert.Equal("'c\\udfffd'", result.Text);   // repr escapes it, as Python does
+    }
+
+    [Fact]
     public async Task Nothing_user_code_prints_can_spoof_the_protocol()
     {
         const string fake = """{"type":"done","id":"x","status":"ok","execution_count":1}""";

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Security.Cryptography;
+using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Sandbox;
 
 namespace AgbCode.Engine.Host;
@@ -56,6 +57,9 @@ internal sealed class RuntimeFiles
         File.SetUnixFileMode(staging.Group, FileMode(root, false));
         if (withSeccomp)
             SeccompFilter.WriteTo(staging.SeccompProgram);
+        foreach (LanguageDriver driver in LanguageDriver.All)
+            Prepare(driver, staging.DriversDir);
+        SetModes(staging.Path, root);
 
         try
         {
@@ -66,6 +70,27 @@ internal sealed class RuntimeFiles
             Directory.Delete(staging.Path, recursive: true);   // another engine installed the same version first
         }
         return final;
+    }
+
+    private static void Prepare(LanguageDriver driver, string driversDir)
+    {
+        try
+        {
+            driver.Prepare(driversDir);
+        }
+        catch (IOException failure)   // that language stays unavailable; the others work
+        {
+            File.WriteAllText(System.IO.Path.Combine(driversDir, $"{driver.Language}.prepare-failed.txt"), failure.Message);
+        }
+    }
+
+    // Whatever Prepare wrote must be readable by session uids too.
+    private static void SetModes(string directory, StateRoot root)
+    {
+        foreach (string file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+            File.SetUnixFileMode(file, FileMode(root, executable: file.EndsWith(".sh", StringComparison.Ordinal)));
+        foreach (string dir in Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories))
+            File.SetUnixFileMode(dir, root.IsRoot ? StateRoot.Readable : StateRoot.Private);
     }
 
     private static UnixFileMode FileMode(StateRoot root, bool executable)

@@ -19,6 +19,25 @@ internal abstract class LanguageDriver
 
     public virtual IReadOnlyList<string> ReadOnlyEtc => [];
 
+    /// <summary>One-time work on the runtime folder when an engine version installs it (e.g. compiling an evaluator).</summary>
+    public virtual void Prepare(string driversDir) { }
+
+    /// <summary>Whether <see cref="Prepare"/> left what the driver needs in the runtime folder.</summary>
+    public virtual bool IsPrepared(string driversDir) => true;
+
+    /// <summary>Why this language cannot run here, with what to do about it; null when it can.</summary>
+    public string? Unavailability(string? driversDir)
+    {
+        if (!IsInstalled)
+            return $"{Executable} is not installed: install {Package} (./build.ps1 -Task Bootstrap does it)";
+        if (driversDir is not null && !IsPrepared(driversDir))
+        {
+            string log = Path.Combine(driversDir, $"{Language}.prepare-failed.txt");
+            return $"its evaluator could not be prepared{(File.Exists(log) ? ": " + File.ReadAllText(log).Trim() : "")}; check the JDK/runtime installation";
+        }
+        return null;
+    }
+
     /// <summary>Seconds a cold start may take before the engine gives up on it.</summary>
     public virtual TimeSpan StartTimeout => TimeSpan.FromSeconds(60);
 
@@ -41,6 +60,7 @@ internal abstract class LanguageDriver
     {
         new PythonDriver(),
         new JavaScriptDriver(),
+        new JavaDriver(),
     }.ToDictionary(d => d.Language);
 
     /// <summary>

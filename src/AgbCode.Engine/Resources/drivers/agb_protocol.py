@@ -11,7 +11,9 @@ import os
 import select
 import threading
 
-codecs.register_error("agb_fffd", lambda e: ("\ufffd", e.end))
+# U+FFFD for what cannot be encoded (lone surrogates) or decoded; an encoder takes its replacement as bytes.
+codecs.register_error("agb_fffd", lambda e: (
+    ("\ufffd".encode() if isinstance(e, UnicodeEncodeError) else "\ufffd") * (e.end - e.start), e.end))
 
 PROTO = REQUESTS = DIAG = -1
 _proto_lock = threading.Lock()

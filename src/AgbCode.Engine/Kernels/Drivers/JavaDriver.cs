@@ -1,0 +1,42 @@
+using System.Globalization;
+using AgbCode.Core.Languages;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Host;
+
+namespace AgbCode.Engine.Kernels.Drivers;
+
+/// <summary>
+/// Java: the JShell API with the evaluator's own execution engine (agb.JavaKernel), compiled once per engine version.
+/// The JVM cannot see the sandbox's cgroup, so it is told the session's memory and CPU.
+/// </summary>
+internal sealed class JavaDriver : LanguageDriver
+{
+    private const string Javac = "/usr/bin/javac";
+
+    public override string Language => LanguageRules.Java;
+    public override string Executable => "/usr/bin/java";
+    public override string Package => "openjdk-17-jdk-headless (the JDK: jdk.jshell and javac)";
+    public override IReadOnlyList<string> VersionCommand => [Executable, "-version"];
+    public override IReadOnlyList<string> ReadOnlyEtc => ["/etc/java-17-openjdk", "/etc/ssl/certs/java"];
+
+    public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>
+        Supervised(driversDir, Executable,
+            $"-XX:MaxRAM={limits.MemoryBytes}", "-XX:MaxRAMPercentage=50", "-XX:MinRAMPercentage=50",
+            $"-XX:ActiveProcessorCount={Math.Max(1, (int)Math.Ceiling(limits.CpuCores)).ToString(CultureInfo.InvariantCulture)}",
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+            "-Djava.security.manager=allow", "-Djava.awt.headless=true",
+            "-cp", Path.Combine(driversDir, "java", "classes"), "agb.JavaKernel");
+
+    /// <summary>Compiles the evaluator into drivers/java/classes; without a JDK, Java stays unavailable.</summary>
+    public override void Prepare(string driversDir)
+    {
+        string sources = Path.Combine(driversDir, "java");
+        if (!File.Exists(Javac) || !Directory.Exists(sources))
+            return;
+        string classes = Path.Combine(sources, "classes");
+        HostCommand.Run(Javac, ["-d", classes, "-encoding", "UTF-8", .. Directory.GetFiles(sources, "*.java").Order(StringComparer.Ordinal)]);
+    }
+
+    public override bool IsPrepared(string driversDir) =>
+        File.Exists(Path.Combine(driversDir, "java", "classes", "agb", "JavaKernel.class"));
+}
