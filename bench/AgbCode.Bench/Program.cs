@@ -14,6 +14,50 @@ if (what is "all" or "python")
     await PythonWarmRun(warmRuns);
 if (what is "all" or "cold")
     await ColdStart(20);
+if (what is "all" or "languages")
+    await Languages(warmRuns: Math.Min(warmRuns, 300), coldRuns: 10);
+
+// Every language: warm run of 1+1 and session creation to the first result, in one run.
+async Task Languages(int warmRuns, int coldRuns)
+{
+    await using var space = new LocalCodeSpace();
+    var warm = new List<Stats>();
+    var cold = new List<Stats>();
+    foreach (string language in new[] { "python", "javascript", "java", "r" })
+    {
+        ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = [language] });
+        for (int i = 0; i < 10; i++)
+            await session.RunAsync(new RunRequest("1+1", language));
+        var times = new List<double>();
+        for (int i = 0; i < warmRuns; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            var result = await session.RunAsync(new RunRequest("1+1", language));
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            if (!result.Success || result.Text is null || !result.Text.Contains('2'))
+                throw new InvalidOperationException($"{language}: unexpected result {result.Text} {result.ErrorMessage}");
+        }
+        warm.Add(new Stats(language, times));
+        await space.DeleteSessionAsync(session.Id);
+
+        var starts = new List<double>();
+        for (int i = 0; i < coldRuns; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            ICodeSession fresh = await space.CreateSessionAsync(new SessionOptions());
+            var result = await fresh.RunAsync(new RunRequest("1+1", language));
+            starts.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            if (!result.Success)
+                throw new InvalidOperationException($"{language}: {result.ErrorMessage}");
+            await space.DeleteSessionAsync(fresh.Id);
+        }
+        cold.Add(new Stats(language, starts));
+    }
+    Console.WriteLine($"\nWarm run of `1+1` per language ({warmRuns} runs each, after 10 warm-up runs)\n\n{Stats.Header}");
+    warm.ForEach(s => Console.WriteLine(s.Row()));
+    Console.WriteLine($"\nSession creation to the first `1+1` result per language ({coldRuns} runs each)\n\n{Stats.Header}");
+    cold.ForEach(s => Console.WriteLine(s.Row()));
+}
 
 async Task PythonWarmRun(int runs)
 {

@@ -61,6 +61,7 @@ internal abstract class LanguageDriver
         new PythonDriver(),
         new JavaScriptDriver(),
         new JavaDriver(),
+        new RDriver(),
     }.ToDictionary(d => d.Language);
 
     /// <summary>

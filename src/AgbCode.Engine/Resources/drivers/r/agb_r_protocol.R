@@ -1,0 +1,231 @@
+## Protocol I/O of the R evaluator (docs/protocol.md, "Supervisor <-> evaluator"): requests arrive on fd 3 as one JSON
+## object per line ({"code", "execution_count"}); messages leave on fd 4, one JSON object per line (ready,
+## display_data, execute_result, error, done). Before each message the console is flushed, so the supervisor relays
+## the output printed before it first. Sourced into the evaluator's private environment (parent: baseenv()).
+
+channels <- new.env(parent = emptyenv())
+
+kernel <- new.env(parent = emptyenv())
+kernel$in_flight <- FALSE    # a request is running and its done is still owed
+kernel$error_sent <- FALSE   # the running request has sent its error
+
+## A connection this module opened, reopened if user code closed it (closeAllConnections()) or its slot now holds
+## another connection. fds 3 and 4 themselves stay open: R only ever opened /dev/fd/N, a new descriptor for them.
+channel <- function(name, path, open) {
+  con <- channels[[name]]
+  intact <- !is.null(con) && isTRUE(tryCatch(isOpen(con) && summary(con)$description == path,
+                                             error = function(e) FALSE))
+  if (!intact)
+    con <- channels[[name]] <- open(path)
+  con
+}
+
+requests <- function() channel("requests", "/dev/fd/3", function(path) file(path, open = "r", raw = TRUE))
+messages <- function() channel("messages", "/dev/fd/4", function(path) file(path, open = "a", raw = TRUE))
+## The same pipe opened again without blocking (a separate open file description): only used to see whether a
+## request is waiting while the kernel warms up (see warm_up()). It reads a byte at a time, so it is not used otherwise.
+peeker <- function() channel("peek", "/dev/fd/3", function(path) fifo(path, open = "r", blocking = FALSE))
+
+## The next request line, or character(0) at end of file (the supervisor closed the channel). Blocks; a SIGINT that
+## arrives meanwhile stays pending in R and is discarded by the caller (see serve_one()).
+read_line <- function() {
+  if (!is.null(line <- channels$pending)) {
+    channels$pending <- NULL
+    return(line)
+  }
+  peek <- channels$peek
+  if (!is.null(peek) && isTRUE(tryCatch(pushBackLength(peek) > 0L, error = function(e) FALSE))) {
+    ## request_waiting() saw the start of this line: the rest follows at once (the supervisor writes whole lines).
+    give_up <- elapsed() + 60
+    repeat {
+      line <- readLines(peek, n = 1L, warn = FALSE, encoding = "UTF-8")
+      if (length(line) || elapsed() > give_up)
+        return(line)
+      Sys.sleep(0.001)
+    }
+  }
+  readLines(requests(), n = 1L, warn = FALSE, encoding = "UTF-8")
+}
+
+## Whether a request is waiting (or arriving), without blocking; a complete line read here is kept for read_line().
+request_waiting <- function() {
+  if (!is.null(channels$pending))
+    return(TRUE)
+  peek <- peeker()
+  line <- readLines(peek, n = 1L, warn = FALSE, encoding = "UTF-8")
+  if (length(line) && nzchar(line)) {
+    channels$pending <- line
+    return(TRUE)
+  }
+  pushBackLength(peek) > 0L
+}
+
+elapsed <- function() proc.time()[["elapsed"]]
+
+flush_console <- function() {
+  flush(stdout())
+  flush(stderr())
+}
+
+## Writes one message. The line is written with interrupts held back, so a SIGINT can never cut a message in two.
+send <- function(message) {
+  line <- json(message)
+  flush_console()
+  suspendInterrupts({
+    con <- messages()
+    writeLines(line, con, useBytes = TRUE)
+    flush(con)
+  })
+  invisible()
+}
+
+## ---- JSON (only what the messages need: named lists, unnamed lists, single strings and logicals) --------------
+
+json <- function(x) {
+  if (is.null(x))
+    return("null")
+  if (is.list(x)) {
+    if (!length(x))
+      return(if (is.null(names(x))) "[]" else "{}")
+    items <- vapply(x, json, "", USE.NAMES = FALSE)
+    if (is.null(names(x)))
+      return(paste0("[", paste(items, collapse = ","), "]"))
+    return(paste0("{", paste0(json_string(names(x)), ":", items, collapse = ","), "}"))
+  }
+  if (is.logical(x) && length(x) == 1L && !is.na(x))
+    return(if (x) "true" else "false")
+  if (is.numeric(x) && length(x) == 1L && is.finite(x))
+    return(format(x, scientific = FALSE, digits = 15))
+  if (is.character(x) && length(x) == 1L)
+    return(json_string(x))
+  stop("json(): cannot encode a ", class(x)[1L], " of length ", length(x))
+}
+
+json_string <- function(s) {
+  s <- valid_utf8(s)
+  s <- gsub("\\", "\\\\", s, fixed = TRUE)
+  s <- gsub("\"", "\\\"", s, fixed = TRUE)
+  s <- gsub("\n", "\\n", s, fixed = TRUE)
+  s <- gsub("\r", "\\r", s, fixed = TRUE)
+  s <- gsub("\t", "\\t", s, fixed = TRUE)
+  if (any(grepl("[\001-\037]", s, useBytes = TRUE)))
+    for (code in setdiff(1:31, c(9L, 10L, 13L)))
+      s <- gsub(intToUtf8(code), sprintf("\\u%04x", code), s, fixed = TRUE)
+  paste0("\"", s, "\"")
+}
+
+## UTF-8 the supervisor can decode: other encodings converted, invalid bytes replaced by U+FFFD.
+valid_utf8 <- function(s) {
+  s <- as.character(s)
+  s[is.na(s)] <- "NA"
+  s <- enc2utf8(s)
+  bad <- !validUTF8(s)
+  if (any(bad)) {
+    s[bad] <- iconv(s[bad], "UTF-8", "UTF-8", sub = "\ufffd")
+    still <- is.na(s) | !validUTF8(s)
+    s[still] <- "\ufffd"
+  }
+  s
+}
+
+## ---- the request loop -------------------------------------------------------------------------------------------
+
+## Sends ready, then runs requests until fd 3 reaches end of file. Every request gets exactly one done, whatever
+## happens: an error or interrupt that escapes run_cell() is reported as the cell's error before its done.
+serve <- function(runtime) {
+  send(list(type = "ready", runtime = runtime))
+  repeat {
+    step <- tryCatch(serve_one(), interrupt = function(e) e, error = function(e) e)
+    if (identical(step, "eof"))
+      return(invisible())
+    if (inherits(step, "condition"))
+      tryCatch(abandon(step), interrupt = function(e) abandon(e), error = function(e) NULL)
+  }
+}
+
+serve_one <- function() {
+  warm_up()
+  repeat {
+    line <- read_line()
+    if (!length(line))
+      return("eof")
+    if (nzchar(line))
+      break
+  }
+  ## A SIGINT that arrived while R was waiting for this request stays pending and would fire in the next cell:
+  ## it was meant for the previous run (the supervisor forwards it only during a run), so let it fire here.
+  tryCatch(Sys.sleep(0), interrupt = function(e) NULL)
+  kernel$in_flight <- TRUE
+  kernel$error_sent <- FALSE
+  request <- jsonlite::parse_json(line)
+  status <- run_cell(paste(as.character(request$code), collapse = "\n"))
+  finish(status)
+  "served"
+}
+
+finish <- function(status) {
+  suspendInterrupts(if (kernel$in_flight) {
+    kernel$in_flight <- FALSE
+    send(list(type = "done", status = status))
+  })
+}
+
+## Something escaped run_cell() (a SIGINT during the evaluator's own work after the user code, or a failure of the
+## evaluator itself): report it as the cell's error so the run still ends with its done.
+abandon <- function(condition) {
+  if (!kernel$in_flight) {
+    if (!inherits(condition, "interrupt"))
+      cat("agb R evaluator: ", conditionMessage(condition), "\n", sep = "", file = stderr())
+    return(invisible())
+  }
+  if (!kernel$error_sent) {
+    if (inherits(condition, "interrupt"))
+      send_interrupted()
+    else
+      send_error("AgbEvaluatorError", conditionMessage(condition),
+                 paste("The R evaluator failed while finishing the cell:", conditionMessage(condition)))
+  }
+  finish("error")
+}
+
+## ---- warming up while idle ------------------------------------------------------------------------------------
+
+## Work that would otherwise slow the first cells down: loading jsonlite (15 ms, the first request), repr and the
+## packages behind it (about 0.3 s, the first visible value), starting the cairo PNG device and fontconfig (the first
+## plot), compiling the evaluator's own functions (they run interpreted until then). It runs between cells in small
+## steps, only once no request has arrived for 50 ms (requests sent back to back are not delayed) and only while no
+## request is waiting; a request that arrives during a step waits for that step only (at most about 0.15 s). Steps
+## have no effect user code can see (no output, no change to the random seed, devices or options).
+kernel$warm_up <- list()
+
+plan_warm_up <- function(env) {
+  compile <- lapply(sort(ls(env)), function(name) function() {
+    fun <- get(name, envir = env, inherits = FALSE)
+    if (is.function(fun))
+      assign(name, compiler::cmpfun(fun), envir = env)
+  })
+  kernel$warm_up <- c(function() loadNamespace("jsonlite"), display_warm_up(), compile)
+}
+
+warm_up <- function() {
+  if (!length(kernel$warm_up))
+    return(invisible())
+  quiet_until <- elapsed() + 0.05
+  while (elapsed() < quiet_until) {
+    if (request_waiting())
+      return(invisible())
+    tryCatch(Sys.sleep(0.005), interrupt = function(e) NULL)
+  }
+  while (length(kernel$warm_up)) {
+    if (request_waiting())
+      return(invisible())
+    step <- kernel$warm_up[[1L]]
+    kernel$warm_up <- kernel$warm_up[-1L]
+    suspendInterrupts(try(suppressWarnings(suppressMessages(step())), silent = TRUE))
+  }
+  peek <- channels$peek   # done: from now on requests are read with blocking reads only
+  if (!is.null(peek) && is.null(channels$pending) && pushBackLength(peek) == 0L) {
+    channels$peek <- NULL
+    close(peek)
+  }
+}

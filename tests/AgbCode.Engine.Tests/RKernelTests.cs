@@ -1,0 +1,328 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using AgbCode.Core.Results;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Tests.Support;
+
+namespace AgbCode.Engine.Tests;
+
+/// <summary>
+/// The R kernel (Rscript running agb_r_evaluator.R behind agb_supervisor.py) in one real sandboxed session: state,
+/// console-like printing, the main result and its representations, stderr for messages and warnings, errors, plots,
+/// live output, quit() and interrupts. The tests of this class share one kernel, so each uses its own names.
+/// </summary>
+public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture>
+{
+    private Task<EnhancedCodeExecutionResult> R(string code, double timeoutSec = 30, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
+        fixture.Run("r", code, timeoutSec, observer, cancellationToken);
+
+    [Fact]
+    public async Task State_persists_and_the_value_of_the_last_expression_is_the_main_result()
+    {
+        EnhancedCodeExecutionResult assigned = await R("x <- 42");
+        EnhancedCodeExecutionResult printed = await R("print(x)");
+        EnhancedCodeExecutionResult computed = await R("a <- 10; print(a); a * 2");
+
+        Assert.True(assigned.Success, assigned.ErrorMessage);
+        Assert.Empty(assigned.Results);   // an assignment is invisible: nothing to show
+        Assert.Equal("", assigned.Stdout);
+        Assert.Equal("[1] 42\n", printed.Stdout);
+        Assert.Empty(printed.Results);    // print() writes to stdout and returns invisibly
+        Assert.Equal("[1] 10\n", computed.Stdout);
+        ExecutionResult main = Assert.Single(computed.Results);
+        Assert.True(main.IsMainResult);
+        Assert.Equal("[1] 20", main.Text);
+        Assert.Equal("20", main.Html);       // repr's representations, as IRkernel sends them
+        Assert.Equal("20", main.Markdown);
+        Assert.Equal("20", main.Latex);
+        Assert.Equal(printed.ExecutionCount + 1, computed.ExecutionCount);
+        Assert.Equal("r", computed.Language);
+        Assert.False(computed.KernelRestarted);
+    }
+
+    [Fact]
+    public async Task Earlier_visible_values_are_printed_like_the_console_and_only_the_last_is_the_result()
+    {
+        EnhancedCodeExecutionResult result = await R("""
+            1:3
+            'two'
+            invisible('hidden')
+            c(first = 1.5, second = 2)
+            """);
+        EnhancedCodeExecutionResult invisibleLast = await R("shown_then_hidden <- 5\nshown_then_hidden\ninvisible(shown_then_hidden)");
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("[1] 1 2 3\n[1] \"two\"\n", result.Stdout);
+        ExecutionResult main = Assert.Single(result.Results);
+        Assert.True(main.IsMainResult);
+        Assert.Equal(" first second \n   1.5    2.0 ", main.Text);
+        Assert.Equal("[1] 5\n", invisibleLast.Stdout);
+        Assert.Empty(invisibleLast.Results);
+    }
+
+    [Fact]
+    public async Task Messages_and_warnings_go_to_stderr_as_the_console_prints_them()
+    {
+        EnhancedCodeExecutionResult result = await R("""
+            message('a message')
+            warning('a warning')
+            warns <- function() { warning('from inside'); 1 }
+            warns()
+            for (i in 1:2) warning(paste('loop', i))
+            'finished'
+            """);
+
+        Assert.True(result.Success, result.ErrorMessage);   // warnings do not stop the cell
+        Assert.Equal("[1] 1\n", result.Stdout);
+        Assert.Equal(
+            "a message\n" +
+            "Warning message:\na warning \n" +
+            "Warning message:\nIn warns() : from inside\n" +
+            "Warning messages:\n1: loop 1 \n2: loop 2 \n",
+            result.Stderr);
+        Assert.Equal("[1] \"finished\"", result.Text);
+    }
+
+    [Theory]
+    [InlineData("stop('custom failure')", "simpleError", "custom failure", "Error: custom failure")]
+    [InlineData("log('a')", "simpleError", "non-numeric argument to mathematical function", "Error in log(\"a\") : non-numeric argument")]
+    [InlineData("stop(structure(class = c('myError', 'error', 'condition'), list(message = 'my message', call = quote(my_call(1)))))",
+                "myError", "my message", "Error in my_call(1) : my message")]
+    [InlineData("library(surely.not.installed)", "packageNotFoundError", "there is no package called", "Error in library(surely.not.installed)")]
+    [InlineData("broken(1,))", "parseError", "unexpected ')'", "unexpected ')'")]
+    public async Task Failures_give_the_condition_class_message_and_console_report(string code, string name, string value, string report)
+    {
+        EnhancedCodeExecutionResult result = await R($"print('before the failure')\n{code}\nprint('not reached')");
+
+        Assert.False(result.Success);
+        Assert.Equal(name, result.Error!.Name);
+        Assert.Contains(value, result.Error.Value);
+        Assert.Contains(report, result.Error.Traceback);
+        Assert.DoesNotContain("eval(expr", result.Error.Traceback);   // the evaluator's own frames are not shown
+        Assert.DoesNotContain("not reached", result.Stdout);
+        if (name == "parseError")
+            Assert.Equal("", result.Stdout);   // a syntax error stops the cell before anything runs
+        else
+            Assert.Equal("[1] \"before the failure\"\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task An_error_in_a_function_shows_the_calls_that_led_to_it_and_state_survives()
+    {
+        EnhancedCodeExecutionResult result = await R("""
+            kept_before_error <- 'kept'
+            inner_fails <- function() stop('deep failure')
+            outer_calls <- function() inner_fails()
+            outer_calls()
+            kept_before_error <- 'overwritten'
+            """);
+        EnhancedCodeExecutionResult after = await R("kept_before_error");
+
+        Assert.Equal("simpleError", result.Error!.Name);
+        Assert.Equal("deep failure", result.Error.Value);
+        Assert.Equal("Error in inner_fails() : deep failure\nCalls: outer_calls -> inner_fails", result.Error.Traceback);
+        Assert.Equal("[1] \"kept\"", after.Text);
+    }
+
+    [Fact]
+    public async Task A_data_frame_comes_with_text_html_markdown_and_latex()
+    {
+        EnhancedCodeExecutionResult result = await R("frame <- data.frame(x = 1:3, y = c('a', 'b', 'c'))\nframe");
+
+        ExecutionResult main = Assert.Single(result.Results);
+        Assert.True(main.IsMainResult);
+        Assert.Equal("  x y\n1 1 a\n2 2 b\n3 3 c", main.Text);
+        Assert.StartsWith("<table class=\"dataframe\">", main.Html);
+        Assert.Contains("A data.frame: 3 × 2", main.Html);
+        Assert.Contains("<td>b</td>", main.Html);
+        Assert.Contains("| 2 | b |", main.Markdown);
+        Assert.Contains("\\begin{tabular}", main.Latex);
+    }
+
+    [Fact]
+    public async Task The_documented_linear_model_example_prints_its_summary()
+    {
+        EnhancedCodeExecutionResult fit = await R("""
+            df <- data.frame(x = 1:10, y = c(2.1, 3.9, 6.2, 7.8, 10.1, 12.2, 13.8, 16.1, 18.0, 20.2))
+            model <- lm(y ~ x, data = df)
+            summary(model)
+            """);
+        EnhancedCodeExecutionResult next = await R("round(unname(coef(model)[2]), 2)");
+
+        Assert.True(fit.Success, fit.ErrorMessage);
+        Assert.Equal("", fit.Stderr);
+        Assert.Contains("lm(formula = y ~ x, data = df)", fit.Text);
+        Assert.Contains("Coefficients:", fit.Text);
+        Assert.Contains("(Intercept)", fit.Text);
+        Assert.Contains("Multiple R-squared:", fit.Text);
+        Assert.Contains("Residual standard error:", fit.Text);
+        Assert.Equal("[1] 2.01", next.Text);   // the model is still there in the next run
+    }
+
+    [Fact]
+    public async Task Files_another_kernel_wrote_in_the_workspace_can_be_read_and_written_back()
+    {
+        await fixture.Python("import csv; csv.writer(open('r_shared.csv', 'w', newline='')).writerows([['x', 'y'], [1, 2], [2, 4.1], [3, 5.9]])");
+        EnhancedCodeExecutionResult read = await R("shared <- read.csv('r_shared.csv'); write.csv(data.frame(n = nrow(shared)), 'from_r.csv', row.names = FALSE); sum(shared$y)");
+        EnhancedCodeExecutionResult back = await fixture.Python("open('from_r.csv').read()");
+
+        Assert.True(read.Success, read.ErrorMessage);
+        Assert.Equal("[1] 12", read.Text);
+        Assert.Equal("'\"n\"\\n3\\n'", back.Text);
+    }
+
+    [Fact]
+    public async Task Base_graphics_plots_come_back_as_png_one_per_plot()
+    {
+        EnhancedCodeExecutionResult result = await R("""
+            plot(1:10)
+            hist(rnorm(100))
+            plot(1:10, main = 'With a line'); abline(h = 5); lines(1:10, 10:1)
+            par(mfrow = c(1, 2)); plot(1:3); plot(3:1)
+            """);
+        EnhancedCodeExecutionResult loop = await R("for (i in 1:3) plot(i, main = paste('plot', i))");
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal(4, result.Results.Count);   // the abline() and lines() belong to their plot; two panels are one page
+        Assert.All(result.Results, image =>
+        {
+            Assert.False(image.IsMainResult);
+            byte[] png = Convert.FromBase64String(image.Png!);
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+            Assert.Equal(672, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));   // 7 x 5 in at 96 dpi
+            Assert.Equal(480, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
+        });
+        Assert.Equal("plot without title", result.Results[0].Text);
+        Assert.Equal("Plot with title “Histogram of rnorm(100)”", result.Results[1].Text);
+        Assert.Equal("Plot with title “With a line”", result.Results[2].Text);
+        Assert.Equal(new string?[] { "Plot with title “plot 1”", "Plot with title “plot 2”", "Plot with title “plot 3”" }, loop.Results.Select(r => r.Text));
+    }
+
+    [Fact]
+    public async Task Plots_are_kept_when_the_cell_fails_or_closes_the_device_and_png_files_are_not_captured()
+    {
+        EnhancedCodeExecutionResult failed = await R("plot(1:5)\nstop('after the plot')");
+        EnhancedCodeExecutionResult closed = await R("plot(1:5)\ninvisible(dev.off())");
+        EnhancedCodeExecutionResult toFile = await R("png('r_plot.png'); plot(1:5); invisible(dev.off()); file.exists('r_plot.png')");
+
+        Assert.Equal("after the plot", failed.Error!.Value);
+        Assert.NotNull(Assert.Single(failed.Results).Png);
+        Assert.NotNull(Assert.Single(closed.Results).Png);
+        Assert.Equal("[1] TRUE", Assert.Single(toFile.Results).Text);
+        Assert.Null(toFile.Results[0].Png);
+    }
+
+    [Fact]
+    public async Task Output_arrives_live_not_at_the_end_of_the_cell()
+    {
+        var log = new EventLog();
+        EnhancedCodeExecutionResult result = await R("""
+            for (i in 1:3) { cat(i, "\n"); Sys.sleep(0.6) }
+            message('to stderr')
+            system('echo from a subprocess')
+            'done'
+            """, observer: log);
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("1 \n2 \n3 \nfrom a subprocess\n", result.Stdout);
+        Assert.Equal("to stderr\n", result.Stderr);
+        var stdout = log.Of("stdout").ToList();
+        TimeSpan first = stdout.First(e => e.Text.Contains('1')).At;
+        TimeSpan third = stdout.First(e => e.Text.Contains('3')).At;
+        Assert.True(third - first > TimeSpan.FromSeconds(1), $"chunks must arrive as they are printed, not at the end ({first} .. {third})");
+        Assert.True(log.Of("result").Single().At >= third);
+    }
+
+    [Fact]
+    public async Task Quit_in_a_cell_does_not_end_the_kernel()
+    {
+        await R("kept_after_quit <- 7");
+        EnhancedCodeExecutionResult quit = await R("cat('before\\n'); quit(save = 'no', status = 3); cat('after\\n')");
+        EnhancedCodeExecutionResult q = await R("base::q()");
+        EnhancedCodeExecutionResult after = await R("kept_after_quit");
+
+        Assert.True(quit.Success, quit.ErrorMessage);
+        Assert.Equal("before\n", quit.Stdout);   // the rest of the cell is skipped, as when R exits
+        Assert.Contains("quit() does not end the kernel", quit.Stderr);
+        Assert.True(q.Success, q.ErrorMessage);
+        Assert.Equal("[1] 7", after.Text);
+        Assert.False(after.KernelRestarted);
+    }
+
+    [Theory]
+    [InlineData("while (TRUE) {}")]
+    [InlineData("Sys.sleep(100)")]
+    public async Task A_timeout_interrupts_the_cell_and_keeps_the_state(string endless)
+    {
+        await R("survivor <- 'still here'");
+        var clock = Stopwatch.StartNew();
+        EnhancedCodeExecutionResult timedOut = await R($"cat('started\\n')\n{endless}", timeoutSec: 1);
+        clock.Stop();
+        EnhancedCodeExecutionResult after = await R("survivor");
+
+        Assert.False(timedOut.Success);
+        Assert.Equal("TimeoutError", timedOut.Error!.Name);
+        Assert.Contains("interrupted", timedOut.Error.Value);
+        Assert.Contains("state was kept", timedOut.Error.Value);
+        Assert.Contains("interrupt", timedOut.Error.Traceback);   // the evaluator's own report of the SIGINT
+        Assert.Equal("started\n", timedOut.Stdout);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 5);
+        Assert.Equal("[1] \"still here\"", after.Text);
+        Assert.False(after.KernelRestarted);
+    }
+
+    [Fact]
+    public async Task Cancelling_interrupts_and_the_next_cell_is_not_hit_by_a_late_interrupt()
+    {
+        await R("before_cancel <- 5");
+        var log = new EventLog();
+        using var cancel = new CancellationTokenSource();
+        Task<EnhancedCodeExecutionResult> run = R("cat('working\\n'); Sys.sleep(60)", observer: log, cancellationToken: cancel.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!log.Of("stdout").Any() && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        cancel.Cancel();
+        EnhancedCodeExecutionResult cancelled = await run;
+        EnhancedCodeExecutionResult next = await R("Sys.sleep(0.3); before_cancel");
+
+        Assert.Equal("CancelledError", cancelled.Error!.Name);
+        Assert.True(next.Success, next.ErrorMessage);
+        Assert.Equal("[1] 5", next.Text);
+    }
+
+    [Fact]
+    public async Task Text_is_utf8_and_invalid_bytes_do_not_break_the_protocol()
+    {
+        EnhancedCodeExecutionResult result = await R("""
+            cat('bad', rawToChar(as.raw(c(0x61, 0xff, 0x62))), '\n')
+            message(rawToChar(as.raw(c(0xfe, 0x21))))
+            'été ☃'
+            """);
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("bad a\uFFFDb \n", result.Stdout);
+        Assert.Equal("\uFFFD!\n", result.Stderr);
+        Assert.Equal("[1] \"été ☃\"", result.Text);
+    }
+
+    [Fact]
+    public async Task Help_pages_print_as_text()
+    {
+        EnhancedCodeExecutionResult result = await R("?mean");
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Contains("Arithmetic Mean", result.Text);
+        Assert.DoesNotContain("\b", result.Text, StringComparison.Ordinal);   // no terminal overstrike
+    }
+
+    [Fact]
+    public async Task A_comment_only_cell_succeeds_with_nothing_to_show()
+    {
+        EnhancedCodeExecutionResult result = await R("# nothing to do here");
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Empty(result.Results);
+        Assert.Empty(result.Logs.Stdout);
+        Assert.Empty(result.Logs.Stderr);
+    }
+}
