@@ -54,7 +54,7 @@ function Invoke-FreshPwsh {
     param([string] $What, [string] $Script, [string[]] $Arguments)
     $pwsh = @([Environment]::ProcessPath)
     if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $Script @Arguments
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $Script @Arguments | Out-Host
     $LASTEXITCODE
 }
 
