@@ -6,6 +6,7 @@ BeforeAll {
     $script:s = New-AgbSession -Name "admin-$PID" -Language python -Label @{ owner = 'admin' }
     Set-Content -Path (Join-Path $TestDrive 'analysis.py') -Value "numbers = [3, 1, 2]`nprint('sorted:', sorted(numbers))`nsum(numbers)"
     Set-Content -Path (Join-Path $TestDrive 'report.py') -Value "print('report uses', numbers)"
+    Set-Content -Path (Join-Path $TestDrive 'model.R') -Value "df <- data.frame(x = 1:5, y = c(2.1, 3.9, 6.2, 7.8, 10.1))`nmodel <- lm(y ~ x, data = df)`nround(coef(model)[['x']], 2)"
     Push-Location $TestDrive
 }
 
@@ -33,6 +34,20 @@ Describe 'An admin session' {
         $results = Get-ChildItem -Filter *.py | Sort-Object Name | Invoke-AgbCode -Session $s -Quiet
         $results.Count | Should -Be 2
         $results[1].Stdout | Should -Be "report uses [3, 1, 2]`n"
+    }
+
+    It 'runs an R file with Invoke-AgbCode -Language r -Path, in the same session' {
+        $result = Invoke-AgbCode -Language r -Path model.R -Session $s -Quiet
+        $result.Success | Should -BeTrue -Because $result.ErrorMessage
+        $result.Language | Should -Be 'r'
+        $result.Text | Should -Be '[1] 1.99'
+        (Get-AgbSession -Id $s.Id).Languages | Should -Match 'r'
+    }
+
+    It 'sees the same sessions from a thread job' {
+        $manifest = (Get-Module AgbCode).Path
+        $ids = Start-ThreadJob { Import-Module $using:manifest; Get-AgbSession | ForEach-Object Id } | Receive-Job -Wait -AutoRemoveJob
+        $ids | Should -Contain $s.Id
     }
 
     It 'reports a missing file and still runs the others' {
