@@ -3,37 +3,41 @@ using AgbCode.Engine.Native;
 namespace AgbCode.Engine.Host;
 
 /// <summary>
-/// The host-wide folder every engine on this machine shares: the allocation lock, session slots, engine ledgers,
-/// workspaces and the runtime files (drivers, scripts, seccomp program). Root engines use /var/lib/agbcode.
+/// The host-wide folder every engine on this machine shares: the allocation lock, session slots, engine ledgers and
+/// the runtime files (drivers, scripts, seccomp program). Root engines use /var/lib/agbcode; it is fixed so that every
+/// engine on the host allocates from the same slots. Workspaces (folders and volume images) go under it too, unless
+/// AGBCODE_WORKSPACE_DIR puts them on another volume.
 /// </summary>
 internal sealed class StateRoot
 {
-    public const string OverrideVariable = "AGBCODE_STATE_DIR";
+    public const string WorkspaceVariable = "AGBCODE_WORKSPACE_DIR";
 
-    private StateRoot(string path, bool isRoot)
+    private StateRoot(string path, string workspaceRoot, bool isRoot)
     {
         Path = path;
+        WorkspaceRoot = workspaceRoot;
         IsRoot = isRoot;
     }
 
     public string Path { get; }
+    /// <summary>Where workspaces and their volume images live (their disk space is the sessions' disk space).</summary>
+    public string WorkspaceRoot { get; }
     public bool IsRoot { get; }
     public string LockFile => Combine("lock");
     public string EnginesDir => Combine("engines");
     public string SlotsDir => Combine("slots");
-    public string WorkspacesDir => Combine("ws");
-    public string ImagesDir => Combine("images");
+    public string WorkspacesDir => System.IO.Path.Combine(WorkspaceRoot, "ws");
+    public string ImagesDir => System.IO.Path.Combine(WorkspaceRoot, "images");
     public string RuntimeParentDir => Combine("runtime");
 
     public static StateRoot Resolve()
     {
         bool isRoot = Libc.IsRoot;
-        string? configured = Environment.GetEnvironmentVariable(OverrideVariable);
-        string path = !string.IsNullOrWhiteSpace(configured) ? System.IO.Path.GetFullPath(configured)
-            : isRoot ? "/var/lib/agbcode"
+        string path = isRoot ? "/var/lib/agbcode"
             : Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtimeDir ? System.IO.Path.Combine(runtimeDir, "agbcode")
             : $"/tmp/agbcode-{Libc.geteuid()}";
-        var root = new StateRoot(path, isRoot);
+        string? workspaces = Environment.GetEnvironmentVariable(WorkspaceVariable);
+        var root = new StateRoot(path, string.IsNullOrWhiteSpace(workspaces) ? path : System.IO.Path.GetFullPath(workspaces), isRoot);
         root.Create();
         return root;
     }
@@ -47,6 +51,7 @@ internal sealed class StateRoot
                                          | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute
                                        : Private;
         EnsureDirectory(Path, traverse);
+        EnsureDirectory(WorkspaceRoot, traverse);
         EnsureDirectory(EnginesDir, Private);
         EnsureDirectory(SlotsDir, Private);
         EnsureDirectory(ImagesDir, Private);

@@ -47,15 +47,17 @@ internal sealed class Workspace
             entries.Add(ledger.Add(LedgerEntry.MountPoint, mountPoint));
             Directory.CreateDirectory(mountPoint, StateRoot.Private);
             entries.Add(ledger.Add(LedgerEntry.Mount, mountPoint));
-            HostCommand.Run(Tools.Mount, "-o", "loop,nosuid,nodev", image, mountPoint);
+            HostCommand.Run(Tools.Mount, "-o", "loop,nosuid,nodev,errors=remount-ro", image, mountPoint);
             File.SetUnixFileMode(mountPoint, StateRoot.Private);
             Directory.Delete(Path.Combine(mountPoint, "lost+found"));
             return workspace;
         }
-        catch
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
         {
             workspace.Remove();
-            throw;
+            throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, "AgbWorkspaceUnavailable",
+                $"The session's workspace volume could not be created in {root.WorkspaceRoot}: {failure.Message}",
+                $"Free space on that volume, or point {StateRoot.WorkspaceVariable} at a volume with room.", failure);
         }
     }
 
