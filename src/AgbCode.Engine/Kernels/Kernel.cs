@@ -480,8 +480,9 @@ internal sealed class Kernel : IAsyncDisposable
             cgroup = _cgroup;
             long oomKills = (cgroup?.OomKills ?? 0) - _oomBaseline;
             string limit = Sizes.Format(_context.Limits.MemoryBytes);
+            bool outOfMemory = oomKills > 0 || (recorder is not null && _driver.DiedOfMemory(recorder.StderrTail));
             (errorName, reason) = _killedBecause
-                ?? (oomKills > 0 ? ("OutOfMemoryError", $"it ran out of memory: the session's limit is {limit}")
+                ?? (outOfMemory ? ("OutOfMemoryError", $"it ran out of memory: the session's limit is {limit}")
                 : ("KernelDiedError", $"it exited unexpectedly ({DescribeExit(process.ExitCode)}){Tail()}"));
             _deathReason = reason;
             _process = null;

@@ -41,6 +41,19 @@ internal sealed class RunRecorder
     /// <summary>What an honest driver can send before it stops itself at the cap; more means it is misbehaving.</summary>
     public bool ExceededHonestVolume => Interlocked.Read(ref _received) > 2 * _cap + 4 * 1024 * 1024;
 
+    /// <summary>The end of what the run wrote to stderr so far (a runtime's own last words, e.g. a fatal heap error).</summary>
+    public string StderrTail
+    {
+        get
+        {
+            lock (_gate)
+            {
+                string all = string.Concat(_stderr.TakeLast(64));
+                return all.Length > 65536 ? all[^65536..] : all;
+            }
+        }
+    }
+
     public static string Marker(long cap) =>
         $"\n[output truncated: the run produced more than {Sizes.Format(cap)} of output; the rest was discarded]\n";
 
@@ -74,19 +87,26 @@ internal sealed class RunRecorder
         }
     }
 
+    /// <summary>
+    /// A display result counts against the cap like output; the main result is kept whenever it alone fits, because
+    /// it is the run's answer.
+    /// </summary>
     public void Result(ExecutionResult result, long bytes)
     {
         Interlocked.Add(ref _received, bytes);
         lock (_gate)
         {
-            if (_truncated || _done.Task.IsCompleted)
+            if (_done.Task.IsCompleted)
                 return;
-            if (_kept + bytes > _cap)
+            bool fits = result.IsMainResult ? bytes <= _cap : !_truncated && _kept + bytes <= _cap;
+            if (!fits)
             {
-                Truncate("stdout");
+                if (!_truncated)
+                    Truncate("stdout");
                 return;
             }
-            _kept += bytes;
+            if (!result.IsMainResult)
+                _kept += bytes;
             _results.Add(result);
             _observer?.OnResult(result);
         }

@@ -11,9 +11,9 @@ public class SessionFixture : IAsyncLifetime
 
     protected virtual SessionOptions Options => new();
 
-    public async Task InitializeAsync() => Session = (LocalSession)await Space.CreateSessionAsync(Options);
+    public virtual async Task InitializeAsync() => Session = (LocalSession)await Space.CreateSessionAsync(Options);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         SessionFootprint footprint = Session.Footprint;
         await Space.DisposeAsync();

@@ -11,6 +11,10 @@ internal sealed class JavaScriptDriver : LanguageDriver
     public override string Package => "nodejs (20 or later)";
     public override IReadOnlyList<string> VersionCommand => [Executable, "--version"];
 
+    // V8 aborts at --max-old-space-size before the cgroup would kill it.
+    public override bool DiedOfMemory(string stderrTail) =>
+        stderrTail.Contains("JavaScript heap out of memory", StringComparison.Ordinal);
+
     public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>
         Supervised(driversDir, Executable, $"--max-old-space-size={HeapMiB(limits)}",
             Path.Combine(driversDir, "javascript", "agb_node_evaluator.js"));

@@ -38,6 +38,12 @@ internal abstract class LanguageDriver
         return null;
     }
 
+    /// <summary>
+    /// Whether a runtime that died on its own (not by the cgroup's OOM killer) says it ran out of memory, e.g. V8
+    /// aborting at its heap limit.
+    /// </summary>
+    public virtual bool DiedOfMemory(string stderrTail) => false;
+
     /// <summary>Seconds a cold start may take before the engine gives up on it.</summary>
     public virtual TimeSpan StartTimeout => TimeSpan.FromSeconds(60);
 

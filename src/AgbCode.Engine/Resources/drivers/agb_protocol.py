@@ -65,6 +65,7 @@ class Run:
 
 
 def _within_cap(name, size):
+    """Output counts against the run's cap; past it, the run's output is dropped and the engine told once."""
     run = Run.current
     if run is None:
         return True
@@ -85,9 +86,13 @@ def emit_stream(name, text):
 
 
 def emit_rich(message):
-    """A display_data, execute_result or error message; rich data counts against the output cap."""
+    """display_data counts against the output cap; an error, and a main result no larger than the cap, always go."""
     message = dict(message, id=Run.current_id())
-    if message["type"] != "error" and not _within_cap("stdout", len(json.dumps(message.get("data", {}), default=str))):
+    kind = message["type"]
+    if kind == "display_data" and not _within_cap("stdout", len(json.dumps(message.get("data", {}), default=str))):
+        return
+    run = Run.current
+    if kind == "execute_result" and run is not None and len(json.dumps(message.get("data", {}), default=str)) > run.cap:
         return
     send(message)
 
