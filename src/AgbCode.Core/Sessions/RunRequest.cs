@@ -11,12 +11,32 @@ public sealed record RunRequest(string Code, string Language, double TimeoutSec 
     /// <summary>Largest code accepted, in UTF-8 bytes.</summary>
     public const int MaxCodeBytes = 4 * 1024 * 1024;
 
+    /// <summary>The code with every lone surrogate (text that is not valid Unicode) replaced by U+FFFD.</summary>
+    private static string WellFormed(string code)
+    {
+        if (!code.Any(char.IsSurrogate))
+            return code;
+        var builder = new System.Text.StringBuilder(code.Length);
+        for (int i = 0; i < code.Length; i++)
+        {
+            if (char.IsHighSurrogate(code[i]) && i + 1 < code.Length && char.IsLowSurrogate(code[i + 1]))
+                builder.Append(code[i]).Append(code[++i]);
+            else
+                builder.Append(char.IsSurrogate(code[i]) ? '\uFFFD' : code[i]);
+        }
+        return builder.ToString();
+    }
+
     /// <summary>Checks the request and returns it with the canonical language, or throws a bad-input error.</summary>
     public RunRequest Validated()
     {
         string language = LanguageRules.Normalize(Language);
         if (string.IsNullOrWhiteSpace(Code))
             throw new AgbException(AgbErrorKind.BadInput, "AgbEmptyCode", "The code is empty.", "Pass the code to run, or a file with -Path.");
+        if (Code.Contains('\0', StringComparison.Ordinal))
+            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidCode",
+                "The code contains NUL characters; source code in none of the languages can hold them.",
+                "Remove them (a file read with the wrong encoding, e.g. UTF-16 without a BOM, shows them).");
         if (System.Text.Encoding.UTF8.GetByteCount(Code) > MaxCodeBytes)
             throw new AgbException(AgbErrorKind.BadInput, "AgbCodeTooLarge",
                 $"The code is larger than {MaxCodeBytes / (1024 * 1024)} MiB.",
@@ -25,6 +45,6 @@ public sealed record RunRequest(string Code, string Language, double TimeoutSec 
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidTimeout",
                 $"The timeout must be between 0 and {MaxTimeoutSec:0} seconds; got {TimeoutSec}.",
                 "Pass a positive number of seconds, e.g. 60.");
-        return this with { Language = language };
+        return this with { Language = language, Code = WellFormed(Code) };
     }
 }
