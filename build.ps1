@@ -137,14 +137,19 @@ function Invoke-Test {
         '-ModulePath', $moduleDir, '-PackagePath', (Join-Path $out 'packages'), '-PesterVersion', $pesterVersion,
         '-SummaryPath', $pesterSummary, '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
 
+    # Leak check at the end of the run: no process, cgroup, mount, workspace or slot that no living engine owns.
+    dotnet (Join-Path $root "tests/AgbCode.Engine.TestHost/bin/$Configuration/net10.0/AgbCode.Engine.TestHost.dll") --leaks
+    $leakExit = $LASTEXITCODE
+
     $xunit = Get-TrxCount $xunitResults
     $pester = if (Test-Path $pesterSummary) { Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
     $passed = $xunit.Passed + $pester.Passed
     $failed = $xunit.Failed + $pester.Failed
     if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $failed += 1 }   # a crashed test host counts as a failure
     if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $failed += 1 }
+    if ($leakExit -ne 0) { $failed += 1 }
     Write-Host ''
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed; leak check: $(if ($leakExit) { 'failed' } else { 'clean' })"
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }

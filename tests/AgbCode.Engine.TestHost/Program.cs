@@ -8,6 +8,9 @@ using AgbCode.Engine;
 //   {"op":"run","id":..,"language":..,"code":..,"timeout":..} -> the result
 //   {"op":"start","id":..,"language":..}            -> {"started":true}
 //   {"op":"delete","id":..}                           -> {"deleted":true}
+if (args.Contains("--leaks"))
+    return CheckLeaks();
+
 await using var space = new LocalCodeSpace();
 Console.CancelKeyPress += (_, e) => e.Cancel = true;   // like pwsh: Ctrl+C at the terminal does not end the engine
 var options = new JsonSerializerOptions { WriteIndented = false };
@@ -25,6 +28,26 @@ while ((line = Console.ReadLine()) is not null)
         answer = new JsonObject { ["error"] = failure is AgbCode.Core.Errors.AgbException agb ? agb.MessageWithFix : failure.Message };
     }
     Console.WriteLine(answer.ToJsonString(options));
+}
+return 0;
+
+// --leaks: after a test run, anything of AgbCode on this host that no living engine owns fails the run.
+static int CheckLeaks()
+{
+    var root = AgbCode.Engine.Host.StateRoot.Resolve();
+    var uids = AgbCode.Engine.Host.UidPolicy.For(root);
+    IReadOnlyList<string> strays = [];
+    for (int attempt = 0; attempt < 50; attempt++)   // engines of test processes that just ended may still be tidying up
+    {
+        strays = AgbCode.Engine.Host.HostInventory.Strays(root, uids);
+        if (strays.Count == 0)
+            break;
+        Thread.Sleep(200);
+    }
+    foreach (string stray in strays)
+        Console.WriteLine($"leak: {stray}");
+    Console.WriteLine(strays.Count == 0 ? "leak check: nothing left behind" : $"leak check: {strays.Count} things left behind");
+    return strays.Count == 0 ? 0 : 1;
 }
 
 async Task<JsonNode> Handle(JsonNode command)

@@ -24,12 +24,9 @@ public class CrashTests
         Thread.Sleep(300);
         Assert.All(footprints, f => Assert.NotEmpty(HostLeaks.ProcessesOf(f.Uid!.Value)));
 
-        var clock = Stopwatch.StartNew();
-        engine.KillHard();
+        engine.KillHard();   // how fast the guardian cleans up is measured by bench (crash mode), not asserted here
         foreach (SessionFootprint footprint in footprints)
             HostLeaks.AssertGone(footprint, within: TimeSpan.FromSeconds(5));
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"cleanup took {clock.Elapsed.TotalSeconds:0.00} s");
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace AgbCode.Engine.Host;
 
 /// <summary>
@@ -44,26 +42,7 @@ internal sealed class UidPolicy
         if (!PerSessionUids)
             return true;
         uint uid = UidFor(slot);
-        return !_reserved.Any(r => uid >= r.First && uid - r.First < r.Count) && !ProcessesRunAs(uid);
-    }
-
-    private static bool ProcessesRunAs(uint uid)
-    {
-        string wanted = uid.ToString(CultureInfo.InvariantCulture);
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!char.IsDigit(Path.GetFileName(dir)[0]))
-                continue;
-            try
-            {
-                string? uidLine = File.ReadLines(Path.Combine(dir, "status")).FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-                if (uidLine is not null && uidLine.Split('\t', StringSplitOptions.RemoveEmptyEntries).Skip(1).Contains(wanted))
-                    return true;
-            }
-            catch (IOException) { }        // the process ended while we looked
-            catch (UnauthorizedAccessException) { }
-        }
-        return false;
+        return !_reserved.Any(r => uid >= r.First && uid - r.First < r.Count) && HostInventory.ProcessesOf(uid).Count == 0;
     }
 
     private static IEnumerable<(uint, uint)> ReadRanges(string file, Func<string[], (bool Ok, string First, string Count)> parse)
