@@ -43,7 +43,7 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
         Outputs     = 'AgbCode.Core.Results.EnhancedCodeExecutionResult; with -Stream, AgbCode.PowerShell.Model.AgbOutputChunk'
         Inputs      = 'AgbCode.PowerShell.Model.AgbSession by value; objects with a FullName or PSPath property (files) by property name'
         Notes       = @(
-            'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
+            'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
             'Warnings say when a kernel was restarted (its earlier state is gone) and when output was cut at the session''s output cap.'
         )
         Links       = @('about_AgbCode', 'New-AgbSession', 'Save-AgbResult')
@@ -83,7 +83,7 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
         )
         Outputs     = 'AgbCode.PowerShell.Model.AgbSession'
         Inputs      = 'None'
-        Notes       = 'ErrorIds: AgbUnknownImage, AgbInvalidLabel, AgbInvalidLimit, AgbUnsupportedLanguage (bad input); AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbTooManySessions (platform).'
+        Notes       = 'ErrorIds: AgbUnknownImage, AgbInvalidLabel, AgbInvalidLimit, AgbUnsupportedLanguage (bad input); AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbTooManySessions, AgbWorkspaceUnavailable (platform).'
         Links       = @('about_AgbCode', 'Invoke-AgbCode', 'Remove-AgbSession')
     }
     'Get-AgbSession'    = @{
