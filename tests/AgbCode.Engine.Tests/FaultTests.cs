@@ -13,8 +13,7 @@ public class FaultTests(SessionFixture fixture) : IClassFixture<SessionFixture>
         await fixture.Python("before_kill = 1");
         var log = new EventLog();
         Task<EnhancedCodeExecutionResult> run = fixture.Python("print('working', flush=True)\nimport time\ntime.sleep(60)", observer: log);
-        while (!log.Of("stdout").Any())
-            await Task.Delay(20);
+        await log.WaitForAsync("stdout");
         int driver = HostLeaks.ProcessesOf(fixture.Session.Uid!.Value)
             .Single(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == "python3");
 

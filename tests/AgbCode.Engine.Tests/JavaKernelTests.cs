@@ -454,9 +454,7 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
         var log = new EventLog();
         using var cancel = new CancellationTokenSource();
         Task<EnhancedCodeExecutionResult> run = Java("System.out.println(\"working\");\nThread.sleep(60_000);", observer: log, cancellationToken: cancel.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!log.Of("stdout").Any() && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
+        await log.WaitForAsync("stdout");
         var clock = Stopwatch.StartNew();
         cancel.Cancel();
         EnhancedCodeExecutionResult cancelled = await run;

@@ -64,8 +64,7 @@ public sealed class LifecycleTests : IAsyncDisposable
         SessionFootprint footprint = session.Footprint;
         var log = new EventLog();
         Task<EnhancedCodeExecutionResult> run = session.RunAsync(new RunRequest("print('busy', flush=True)\nimport time\ntime.sleep(120)", "python"), log);
-        while (!log.Of("stdout").Any())
-            await Task.Delay(20);
+        await log.WaitForAsync("stdout");
 
         await _space.DeleteSessionAsync(session.Id);
         EnhancedCodeExecutionResult result = await run.WaitAsync(TimeSpan.FromSeconds(10));

@@ -278,9 +278,7 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
         var log = new EventLog();
         using var cancel = new CancellationTokenSource();
         Task<EnhancedCodeExecutionResult> run = R("cat('working\\n'); Sys.sleep(60)", observer: log, cancellationToken: cancel.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!log.Of("stdout").Any() && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
+        await log.WaitForAsync("stdout");
         cancel.Cancel();
         EnhancedCodeExecutionResult cancelled = await run;
         EnhancedCodeExecutionResult next = await R("Sys.sleep(0.3); before_cancel");

@@ -65,7 +65,7 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
         var log = new EventLog();
         using var cancel = new CancellationTokenSource();
         Task<EnhancedCodeExecutionResult> run = fixture.Python("print('working', flush=True)\nimport time\ntime.sleep(60)", observer: log, cancellationToken: cancel.Token);
-        await WaitFor(() => log.Of("stdout").Any());
+        await log.WaitForAsync("stdout");
         var clock = Stopwatch.StartNew();
         cancel.Cancel();
         EnhancedCodeExecutionResult cancelled = await run;
@@ -129,13 +129,5 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
         await Task.Delay(800);
         EnhancedCodeExecutionResult next = await fixture.Python("print('next run')");
         Assert.Equal("printed between runs\nnext run\n", next.Stdout);
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition() && DateTime.UtcNow < deadline)
-            await Task.Delay(20);
-        Assert.True(condition());
     }
 }

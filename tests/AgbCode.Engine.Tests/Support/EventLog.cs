@@ -19,4 +19,13 @@ internal sealed class EventLog : IRunObserver
     public void OnDiagnostic(string message) => Events.Enqueue(("diagnostic", message, _clock.Elapsed));
 
     public IEnumerable<(string Kind, string Text, TimeSpan At)> Of(string kind) => Events.Where(e => e.Kind == kind);
+
+    /// <summary>Waits until an event of this kind has arrived (e.g. the run printed something), failing after 30 s.</summary>
+    public async Task WaitForAsync(string kind)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Of(kind).Any() && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(Of(kind).Any(), $"no {kind} event within 30 s");
+    }
 }
