@@ -40,6 +40,10 @@ internal sealed class FakeAgbServer : IAsyncDisposable
 
     public bool OfferWebSocket { get; set; } = true;
     public bool OfferLinkUrl { get; set; } = true;
+    /// <summary>Runs before a request is answered, with the request's abort token (a slow or hanging server).</summary>
+    public Func<SeenRequest, CancellationToken, Task>? BeforeAnswer { get; set; }
+    /// <summary>Refuses WebSocket upgrades with this HTTP status.</summary>
+    public int? RejectWebSocketWith { get; set; }
     /// <summary>Answers a request instead of the defaults when it returns a reply.</summary>
     public Func<SeenRequest, (int Status, string Body)?>? Override { get; set; }
     /// <summary>The run_code tool text for the HTTP routes, from the run's args.</summary>
@@ -62,6 +66,8 @@ internal sealed class FakeAgbServer : IAsyncDisposable
     public ConcurrentQueue<string> RunsStoppedByDisconnect { get; } = new();
     public TaskCompletionSource<string> FirstRunStopped { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly ConcurrentDictionary<WebSocket, bool> _liveSockets = new();
+    private readonly ConcurrentQueue<AgbCloudSpace> _spaces = new();
     private int _wsConnections;
     private int _pings;
 
@@ -83,7 +89,13 @@ internal sealed class FakeAgbServer : IAsyncDisposable
         return server;
     }
 
-    public AgbCloudSpace Space(AgbClientOptions? options = null) => new(Endpoint, ApiKey, options);
+    /// <summary>A client for this server; disposed with the server.</summary>
+    public AgbCloudSpace Space(AgbClientOptions? options = null)
+    {
+        var space = new AgbCloudSpace(Endpoint, ApiKey, options);
+        _spaces.Enqueue(space);
+        return space;
+    }
 
     public IEnumerable<SeenRequest> Seen(string path) => Requests.Where(r => r.Path == path);
 
@@ -99,6 +111,8 @@ internal sealed class FakeAgbServer : IAsyncDisposable
         var seen = new SeenRequest(request.Method, request.Path.Value ?? "", request.Query, request.Headers.Authorization.FirstOrDefault(),
             request.Headers["X-Access-Token"].FirstOrDefault(), body);
         Requests.Enqueue(seen);
+        if (BeforeAnswer is not null)
+            await BeforeAnswer(seen, context.RequestAborted);
 
         if (Override?.Invoke(seen) is (int status, string text))
         {
@@ -182,13 +196,14 @@ internal sealed class FakeAgbServer : IAsyncDisposable
 
     private async Task HandleWebSocketAsync(HttpContext context)
     {
-        if (context.Request.Headers["X-Access-Token"] != SessionToken)
+        if (RejectWebSocketWith is not null || context.Request.Headers["X-Access-Token"] != SessionToken)
         {
-            context.Response.StatusCode = 401;
+            context.Response.StatusCode = RejectWebSocketWith ?? 401;
             return;
         }
         using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
         Interlocked.Increment(ref _wsConnections);
+        _liveSockets[socket] = true;
         using var disconnected = new CancellationTokenSource();
         var sendLock = new SemaphoreSlim(1, 1);
         async Task Send(string text)
@@ -223,7 +238,7 @@ internal sealed class FakeAgbServer : IAsyncDisposable
                     continue;
                 }
                 RunFrames.Enqueue(frame);
-                var run = new WsRun(frame, Send, disconnected.Token);
+                var run = new WsRun(frame, Send, socket.Abort, disconnected.Token);
                 scripts.Add(Task.Run(() => PlayAsync(run)));
             }
         }
@@ -232,6 +247,7 @@ internal sealed class FakeAgbServer : IAsyncDisposable
         }
         finally
         {
+            _liveSockets.TryRemove(socket, out _);
             disconnected.Cancel();
             ConnectionEnds.Enqueue(end);
             FirstConnectionEnded.TrySetResult(end);
@@ -256,6 +272,10 @@ internal sealed class FakeAgbServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (AgbCloudSpace space in _spaces)
+            await space.DisposeAsync();
+        foreach (WebSocket socket in _liveSockets.Keys)
+            socket.Abort();
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try { await _app.StopAsync(limit.Token); } catch (OperationCanceledException) { }
         await _app.DisposeAsync();
@@ -263,8 +283,11 @@ internal sealed class FakeAgbServer : IAsyncDisposable
 }
 
 /// <summary>One WebSocket run the fake server plays: its frame, and ways to answer it.</summary>
-internal sealed class WsRun(JsonElement frame, Func<string, Task> send, CancellationToken disconnected)
+internal sealed class WsRun(JsonElement frame, Func<string, Task> send, Action abort, CancellationToken disconnected)
 {
+    /// <summary>Drops the connection without a close handshake, as a crashed server or a broken network does.</summary>
+    public void Abort() => abort();
+
     public JsonElement Frame { get; } = frame;
     public string InvocationId => Frame.GetProperty("invocationId").GetString()!;
     public string Code => Frame.GetProperty("data").GetProperty("params").GetProperty("code").GetString()!;
