@@ -16,8 +16,8 @@ public sealed record AgbClientOptions
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How often an open WebSocket sends a <c>{"type":"ping"}</c> heartbeat. An endpoint that has answered one with a
-    /// <c>{"type":"pong"}</c> must answer each within this interval, or the connection counts as lost.
+    /// How often an open WebSocket sends a <c>{"type":"ping"}</c> heartbeat. Once an endpoint has answered one with a
+    /// <c>{"type":"pong"}</c>, a ping left unanswered for two intervals means the connection is lost.
     /// </summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -191,24 +191,26 @@ internal sealed class WsConnection : IAsyncDisposable
         }
     }
 
-    // An endpoint that has answered a ping must keep answering: a missing pong means the connection is dead even
-    // when TCP has not noticed yet. An endpoint that never answers is only kept busy.
+    // An endpoint that has answered a ping must keep answering: two intervals in a row without the awaited pong mean
+    // the connection is dead even when TCP has not noticed yet. An endpoint that never answers is only kept busy.
     private async Task HeartbeatLoopAsync()
     {
         using var timer = new PeriodicTimer(_heartbeat);
+        int missed = 0;
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 long lastPong = Interlocked.Read(ref _lastPong);
-                long lastPing = Interlocked.Read(ref _lastPingSent);
-                if (lastPong != 0 && lastPong < lastPing)
+                missed = lastPong != 0 && lastPong < Interlocked.Read(ref _lastPingSent) ? missed + 1 : 0;
+                if (missed >= 2)
                 {
-                    End($"heartbeat failed: no pong within {ApiTransport.Seconds(_heartbeat)}");
+                    End($"heartbeat failed: no pong within {ApiTransport.Seconds(2 * _heartbeat)}");
                     _socket.Abort();
                     return;
                 }
-                Interlocked.Exchange(ref _lastPingSent, Environment.TickCount64);
+                if (missed == 0)
+                    Interlocked.Exchange(ref _lastPingSent, Environment.TickCount64);
                 await SendAsync(WsFrames.Ping, _stop.Token).ConfigureAwait(false);
             }
         }

@@ -154,7 +154,8 @@ public sealed class StreamingTests : IAsyncLifetime
                 await Task.Delay(20, run.Disconnected);
             await run.EndAsync();
         };
-        (_, ICodeSession session) = await SessionAsync(new AgbClientOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(50) });
+        // Pongs are answered, so a run that outlives several heartbeats stays connected (unless a pong took 0.6 s).
+        (_, ICodeSession session) = await SessionAsync(new AgbClientOptions { HeartbeatInterval = TimeSpan.FromMilliseconds(300) });
 
         EnhancedCodeExecutionResult r = await session.RunAsync(new RunRequest("x", "python")).WaitAsync(Patience);
 
