@@ -78,7 +78,19 @@ public sealed class AgbCloudSession : ICodeSession
         RunRequest valid = request.Validated();
         if (IsClosed)
             throw AgbErrors.Closed(Id);
-        IRunRoute route = await RouteAsync(observer, cancellationToken).ConfigureAwait(false);
+        IRunRoute route;
+        try
+        {
+            route = await RouteAsync(observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            EnhancedCodeExecutionResult notRun = RunLimits.StoppedWithoutOutput(RunLimits.CancelledError,
+                "The run was cancelled before it started; nothing ran.", observer);
+            notRun.Language = valid.Language;
+            notRun.SessionId = Id;
+            return notRun;
+        }
         KernelInfo before = _kernels.GetValueOrDefault(valid.Language) ?? new KernelInfo(valid.Language, KernelState.Idle, 0, null);
         _kernels[valid.Language] = before with { State = KernelState.Busy };
         EnhancedCodeExecutionResult? result = null;

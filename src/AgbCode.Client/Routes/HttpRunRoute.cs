@@ -13,6 +13,7 @@ internal abstract class HttpRunRoute(AgbClientOptions options) : IRunRoute
 
     public async Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer, CancellationToken cancellationToken)
     {
+        observer?.OnDiagnostic($"Run: {request.Language} by {Name}.");
         TimeSpan deadline = RunLimits.Deadline(request, options);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(deadline);

@@ -137,6 +137,28 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_cancelled_while_its_session_details_are_fetched_is_a_result_not_an_exception()
+    {
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _server.BeforeAnswer = async (request, aborted) =>
+        {
+            if (request.Path != "/mcp/getSession")
+                return;
+            asked.TrySetResult();
+            await Task.Delay(Patience, aborted).ContinueWith(_ => { }, TaskScheduler.Default);
+        };
+        ICodeSession listed = (await _server.Space().ListSessionsAsync()).First();
+        using var cancel = new CancellationTokenSource();
+        _ = asked.Task.ContinueWith(_ => cancel.Cancel(), TaskScheduler.Default);
+
+        EnhancedCodeExecutionResult r = await listed.RunAsync(new RunRequest("x", "python"), null, cancel.Token).WaitAsync(Patience);
+
+        Assert.Equal(("CancelledError", "python", "session-1"), (r.Error!.Name, r.Language, r.SessionId));
+        Assert.Contains("nothing ran", r.ErrorMessage);
+        Assert.False(listed.IsClosed);
+    }
+
+    [Fact]
     public async Task Delete_releases_then_polls_until_the_endpoint_reports_the_session_finished()
     {
         AgbCloudSpace space = _server.Space(FastPolling);
