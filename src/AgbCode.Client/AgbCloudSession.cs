@@ -105,7 +105,8 @@ public sealed class AgbCloudSession : ICodeSession
         }
         finally
         {
-            _kernels[valid.Language] = before with { State = KernelState.Idle, ExecutionCount = result?.ExecutionCount ?? before.ExecutionCount + 1 };
+            int count = result is null ? before.ExecutionCount : result.ExecutionCount ?? before.ExecutionCount + 1;
+            _kernels[valid.Language] = before with { State = KernelState.Idle, ExecutionCount = count };
         }
         result.Language = valid.Language;
         result.SessionId = Id;
@@ -159,9 +160,12 @@ public sealed class AgbCloudSession : ICodeSession
         {
             if (_route is not null)
                 return _route;
-            SessionDetails details = _details
-                ?? await _space.Api.GetSessionAsync(Id, cancellationToken).ConfigureAwait(false)
-                ?? throw AgbErrors.NotFound(Id, Location);
+            SessionDetails? details = _details ?? await _space.Api.GetSessionAsync(Id, cancellationToken).ConfigureAwait(false);
+            if (details is null)
+            {
+                await CloseAsync().ConfigureAwait(false);
+                throw AgbErrors.NotFound(Id, Location);
+            }
             _details = details;
             _route = ChooseRoute(details, observer);
             observer?.OnDiagnostic($"Session {Id} at {Location}: runs go by {_route.Name}.");

@@ -68,17 +68,19 @@ internal sealed class WsConnection : IAsyncDisposable
         {
             int status = (int)socket.HttpStatusCode;
             socket.Dispose();
-            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
-                throw;
-            throw e switch
+            AgbException? failure = e switch
             {
+                OperationCanceledException when cancellationToken.IsCancellationRequested => null,
                 OperationCanceledException => AgbErrors.Connection(shown, $"no WebSocket handshake within {ApiTransport.Seconds(options.ConnectTimeout)}"),
                 _ when status is 401 or 403 => AgbErrors.TokenRefused(shown, status),
                 _ when status is 404 or 410 => AgbErrors.NotFound(sessionId, endpoint),
                 _ when status != 0 => AgbErrors.Connection(shown, $"the WebSocket handshake was rejected with HTTP {status}", e),
                 _ when TransportFailure.IsTransport(e) => AgbErrors.Connection(shown, TransportFailure.Describe(e), e),
-                _ => e,
+                _ => null,
             };
+            if (failure is null)
+                throw;
+            throw failure;
         }
     }
 

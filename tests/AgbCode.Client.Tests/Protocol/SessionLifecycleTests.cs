@@ -134,6 +134,7 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
 
         Assert.Equal(("AgbSessionNotFound", AgbErrorKind.NotFound), (e.ErrorId, e.Kind));
         Assert.Contains("session-1", e.Message);
+        Assert.True(listed.IsClosed);
     }
 
     [Fact]
