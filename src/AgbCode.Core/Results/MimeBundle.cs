@@ -87,8 +87,8 @@ public static class MimeBundle
         _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
     };
 
-    // Jupyter allows multi-line text as a list of strings.
-    private static string AsText(JsonElement value) => value.ValueKind switch
+    /// <summary>A representation's text: Jupyter allows multi-line text as a list of strings.</summary>
+    public static string AsText(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => value.GetString()!,
         JsonValueKind.Array => string.Concat(value.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText())),

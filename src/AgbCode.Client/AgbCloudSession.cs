@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using AgbCode.Client.Http;
+using AgbCode.Client.Parsing;
+using AgbCode.Client.Routes;
+using AgbCode.Client.Streaming;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Languages;
+using AgbCode.Core.Results;
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.Client;
+
+/// <summary>
+/// A session on an AGB endpoint. Runs stream over the session's WebSocket when it has <c>wsUrl</c> and a token, else
+/// use the LinkUrl route when it has <c>linkUrl</c>, a token and a <c>run_code</c> tool with a server, else the API route.
+/// A session seen only in a listing fetches its details (GetSession) before its first run.
+/// </summary>
+public sealed class AgbCloudSession : ICodeSession
+{
+    /// <summary>The AGB default idle release, used when a session was created without one.</summary>
+    public static readonly TimeSpan DefaultIdleRelease = TimeSpan.FromMinutes(5);
+
+    private static readonly Dictionary<string, string> WarmUp = new()
+    {
+        [LanguageRules.Python] = "pass",
+        [LanguageRules.JavaScript] = "void 0",
+        [LanguageRules.Java] = "System.out.flush();",
+        [LanguageRules.R] = "invisible(NULL)",
+    };
+
+    private readonly AgbCloudSpace _space;
+    private readonly SemaphoreSlim _routeLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, KernelInfo> _kernels = new(StringComparer.Ordinal);
+    private SessionDetails? _details;
+    private IRunRoute? _route;
+    private WsConnectionPool? _pool;
+    private int _closed;
+
+    internal AgbCloudSession(AgbCloudSpace space, string id, SessionDetails? details, SessionOptions? options)
+    {
+        _space = space;
+        _details = details;
+        Id = id;
+        Name = options?.Name;
+        Image = options?.Image ?? "";
+        Labels = new Dictionary<string, string>(options?.Labels ?? new Dictionary<string, string>());
+        IdleTimeout = options?.IdleTimeout ?? DefaultIdleRelease;
+    }
+
+    public string Id { get; }
+    /// <summary>The name given at creation by this process; the AGB API does not store names.</summary>
+    public string? Name { get; }
+    /// <summary>The image given at creation by this process ("" for a session found by id or listing).</summary>
+    public string Image { get; }
+    /// <summary>The labels given at creation by this process (empty for a session found by id or listing).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; }
+    /// <summary>When this process created or first saw the session (the AGB API does not report it).</summary>
+    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.Now;
+    /// <summary>The endpoint's own limits apply; the AGB API neither takes nor reports them, so these are the defaults.</summary>
+    public SessionLimits Limits => SessionLimits.Default;
+    public IsolationReport Isolation => new(IsolationMode.Sandbox,
+        [new Protection("Sandbox", true, $"provided by the endpoint {Location}; the client cannot inspect it")]);
+    public string Location => _space.Location;
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+    public IReadOnlyList<KernelInfo> Kernels => [.. _kernels.Values.OrderBy(k => k.Language, StringComparer.Ordinal)];
+    public TimeSpan? IdleTimeout { get; }
+
+    /// <summary>The tools the session's image offers (from its toolList); empty until its details are known.</summary>
+    public IReadOnlyList<McpTool> Tools => _details?.Tools ?? [];
+    public string? ResourceUrl => _details?.ResourceUrl;
+    /// <summary>Whether runs stream live over a WebSocket (known once the session's details are).</summary>
+    public bool CanStream => _route is StreamRoute;
+    /// <summary>The route runs take ("WebSocket stream", "LinkUrl ...", "API ..."), once the session's details are known.</summary>
+    public string? RunRoute => _route?.Name;
+
+    public async Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        RunRequest valid = request.Validated();
+        if (IsClosed)
+            throw AgbErrors.Closed(Id);
+        IRunRoute route;
+        try
+        {
+            route = await RouteAsync(observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            EnhancedCodeExecutionResult notRun = RunLimits.StoppedWithoutOutput(RunLimits.CancelledError,
+                "The run was cancelled before it started; nothing ran.", observer);
+            notRun.Language = valid.Language;
+            notRun.SessionId = Id;
+            return notRun;
+        }
+        KernelInfo before = _kernels.GetValueOrDefault(valid.Language) ?? new KernelInfo(valid.Language, KernelState.Idle, 0, null);
+        _kernels[valid.Language] = before with { State = KernelState.Busy };
+        EnhancedCodeExecutionResult? result = null;
+        try
+        {
+            result = await route.RunAsync(valid, observer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgbException e) when (e.ErrorId == AgbErrors.SessionNotFound)
+        {
+            await CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            int count = result is null ? before.ExecutionCount : result.ExecutionCount ?? before.ExecutionCount + 1;
+            _kernels[valid.Language] = before with { State = KernelState.Idle, ExecutionCount = count };
+        }
+        result.Language = valid.Language;
+        result.SessionId = Id;
+        return result;
+    }
+
+    public async Task KeepAliveAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsClosed)
+            throw AgbErrors.Closed(Id);
+        try
+        {
+            await _space.Api.RefreshIdleTimeAsync(Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgbException e) when (e.ErrorId == AgbErrors.SessionNotFound)
+        {
+            await CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The AGB API starts kernels on first use and has no call to start one, so this runs a no-op snippet in the language;
+    /// a kernel that cannot start fails here, at creation, rather than at the first real run.
+    /// </summary>
+    public async Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        string canonical = LanguageRules.Normalize(language);
+        observer?.OnDiagnostic($"Starting the {canonical} kernel of session {Id} at {Location}.");
+        EnhancedCodeExecutionResult result = await RunAsync(new RunRequest(WarmUp[canonical], canonical), null, cancellationToken).ConfigureAwait(false);
+        if (result.Error?.Name == RunLimits.CancelledError)
+            throw new OperationCanceledException(cancellationToken);
+        if (!result.Success)
+            throw new AgbException(AgbErrorKind.Platform, "AgbKernelStartFailed",
+                $"The {canonical} kernel of session {Id} at {Location} did not start: {result.ErrorMessage}",
+                "Check that the session's image supports the language (Get-AgbLanguage), or try again.");
+    }
+
+    internal void Refresh(SessionDetails details)
+    {
+        if (_route is null)
+            _details = details;
+    }
+
+    private async Task<IRunRoute> RouteAsync(IRunObserver? observer, CancellationToken cancellationToken)
+    {
+        if (_route is IRunRoute known)
+            return known;
+        await _routeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_route is not null)
+                return _route;
+            SessionDetails? details = _details ?? await _space.Api.GetSessionAsync(Id, cancellationToken).ConfigureAwait(false);
+            if (details is null)
+            {
+                await CloseAsync().ConfigureAwait(false);
+                throw AgbErrors.NotFound(Id, Location);
+            }
+            _details = details;
+            _route = ChooseRoute(details, observer);
+            observer?.OnDiagnostic($"Session {Id} at {Location}: runs go by {_route.Name}.");
+            return _route;
+        }
+        finally
+        {
+            _routeLock.Release();
+        }
+    }
+
+    private IRunRoute ChooseRoute(SessionDetails details, IRunObserver? observer)
+    {
+        AgbClientOptions options = _space.Options;
+        if (options.UseWebSocket && details.WsUrl is Uri wsUrl && details.Token is string wsToken && TokenMayGoTo(wsUrl, observer))
+        {
+            _pool = new WsConnectionPool(ct => WsConnection.ConnectAsync(wsUrl, wsToken, Id, Location, options, ct));
+            return new StreamRoute(_pool, details.RunCodeServer ?? WsFrames.DefaultTarget, options);
+        }
+        if (details.LinkUrl is Uri linkUrl && details.Token is string token && details.RunCodeServer is string server && TokenMayGoTo(linkUrl, observer))
+            return new LinkUrlRoute(_space.Api.Transport, linkUrl, token, server, options);
+        return new ApiRoute(_space.Api, Id, options);
+    }
+
+    // A session URL that would carry the token in clear to another machine is skipped: the API route still works.
+    private bool TokenMayGoTo(Uri url, IRunObserver? observer)
+    {
+        if (CredentialPolicy.IsEncrypted(url) || CredentialPolicy.IsLoopback(url) || _space.Options.AllowUnencryptedAuthentication)
+            return true;
+        observer?.OnDiagnostic($"Not using {Redact.Url(url)}: it would send the session token unencrypted over the network.");
+        return false;
+    }
+
+    /// <summary>Marks the session removed and closes its WebSockets.</summary>
+    internal async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+            return;
+        _space.Forget(Id);
+        if (_pool is not null)
+            await _pool.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public override string ToString() => Name is null ? Id : $"{Id} ({Name})";
+}

@@ -1,0 +1,47 @@
+using AgbCode.Core.Errors;
+
+namespace AgbCode.Client;
+
+/// <summary>The client's errors: each names the endpoint (never the key), the cause and the fix.</summary>
+internal static class AgbErrors
+{
+    public const string ConnectionFailed = "AgbConnectionFailed";
+    public const string AuthenticationFailed = "AgbAuthenticationFailed";
+    public const string SessionNotFound = "AgbSessionNotFound";
+    public const string RequestFailed = "AgbRequestFailed";
+    public const string InsecureEndpoint = "AgbInsecureEndpoint";
+    public const string ApiKeyMissing = "AgbApiKeyMissing";
+    public const string SessionClosed = "AgbSessionClosed";
+    public const string DeleteTimeout = "AgbDeleteTimeout";
+
+    public static AgbException Connection(string endpoint, string cause, Exception? inner = null) => new(
+        AgbErrorKind.Platform, ConnectionFailed, $"Cannot reach the AGB endpoint {endpoint}: {cause}.",
+        $"Check the endpoint (-Endpoint or ${AgbEndpoint.EndpointVariable}), that the server is running, and that this machine can reach it.",
+        inner);
+
+    public static AgbException Authentication(string endpoint, int status, string? detail) => new(
+        AgbErrorKind.Platform, AuthenticationFailed,
+        $"The AGB endpoint {endpoint} refused the API key (HTTP {status}{(string.IsNullOrEmpty(detail) ? "" : ": " + detail)}).",
+        $"Check the key (-ApiKey or ${AgbEndpoint.ApiKeyVariable}): it must be a valid key for this endpoint.");
+
+    public static AgbException TokenRefused(string url, int status) => new(
+        AgbErrorKind.Platform, AuthenticationFailed,
+        $"The session's access URL {url} refused the session token (HTTP {status}).",
+        "Get the session again (Get-AgbSession -Id) or create a new one; its token may have expired.");
+
+    public static AgbException NotFound(string sessionId, string endpoint) => new(
+        AgbErrorKind.NotFound, SessionNotFound, $"There is no session with id '{sessionId}' at {endpoint}; it may have been released.",
+        "List the sessions with Get-AgbSession, or create a new one with New-AgbSession.");
+
+    public static AgbException Closed(string sessionId) => new(
+        AgbErrorKind.InvalidState, SessionClosed, $"The session {sessionId} has been removed.", "Create a new session (New-AgbSession).");
+
+    public static AgbException Request(string endpoint, string operation, string detail) => new(
+        AgbErrorKind.Platform, RequestFailed, $"The AGB endpoint {endpoint} failed {operation}: {detail}.",
+        "Check that the endpoint speaks the AGB API and try again; if it keeps failing, ask its operator.");
+
+    public static AgbException ApiKeyRequired() => new(
+        AgbErrorKind.BadInput, ApiKeyMissing,
+        $"An API key is required. Provide it as a parameter or set the {AgbEndpoint.ApiKeyVariable} environment variable.",
+        $"Pass -ApiKey (a SecureString, e.g. from Get-Secret) or set ${AgbEndpoint.ApiKeyVariable}.");
+}
