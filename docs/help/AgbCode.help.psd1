@@ -10,6 +10,8 @@
             'Ctrl+C interrupts the code in the sandbox (its state is kept when the runtime allows), kills it when it does not stop within a second, and removes an ephemeral session.'
         )
         Parameters  = @{
+            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Code        = 'The code to run. Empty or whitespace-only code is rejected.'
             Path        = 'Files to run; wildcards allowed, relative to the current location. The language is inferred from each file''s extension (.py, .js .mjs .cjs, .java .jsh, .r .R) unless -Language is given.'
             LiteralPath = 'Files to run, taken literally (no wildcards). Binds the FullName and PSPath properties of piped objects, so Get-ChildItem *.R | Invoke-AgbCode works.'
@@ -55,6 +57,8 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
             'Kernels start on first use; -Language starts them now, with progress. Sessions are visible from every runspace of the process (Start-ThreadJob, ForEach-Object -Parallel) and are removed with Remove-AgbSession, or when the process exits.'
         )
         Parameters  = @{
+            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Name           = 'A name to find the session by (Get-AgbSession -Name).'
             Image          = 'The AGB image: agb-code-space-1 (the default) or agb-code-space-2. Any other image is an error that lists the known ones.'
             Label          = 'Labels as a hashtable, e.g. @{ team = ''data'' }, to find sessions by (Get-AgbSession -Label).'
@@ -66,7 +70,7 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
             MaxFileSizeMB  = 'Largest single file, in MiB (default 256).'
             OutputLimitMB  = 'Output kept per run, in MiB (default 10); the rest is cut with a visible marker.'
             IdleTimeoutSec = 'Remove the session after this many seconds without a request (default: never, for local sessions).'
-            Isolation      = 'Sandbox (the default), or None to run kernels unsandboxed as your user: for trusted code only, never a fallback.'
+            Isolation      = 'Sandbox (the default), or None to run kernels unsandboxed as your user: for trusted code only, never a fallback. Local engine only.'
             WhatIf         = 'Shows what would be created without creating it.'
             Confirm        = 'Asks for confirmation before creating the session.'
         }
@@ -83,7 +87,7 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
         )
         Outputs     = 'AgbCode.PowerShell.Model.AgbSession'
         Inputs      = 'None'
-        Notes       = 'ErrorIds: AgbUnknownImage, AgbInvalidLabel, AgbInvalidLimit, AgbUnsupportedLanguage (bad input); AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbTooManySessions, AgbWorkspaceUnavailable (platform).'
+        Notes       = 'ErrorIds: AgbUnknownImage, AgbInvalidLabel, AgbInvalidLimit, AgbUnsupportedLanguage, AgbIsolationNotRemote (bad input); remote: AgbConnectionFailed, AgbAuthenticationFailed, AgbApiKeyMissing, AgbInsecureEndpoint, AgbRequestFailed; AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbTooManySessions, AgbWorkspaceUnavailable (platform).'
         Links       = @('about_AgbCode', 'Invoke-AgbCode', 'Remove-AgbSession')
     }
     'Get-AgbSession'    = @{
@@ -93,6 +97,8 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
             'A name or id without wildcards that matches nothing is a non-terminating ObjectNotFound error; a wildcard that matches nothing returns nothing, as with Get-Process.'
         )
         Parameters  = @{
+            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Id    = 'Session ids. Binds the SessionId or Id property of piped objects, e.g. results.'
             Name  = 'Session names; wildcards allowed.'
             Label = 'Only sessions that have all these labels, e.g. @{ team = ''qa'' }.'
@@ -165,6 +171,8 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
             'Get-AgbLanguage shows, for each supported language, the names it accepts, the file extensions Invoke-AgbCode infers it from, and whether the backend has its runtime (with the runtime''s version, or the reason and the package to install).'
         )
         Parameters  = @{
+            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Name = 'Languages or aliases to show; wildcards allowed (default: all).'
         }
         Examples    = @(

@@ -1,28 +1,37 @@
+using System.Security;
+using AgbCode.Client;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine;
 
 namespace AgbCode.PowerShell;
 
-/// <summary>Which backend a cmdlet talks to: the embedded local engine (Linux), or a remote endpoint.</summary>
+/// <summary>
+/// Which backend a cmdlet talks to: a remote AGB endpoint when -Endpoint or $env:AGB_ENDPOINT names one (key from
+/// -ApiKey, else $env:AGB_API_KEY), otherwise the embedded local engine (Linux).
+/// </summary>
 internal static class Backends
 {
+    public static ICodeSpace For(string? endpoint, SecureString? apiKey) => AgbCloudSpace.Open(endpoint, apiKey) ?? Local();
+
     public static ICodeSpace Local()
     {
         if (!OperatingSystem.IsLinux())
             throw new AgbException(AgbErrorKind.Platform, "AgbSandboxUnavailable",
                 "The local engine sandboxes code with bubblewrap, which needs Linux.",
-                "Use a remote AgbCode server or the AGB cloud (-Endpoint), or run PowerShell on Linux or WSL2.");
+                "Use a remote AgbCode server or the AGB cloud (-Endpoint, or $env:AGB_ENDPOINT), or run PowerShell on Linux or WSL2.");
         return LocalCodeSpace.Shared;
     }
 
-    /// <summary>The backends this process has created sessions on.</summary>
+    /// <summary>The backends this process has used: the local engine once started, and every endpoint opened.</summary>
     public static IEnumerable<ICodeSpace> InUse
     {
         get
         {
             if (OperatingSystem.IsLinux() && LocalCodeSpace.IsSharedCreated)
                 yield return LocalCodeSpace.Shared;
+            foreach (AgbCloudSpace remote in AgbCloudSpace.Opened)
+                yield return remote;
         }
     }
 }

@@ -12,7 +12,7 @@ internal static class Sessions
 {
     public static IEnumerable<AgbSession> All(CancellationToken cancellationToken)
     {
-        foreach (ICodeSpace space in Backends.InUse)
+        foreach (ICodeSpace space in Backends.InUse.ToList())
             foreach (ICodeSession session in space.ListSessionsAsync(cancellationToken).GetAwaiter().GetResult())
                 yield return new AgbSession(session, space);
     }

@@ -10,6 +10,15 @@ namespace AgbCode.PowerShell.Cmdlets;
 [OutputType(typeof(AgbLanguage))]
 public sealed class GetAgbLanguageCommand : AgbCmdlet
 {
+    /// <summary>The AGB API endpoint; else $env:AGB_ENDPOINT; else the local engine.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Endpoint { get; set; }
+
+    /// <summary>The API key for the endpoint; else $env:AGB_API_KEY. Refused over plain http except to this machine.</summary>
+    [Parameter]
+    public System.Security.SecureString? ApiKey { get; set; }
+
     [Parameter(Position = 0)]
     [SupportsWildcards]
     public string[] Name { get; set; } = ["*"];
@@ -17,9 +26,12 @@ public sealed class GetAgbLanguageCommand : AgbCmdlet
     protected override void EndProcessing()
     {
         IReadOnlyList<LanguageSupport> support;
+        string location = "local";
         try
         {
-            support = Await(Backends.Local().GetLanguagesAsync(StopToken));
+            ICodeSpace space = Backend(Endpoint, ApiKey);
+            location = space.Location;
+            support = Await(space.GetLanguagesAsync(StopToken));
         }
         catch (AgbException failure)
         {
@@ -32,7 +44,7 @@ public sealed class GetAgbLanguageCommand : AgbCmdlet
                 continue;
             LanguageSupport? status = support.FirstOrDefault(s => s.Language == language.Name);
             WriteObject(new AgbLanguage(language.Name, language.DisplayName, language.Aliases, language.Extensions,
-                status?.Available ?? false, status?.Runtime, status?.Reason, "local"));
+                status?.Available ?? false, status?.Runtime, status?.Reason, location));
         }
     }
 }

@@ -13,6 +13,15 @@ public sealed class GetAgbSessionCommand : AgbCmdlet
     private const string IdSet = "Id";
     private const string NameSet = "Name";
 
+    /// <summary>The AGB API endpoint; else $env:AGB_ENDPOINT; else the local engine.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Endpoint { get; set; }
+
+    /// <summary>The API key for the endpoint; else $env:AGB_API_KEY. Refused over plain http except to this machine.</summary>
+    [Parameter]
+    public System.Security.SecureString? ApiKey { get; set; }
+
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [Alias("SessionId")]
     [ArgumentCompleter(typeof(SessionIdCompleter))]
@@ -29,6 +38,8 @@ public sealed class GetAgbSessionCommand : AgbCmdlet
 
     protected override void ProcessRecord()
     {
+        if (Endpoint is not null || Environment.GetEnvironmentVariable(Client.AgbEndpoint.EndpointVariable) is { Length: > 0 })
+            Backend(Endpoint, ApiKey);   // opening it adds the endpoint's sessions to the list
         List<AgbSession> sessions = [.. Sessions.All(StopToken).Where(HasLabels)];
         if (ParameterSetName == IdSet)
         {

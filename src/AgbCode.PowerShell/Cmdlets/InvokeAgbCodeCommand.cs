@@ -18,6 +18,15 @@ public sealed class InvokeAgbCodeCommand : AgbCmdlet
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
 
+    /// <summary>The AGB API endpoint; else $env:AGB_ENDPOINT; else the local engine.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Endpoint { get; set; }
+
+    /// <summary>The API key for the endpoint; else $env:AGB_API_KEY. Refused over plain http except to this machine.</summary>
+    [Parameter]
+    public System.Security.SecureString? ApiKey { get; set; }
+
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = CodeSet)]
     [AllowEmptyString]
     public string Code { get; set; } = "";
@@ -88,7 +97,7 @@ public sealed class InvokeAgbCodeCommand : AgbCmdlet
             pump.Run(given, request, source);
             return;
         }
-        AgbSession session = NewSession(Backends.Local(), new SessionOptions());
+        AgbSession session = NewSession(Backend(Endpoint, ApiKey), new SessionOptions());
         try
         {
             pump.Run(session, request, source);

@@ -13,6 +13,15 @@ namespace AgbCode.PowerShell.Cmdlets;
 [OutputType(typeof(AgbSession))]
 public sealed class NewAgbSessionCommand : AgbCmdlet
 {
+    /// <summary>The AGB API endpoint; else $env:AGB_ENDPOINT; else the local engine.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Endpoint { get; set; }
+
+    /// <summary>The API key for the endpoint; else $env:AGB_API_KEY. Refused over plain http except to this machine.</summary>
+    [Parameter]
+    public System.Security.SecureString? ApiKey { get; set; }
+
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
@@ -75,11 +84,14 @@ public sealed class NewAgbSessionCommand : AgbCmdlet
         string target = Name is null ? $"a new {Image} session" : $"a new {Image} session named '{Name}'";
         if (!ShouldProcess(target, "Create"))
             return;
-        if (Isolation == IsolationMode.None)
-            WriteWarning("Isolation None: the code runs unsandboxed, as your user, with your access. Use it only for code you trust.");
         try
         {
-            AgbSession session = NewSession(Backends.Local(), options with { StartLanguages = [] });
+            ICodeSpace space = Backend(Endpoint, ApiKey);
+            if (space.Location != "local")
+                CheckRemoteOptions();
+            else if (Isolation == IsolationMode.None)
+                WriteWarning("Isolation None: the code runs unsandboxed, as your user, with your access. Use it only for code you trust.");
+            AgbSession session = NewSession(space, options with { StartLanguages = [] });
             StartKernels(session, options.StartLanguages);
             WriteObject(session);
         }
@@ -87,6 +99,18 @@ public sealed class NewAgbSessionCommand : AgbCmdlet
         {
             WriteError(ToErrorRecord(failure, Name));
         }
+    }
+
+    // The AGB API has no fields for limits or isolation: a remote endpoint applies its own.
+    private void CheckRemoteOptions()
+    {
+        if (Isolation == IsolationMode.None)
+            throw new AgbException(AgbErrorKind.BadInput, "AgbIsolationNotRemote", "-Isolation None applies to the local engine only.",
+                "Leave -Isolation out for a remote endpoint: its sessions are isolated by the endpoint.");
+        string[] limits = [.. new[] { nameof(MemoryMB), nameof(MaxProcesses), nameof(CpuCount), nameof(DiskMB), nameof(MaxFileSizeMB), nameof(OutputLimitMB) }
+            .Where(MyInvocation.BoundParameters.ContainsKey)];
+        if (limits.Length > 0)
+            WriteWarning($"The AGB API carries no limits: the endpoint's own apply, not -{string.Join(", -", limits)}.");
     }
 
     private SessionOptions Options()
