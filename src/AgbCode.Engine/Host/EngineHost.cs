@@ -30,6 +30,7 @@ internal sealed class EngineHost : IDisposable
         new Sweeper(Root, Runtime).SweepDeadEngines();
         _engineLock = FileLock.Acquire(Path.Combine(Root.EnginesDir, EngineId + ".lock"));
         Ledger = new EngineLedger(Path.Combine(Root.EnginesDir, EngineId + ".ledger"));
+        Ledger.Add(LedgerEntry.Runtime, Runtime.Path);
         _guardian = StartGuardian();
         Uids = UidPolicy.For(Root);
         Slots = new SlotAllocator(Root, EngineId, Uids);

@@ -54,7 +54,7 @@ internal sealed class EngineLedger
     }
 }
 
-/// <summary>One held resource. Kinds: slot, image, dir, mountpoint, mount, cgroup1, cgroup2.</summary>
+/// <summary>One held resource. Kinds: slot, image, dir, mountpoint, mount, cgroup1, cgroup2; runtime (in use, not removed).</summary>
 internal sealed record LedgerEntry(string Kind, string Value)
 {
     public const string Slot = "slot";
@@ -64,4 +64,5 @@ internal sealed record LedgerEntry(string Kind, string Value)
     public const string Mount = "mount";
     public const string CgroupV1 = "cgroup1";
     public const string CgroupV2 = "cgroup2";
+    public const string Runtime = "runtime";
 }

@@ -5,7 +5,8 @@ namespace AgbCode.Engine.Host;
 
 /// <summary>
 /// Finds engines that died on this host (their lock is free but their ledger is still there) and runs the reaper on
-/// what they left, then frees slots that no living engine owns. Only dead engines' things are touched.
+/// what they left, then frees slots that no living engine owns, and removes runtime folders of engine versions no
+/// living engine uses. Only dead engines' things are touched.
 /// </summary>
 internal sealed class Sweeper(StateRoot root, RuntimeFiles runtime)
 {
@@ -23,6 +24,30 @@ internal sealed class Sweeper(StateRoot root, RuntimeFiles runtime)
             Reap(engineId);
         }
         FreeOrphanSlots();
+        PruneRuntimes();
+    }
+
+    /// <summary>
+    /// Engines write "runtime PATH" into their ledgers; folders no ledger names, an hour old or more (an engine that is
+    /// starting may not have written its ledger yet), belong to versions nobody runs any more.
+    /// </summary>
+    private void PruneRuntimes()
+    {
+        var inUse = new HashSet<string>(StringComparer.Ordinal) { runtime.Path };
+        foreach (string ledger in Directory.EnumerateFiles(root.EnginesDir, "*.ledger"))
+            foreach (string line in File.ReadLines(ledger).Where(l => l.StartsWith(LedgerEntry.Runtime + " ", StringComparison.Ordinal)))
+                inUse.Add(line[(LedgerEntry.Runtime.Length + 1)..]);
+        DateTime cutoff = DateTime.UtcNow.AddHours(-1);
+        foreach (string folder in Directory.EnumerateDirectories(root.RuntimeParentDir))
+        {
+            if (inUse.Contains(folder) || Directory.GetLastWriteTimeUtc(folder) > cutoff)
+                continue;
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException) { }   // another engine is pruning it too
+        }
     }
 
     private void Reap(string engineId)
