@@ -10,6 +10,8 @@ public sealed class ApiError(int status, string code, string message) : Exceptio
 {
     public int Status { get; } = status;
     public string Code { get; } = code;
+    /// <summary>The WWW-Authenticate challenge of a 401.</summary>
+    public string? Challenge { get; init; }
 
     public const string NotFoundCode = "InvalidMcpSession.NotFound";
 
@@ -24,7 +26,7 @@ public sealed class ApiError(int status, string code, string message) : Exceptio
         new(400, "MissingParameter", $"The {where} has no '{name}'. Send it as the AGB API reference describes.");
 
     public static ApiError Unauthorized() => new(401, "InvalidApiKey",
-        "The API key is missing or not valid. Send it as the header 'authorization: Bearer <key>' (AGB_API_KEY in the SDKs).");
+        "The API key is missing or not valid. Send it as the header 'authorization: Bearer <key>' (AGB_API_KEY in the SDKs).") { Challenge = "Bearer" };
 
     public static ApiError BadAccessToken(string? sessionId) => new(401, "InvalidAccessToken",
         $"The access token is not valid for session {sessionId}: the session was released or expired, or the token is wrong. " +

@@ -11,7 +11,7 @@ public static class Envelope
     {
         JsonObject body = Build(context, true, 200, "ok", "", data);
         topLevel?.Invoke(body);
-        return Results.Content(body.ToJsonString(), JsonContentType, statusCode: 200);
+        return Results.Content(body.ToJsonString(WireJson.Options), JsonContentType, statusCode: 200);
     }
 
     public static JsonObject Build(HttpContext context, bool success, int status, string code, string message, JsonNode? data) => new()
@@ -28,6 +28,6 @@ public static class Envelope
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = JsonContentType;
-        return context.Response.WriteAsync(Build(context, false, status, code, message, data).ToJsonString());
+        return context.Response.WriteAsync(Build(context, false, status, code, message, data).ToJsonString(WireJson.Options));
     }
 }

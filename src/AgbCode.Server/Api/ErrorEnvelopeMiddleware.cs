@@ -29,6 +29,8 @@ public sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorE
             else
                 logger.LogInformation("Request refused: {Status} {Code}: {Message}", refusal.Status, refusal.Code, refusal.Message);
             context.Response.Clear();
+            if (refusal.Challenge is not null)
+                context.Response.Headers.WWWAuthenticate = refusal.Challenge;
             await Envelope.WriteErrorAsync(context, refusal.Status, refusal.Code, refusal.Message);
         }
     }

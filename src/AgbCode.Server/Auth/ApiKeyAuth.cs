@@ -18,10 +18,7 @@ public static class ApiKeyAuth
                 ? http.RequestServices.GetRequiredService<ApiKeyStore>().FindTenant(key)
                 : null;
             if (tenant is null)
-            {
-                http.Response.Headers.WWWAuthenticate = "Bearer";
                 throw ApiError.Unauthorized();
-            }
             http.Items[TenantItem] = tenant;
             return await next(context);
         });

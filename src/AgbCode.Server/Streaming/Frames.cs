@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using AgbCode.Core.Results;
+using AgbCode.Server.Api;
 using AgbCode.Server.Tools;
 
 namespace AgbCode.Server.Streaming;
@@ -12,8 +13,6 @@ namespace AgbCode.Server.Streaming;
 /// </summary>
 internal static class Frames
 {
-    private static readonly JsonWriterOptions Compact = new() { Indented = false };
-
     public static byte[] Chunk(string invocationId, int seq, string stream, string text) => Event(invocationId, seq, stream, w => w.WriteString("chunk", text));
 
     public static byte[] Result(string invocationId, int seq, ExecutionResult result) => Event(invocationId, seq, "result", w =>
@@ -82,7 +81,7 @@ internal static class Frames
     private static byte[] Build(string? invocationId, Action<Utf8JsonWriter> data, Action<Utf8JsonWriter>? topLevel = null)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var w = new Utf8JsonWriter(buffer, Compact))
+        using (var w = new Utf8JsonWriter(buffer, WireJson.WriterOptions))
         {
             w.WriteStartObject();
             topLevel?.Invoke(w);

@@ -28,7 +28,7 @@ internal sealed class StreamConnection
     private readonly ILogger _logger;
     private readonly OutboundQueue _queue;
     private readonly CancellationTokenSource _runs = new();
-    private readonly ConcurrentDictionary<string, Task> _inflight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _inflight = new(StringComparer.Ordinal);
     private int _closing;
 
     public StreamConnection(WebSocket socket, HostedSession session, RunCodeTool tool, ServerOptions options, ServerMetrics metrics,
@@ -61,7 +61,7 @@ internal sealed class StreamConnection
         }
         // the client is gone or closed: whatever it started is cancelled (the engine interrupts, the session's state stays)
         await _runs.CancelAsync();
-        await Task.WhenAll(_inflight.Values).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
+        await Task.WhenAll(_inflight.Values.Select(v => v.Task)).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
         _queue.Complete(WebSocketCloseStatus.NormalClosure, "");
         pumpStop.CancelAfter(TimeSpan.FromSeconds(5));
         await pump;
@@ -72,11 +72,21 @@ internal sealed class StreamConnection
         try
         {
             await _queue.PumpAsync(_socket, cancellationToken);
+            if (Volatile.Read(ref _closing) == 1)
+                _ = AbortUnlessClosedAsync();
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             _socket.Abort();   // a send that fails means the client is gone; the read loop then ends too
         }
+    }
+
+    /// <summary>After a close the server started, a client that does not answer it is cut off, not waited for.</summary>
+    private async Task AbortUnlessClosedAsync()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        if (_socket.State != WebSocketState.Closed)
+            _socket.Abort();
     }
 
     private void Handle(MessageReader.Message message)
@@ -147,18 +157,17 @@ internal sealed class StreamConnection
         if (_inflight.Count >= _options.WsMaxInflightRuns)
             throw new ApiError(429, "TooManyRequests",
                 $"This connection already has {_inflight.Count} runs in progress, the most allowed (AGBCODE_WS_MAX_INFLIGHT_RUNS). Wait for some to end.");
-        // the run waits for "registered", so it cannot end (and unregister) before it is registered
-        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inflight.TryAdd(invocationId, registered.Task))
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inflight.TryAdd(invocationId, ended))
             throw ApiError.BadParameter($"The invocationId {invocationId} is already running on this connection; use a fresh id for each run.");
-        _inflight[invocationId] = RunInvocationAsync(invocationId, parameters, registered.Task);
-        registered.SetResult();
+        // Started here, on the read loop, so runs reach their kernel's queue in the order their frames arrived; the
+        // engine returns at its first wait (the kernel's queue), and the loop goes on to the next frame.
+        _ = RunInvocationAsync(invocationId, parameters, ended);
     }
 
-    private async Task RunInvocationAsync(string invocationId, JsonObject parameters, Task registered)
+    private async Task RunInvocationAsync(string invocationId, JsonObject parameters, TaskCompletionSource ended)
     {
-        await registered;   // continues on the thread pool: the read loop goes on to the next frame
-        var observer = new StreamObserver(invocationId, _queue);
+        var observer = new StreamObserver(invocationId, _queue, _logger);
         try
         {
             RunRequest request;
@@ -174,6 +183,7 @@ internal sealed class StreamConnection
                 _queue.Enqueue(Frames.End(invocationId, observer.NextSeq(), Failed(invalid.Message)));
                 return;
             }
+            _logger.LogDebug("Invocation {InvocationId} in session {SessionId}: {Language} run starting", invocationId, _session.Id, request.Language);
             EnhancedCodeExecutionResult result = await _tool.RunAsync(_session, request, "stream", observer, _runs.Token);
             _queue.Enqueue(Frames.End(invocationId, observer.NextSeq(), result));
         }
@@ -189,6 +199,7 @@ internal sealed class StreamConnection
         finally
         {
             _inflight.TryRemove(invocationId, out _);
+            ended.TrySetResult();
             if (_shutdown.IsStopping)
                 CloseWhenIdle();
         }

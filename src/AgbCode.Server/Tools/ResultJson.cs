@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgbCode.Server.Api;
 using AgbCode.Core.Results;
 
 namespace AgbCode.Server.Tools;
@@ -26,8 +27,13 @@ public static class ResultJson
             ["execution_time"] = result.ExecutionTime,
         };
         if (!result.Success)
+        {
             body["executionError"] = ErrorText(result);
-        return body.ToJsonString();
+            // not in the AGB format (the SDKs ignore it): where the error happened, which executionError does not say
+            if (result.Error?.Traceback is { Length: > 0 } traceback)
+                body["traceback"] = traceback;
+        }
+        return body.ToJsonString(WireJson.Options);
     }
 
     /// <summary>One result's representations by MIME type (images base64), with Vega-Lite under its own MIME type.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgbCode.Server.Api;
 using AgbCode.Core.Languages;
 
 namespace AgbCode.Server.Tools;
@@ -39,5 +40,5 @@ public static class ToolCatalog
     ];
 
     /// <summary>The tool list as the AGB backend sends it in toolList and ListMcpTools: a JSON string.</summary>
-    public static string ToolsJson() => Tools().ToJsonString();
+    public static string ToolsJson() => Tools().ToJsonString(WireJson.Options);
 }
