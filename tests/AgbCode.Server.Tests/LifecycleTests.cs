@@ -14,15 +14,15 @@ public class LifecycleTests
     public async Task Idle_sessions_are_released_after_their_timeout_unless_kept_alive()
     {
         await using TestServer server = await TestServer.StartAsync(("SHUTDOWN_GRACE_SEC", "1"));
-        string idle = (await server.CreateSessionAsync(body: new JsonObject { ["timeout"] = 2 }))["sessionId"]!.GetValue<string>();
-        string kept = (await server.CreateSessionAsync(body: new JsonObject { ["timeout"] = 3 }))["sessionId"]!.GetValue<string>();
+        string idle = (await server.CreateSessionAsync(body: new JsonObject { ["timeout"] = 1 }))["sessionId"]!.GetValue<string>();
+        string kept = (await server.CreateSessionAsync(body: new JsonObject { ["timeout"] = 4 }))["sessionId"]!.GetValue<string>();
         async Task<string?> Status(string id) => (await server.PostAsync("/mcp/getSessionInfo", new JsonObject { ["sessionId"] = id })).Code;
 
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(6))
         {
             Assert.True((await server.PostAsync($"/mcp/refreshSessionIdleTime?sessionId={kept}", "{}")).Success, "the kept session is alive");
-            await Task.Delay(400);
+            await Task.Delay(250);
         }
         // polling GetSessionDetail does not keep a session alive (as on the AGB cloud)
         await Eventually.TrueAsync(async () => await Status(idle) == "InvalidMcpSession.NotFound", 10, "the idle session is released");
