@@ -22,7 +22,9 @@ public class TestServer : IAsyncDisposable
         _app = app;
         Logs = logs;
         BaseUrl = app.Urls.Single();
-        Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+        // the TLS test's certificate is self-signed; these tests talk to their own loopback server only
+        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        Http = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
     }
 
     public string BaseUrl { get; }
@@ -32,12 +34,16 @@ public class TestServer : IAsyncDisposable
     public ServerMetrics Metrics => _app.Services.GetRequiredService<ServerMetrics>();
 
     /// <summary>Starts a server; settings are AGBCODE_* names without the prefix, e.g. ("MAX_SESSIONS", "3").</summary>
-    public static async Task<TestServer> StartAsync(params (string Name, string Value)[] settings)
+    public static Task<TestServer> StartAsync(params (string Name, string Value)[] settings) =>
+        StartWithArgsAsync(["--urls", "http://127.0.0.1:0"], settings);
+
+    /// <summary>Starts a server with these command-line arguments (e.g. a Kestrel endpoint configuration) and settings.</summary>
+    public static async Task<TestServer> StartWithArgsAsync(string[] hostArgs, params (string Name, string Value)[] settings)
     {
         var logs = new LogCapture();
         string[] args =
         [
-            "--urls", "http://127.0.0.1:0",
+            .. hostArgs,
             $"--AGBCODE_API_KEYS=tenant-a:{KeyA},tenant-b:{KeyB}",
             $"--AGBCODE_INSTANCE_ID={InstanceId}",
             .. settings.Select(s => $"--AGBCODE_{s.Name}={s.Value}"),
