@@ -16,6 +16,8 @@ if (what is "all" or "cold")
     await ColdStart(20);
 if (what is "all" or "languages")
     await Languages(warmRuns: Math.Min(warmRuns, 300), coldRuns: 10);
+if (what is "all" or "server")
+    await ServerBench.RunAsync(warmRuns, streamRuns: 200);
 
 // Every language: warm run of 1+1 and session creation to the first result, in one run.
 async Task Languages(int warmRuns, int coldRuns)
