@@ -145,6 +145,20 @@ public class StreamTests(SharedServer shared)
     }
 
     [Fact]
+    public async Task A_socket_whose_session_was_released_refuses_runs_and_is_closed()
+    {
+        JsonObject session = await Server.CreateSessionAsync();
+        await using StreamClient client = await StreamClient.ConnectAsync(session["wsUrl"]!.GetValue<string>(), session["token"]!.GetValue<string>());
+        await Server.DeleteSessionAsync(session["sessionId"]!.GetValue<string>());
+
+        var refused = await client.CollectAsync(await client.RunAsync("1"));
+        Assert.Equal("InvalidMcpSession.NotFound", Data(refused[^1].Frame)["code"]!.GetValue<string>());
+        await client.Ended.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.CloseStatus);
+        Assert.Equal("session released", client.CloseDescription);
+    }
+
+    [Fact]
     public async Task Disconnecting_mid_run_cancels_the_run_and_keeps_the_session_s_state()
     {
         await Server.RunAsync(shared.SessionId, "kept_after_disconnect = 'yes'");

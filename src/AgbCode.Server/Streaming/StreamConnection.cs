@@ -129,6 +129,8 @@ internal sealed class StreamConnection
         catch (ApiError refusal)
         {
             Refuse(invocationId, refusal);
+            if (!_session.IsAlive)
+                CloseWhenIdle();   // after the refusal, which must still go out
         }
     }
 
@@ -150,10 +152,7 @@ internal sealed class StreamConnection
         if (_shutdown.IsStopping)
             throw ApiError.ShuttingDown();
         if (!_session.IsAlive)
-        {
-            CloseWhenIdle();
             throw ApiError.SessionNotFound(_session.Id);
-        }
         if (_inflight.Count >= _options.WsMaxInflightRuns)
             throw new ApiError(429, "TooManyRequests",
                 $"This connection already has {_inflight.Count} runs in progress, the most allowed (AGBCODE_WS_MAX_INFLIGHT_RUNS). Wait for some to end.");
