@@ -28,6 +28,8 @@ public class SessionApiTests(SharedServer shared)
         Assert.Equal(requestId, created.RequestIdHeader);
 
         JsonObject data = created.Data!.AsObject();
+        Assert.Equal(["appInstanceId", "errMsg", "linkUrl", "networkInterfaceIp", "resourceId", "resourceUrl", "sessionId", "success", "taskId", "token", "toolList", "wsUrl"],
+            data.Select(p => p.Key).Order(StringComparer.Ordinal));
         string id = data["sessionId"]!.GetValue<string>();
         Assert.Matches($"^session-{TestServer.InstanceId}-[0-9a-z]{{16}}$", id);
         Assert.Equal(TestServer.InstanceId, data["appInstanceId"]!.GetValue<string>());
@@ -93,6 +95,8 @@ public class SessionApiTests(SharedServer shared)
         Assert.Equal(200, got.Status);
         Assert.Equal(EnvelopeFields, got.Json!.Select(p => p.Key).ToArray());
         JsonObject data = got.Data!.AsObject();
+        Assert.Equal(["appInstanceId", "linkUrl", "resourceId", "resourceUrl", "sessionId", "status", "success", "token", "toolList", "wsUrl"],
+            data.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal(shared.SessionId, data["sessionId"]!.GetValue<string>());
         Assert.Equal("RUNNING", data["status"]!.GetValue<string>());
         Assert.Equal(shared.LinkUrl, data["linkUrl"]!.GetValue<string>());

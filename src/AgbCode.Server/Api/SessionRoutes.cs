@@ -37,7 +37,6 @@ public static class SessionRoutes
         HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, context.RequestAborted);
         JsonObject data = view.Describe(context, session);
         data.Remove("status");
-        data["success"] = true;
         data["errMsg"] = "";
         data["taskId"] = "";
         data["networkInterfaceIp"] = "";

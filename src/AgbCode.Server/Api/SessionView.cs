@@ -21,6 +21,7 @@ public sealed class SessionView(PublicUrls urls, ServerOptions options)
             ["resourceId"] = session.Engine.Id,
             ["resourceUrl"] = $"{linkUrl}?resourceId={session.Engine.Id}",
             ["status"] = Running,
+            ["success"] = true,
             ["linkUrl"] = linkUrl,
             ["wsUrl"] = urls.WsUrl(context, session.Id),
             ["token"] = session.AccessToken,
