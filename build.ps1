@@ -10,6 +10,8 @@
       Test       runs every xunit project and the Pester suite, then prints one line "N passed, N failed"
       Package    writes out/packages/AgbCode.<version>.nupkg, installable with Install-PSResource from a folder repository
       Demo       runs a line of Python in a sandbox on the embedded engine
+      Serve      starts the AGB-compatible server on loopback (-ServerUrl) with AGBCODE_API_KEY, or a generated key it prints
+      Publish    writes the server as one self-contained executable: out/server/agbcode-server
       Clean      removes build output
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Bootstrap,Test
@@ -21,7 +23,9 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
     # Extra arguments for 'dotnet test', e.g. '--filter', 'FullyQualifiedName~Python'
-    [string[]] $TestArguments = @()
+    [string[]] $TestArguments = @(),
+    # Where Serve listens (loopback by default; docs/server.md covers TLS and a public URL)
+    [string] $ServerUrl = 'http://127.0.0.1:8080'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -178,12 +182,33 @@ function Invoke-Demo {
     Invoke-AgbCode -Language python -Code $code | Out-Host
 }
 
+function Invoke-Serve {
+    if (-not ($env:AGBCODE_API_KEY -or $env:AGBCODE_API_KEYS -or $env:AGBCODE_API_KEYS_FILE)) {
+        $bytes = [byte[]]::new(24)
+        [Security.Cryptography.RandomNumberGenerator]::Fill($bytes)
+        $env:AGBCODE_API_KEY = [Convert]::ToHexString($bytes).ToLowerInvariant()
+        Write-Host "No key configured: generated AGBCODE_API_KEY for this run: $env:AGBCODE_API_KEY"
+    }
+    Write-Host "Clients: AGB_ENDPOINT=$ServerUrl and AGB_API_KEY=<the key>. Ctrl+C stops the server and removes its sandboxes."
+    Invoke-Native 'the server' { dotnet run --project (Join-Path $root 'src/AgbCode.Server') -c $Configuration -- --urls $ServerUrl }
+}
+
+function Invoke-Publish {
+    $target = Join-Path $out 'server'
+    $runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    Invoke-Native 'dotnet publish' {
+        dotnet publish (Join-Path $root 'src/AgbCode.Server/AgbCode.Server.csproj') -c $Configuration -r $runtime --self-contained `
+            -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=embedded -o $target --nologo -v q
+    }
+    Write-Host "Server: $(Join-Path $target 'agbcode-server') (self-contained; docs/server.md says how to run it)"
+}
+
 function Invoke-Clean {
     foreach ($path in $out, $artifacts) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
     Invoke-Native 'dotnet clean' { dotnet clean (Join-Path $root 'AgbCode.sln') -v q --nologo }
 }
 
-$known = 'Bootstrap', 'Build', 'Test', 'Package', 'Demo', 'Clean'
+$known = 'Bootstrap', 'Build', 'Test', 'Package', 'Demo', 'Serve', 'Publish', 'Clean'
 $tasks = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
 $unknown = @($tasks | Where-Object { $_ -notin $known })
 if ($unknown) { throw "Unknown task: $($unknown -join ', '). Tasks: $($known -join ', ')." }

@@ -1,21 +1,108 @@
+using AgbCode.Core.Sessions;
+using AgbCode.Engine;
+using AgbCode.Server.Api;
+using AgbCode.Server.Auth;
+using AgbCode.Server.Config;
+using AgbCode.Server.Ops;
+using AgbCode.Server.Sessions;
+using AgbCode.Server.Streaming;
+using AgbCode.Server.Tools;
+using Prometheus;
+
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
 namespace AgbCode.Server;
 
-/// <summary>The self-hostable AgbCode server: the AGB API over the local engine (the API itself lands with its issue).</summary>
+/// <summary>The self-hostable AgbCode server: the AGB API's code-execution subset over the local engine.</summary>
 public static class Program
 {
-    public static async Task Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        WebApplication app = BuildApp(args);
+        if (args.FirstOrDefault() == "hash-key")
+            return HashKey(args.Skip(1).FirstOrDefault() ?? ApiKeySources.DefaultTenant);
+        WebApplication app;
+        try
+        {
+            app = BuildApp(args);
+        }
+        catch (ConfigurationError error)
+        {
+            Console.Error.WriteLine($"agbcode-server: {error.Message}");
+            return 2;
+        }
         await app.RunAsync();
+        return 0;
     }
 
-    public static WebApplication BuildApp(string[] args)
+    /// <summary>Builds the server; <paramref name="configure"/> lets tests add to the builder (e.g. a log capture).</summary>
+    public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The engine creates sandboxes with blocking host commands (mkfs, mount) on pool threads; a larger floor keeps
+        // concurrent session creations from starving every other request while the pool slowly grows.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
+        ServerOptions options = ServerOptions.From(builder.Configuration);
+        ApiKeyStore keys = ApiKeySources.Load(builder.Configuration);
+
+        builder.WebHost.UseKestrelHttpsConfiguration();   // TLS from the standard Kestrel configuration (docs/server.md)
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        if (options.LogFormat == "text")
+            builder.Logging.AddSimpleConsole(text => { text.IncludeScopes = true; text.SingleLine = true; text.UseUtcTimestamp = true; });
+        else
+            builder.Logging.AddJsonConsole(json => { json.IncludeScopes = true; json.UseUtcTimestamp = true; json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGrace + TimeSpan.FromSeconds(30));
+
+        var metrics = new ServerMetrics();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(keys);
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton<ShutdownCoordinator>();
+        builder.Services.AddSingleton<ICodeSpace>(_ => new LocalCodeSpace());
+        builder.Services.AddSingleton<SessionRegistry>();
+        builder.Services.AddSingleton<RunCodeTool>();
+        builder.Services.AddSingleton<PublicUrls>();
+        builder.Services.AddSingleton<SessionView>();
+        builder.Services.AddHostedService<ShutdownService>();
+        configure?.Invoke(builder);
+
         WebApplication app = builder.Build();
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.UseMiddleware<RequestLogMiddleware>();
+        app.UseStatusCodePages(ErrorEnvelopeMiddleware.WriteStatusCodePageAsync);
+        app.UseMiddleware<ErrorEnvelopeMiddleware>();
+        app.UseWebSockets();
+        app.UseHttpMetrics(http => http.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry)));
+
+        app.MapGet("/healthz", (ShutdownCoordinator shutdown) =>
+            shutdown.IsStopping ? Results.Text("stopping", statusCode: 503) : Results.Text("ok"));
+        app.MapMetrics("/metrics", metrics.Registry);
+        SessionRoutes.Map(app);
+        SessionListRoute.Map(app);
+        ToolRoutes.Map(app);
+        LinkRoutes.Map(app);
+        StreamRoute.Map(app);
+
+        app.Logger.LogInformation("AgbCode server instance {InstanceId}: {Tenants} tenants, public URL {PublicUrl}",
+            options.InstanceId, keys.Tenants.Count, options.PublicUrl?.ToString() ?? "(the bound address)");
         return app;
+    }
+
+    /// <summary>`agbcode-server hash-key [tenant]` reads a key from stdin and prints its keys-file line (the key itself stays out of the file).</summary>
+    private static int HashKey(string tenant)
+    {
+        string? key = Console.In.ReadLine()?.Trim();
+        if (string.IsNullOrEmpty(key))
+        {
+            Console.Error.WriteLine("agbcode-server hash-key: pipe the key on standard input, e.g. echo \"$KEY\" | agbcode-server hash-key tenant-a");
+            return 2;
+        }
+        Console.WriteLine(ApiKeySources.HashedEntry(tenant, key));
+        return 0;
     }
 }

@@ -1,20 +1,17 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
+using AgbCode.Server.Tests.Support;
 
 namespace AgbCode.Server.Tests;
 
-public class HealthTests
+[Collection(SharedServerCollection.Name)]
+public class HealthTests(SharedServer shared)
 {
     [Fact]
-    public async Task Answers_healthz_on_a_real_loopback_Kestrel()
+    public async Task Answers_healthz_on_a_real_loopback_Kestrel_without_a_key()
     {
-        await using WebApplication app = Program.BuildApp(["--urls", "http://127.0.0.1:0"]);
-        await app.StartAsync();
-        string address = app.Urls.Single();
-        using var client = new HttpClient();
-        HttpResponseMessage response = await client.GetAsync($"{address}/healthz");
+        HttpResponseMessage response = await shared.Server.Http.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", await response.Content.ReadAsStringAsync());
-        await app.StopAsync();
+        Assert.StartsWith("http://127.0.0.1:", shared.Server.BaseUrl);
     }
 }

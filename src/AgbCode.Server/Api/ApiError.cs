@@ -1,0 +1,54 @@
+using AgbCode.Core.Errors;
+
+namespace AgbCode.Server.Api;
+
+/// <summary>
+/// A request the server refuses, with the HTTP status, the AGB error code and a message that names the cause and the fix.
+/// Thrown anywhere while handling a request; <see cref="ErrorEnvelopeMiddleware"/> turns it into the AGB envelope.
+/// </summary>
+public sealed class ApiError(int status, string code, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+    public string Code { get; } = code;
+    /// <summary>The WWW-Authenticate challenge of a 401.</summary>
+    public string? Challenge { get; init; }
+
+    public const string NotFoundCode = "InvalidMcpSession.NotFound";
+
+    // The AGB cloud answers a missing session with HTTP 400 and this code; the SDKs' delete polling looks for both.
+    // A session of another tenant gets exactly this answer too.
+    public static ApiError SessionNotFound(string? sessionId) => new(400, NotFoundCode,
+        $"Session {sessionId} not found: it was released, expired after its idle timeout, or never existed. Create a new session.");
+
+    public static ApiError BadParameter(string message) => new(400, "InvalidParameter", message);
+
+    public static ApiError MissingParameter(string name, string where) =>
+        new(400, "MissingParameter", $"The {where} has no '{name}'. Send it as the AGB API reference describes.");
+
+    public static ApiError Unauthorized() => new(401, "InvalidApiKey",
+        "The API key is missing or not valid. Send it as the header 'authorization: Bearer <key>' (AGB_API_KEY in the SDKs).") { Challenge = "Bearer" };
+
+    public static ApiError BadAccessToken(string? sessionId) => new(401, "InvalidAccessToken",
+        $"The access token is not valid for session {sessionId}: the session was released or expired, or the token is wrong. " +
+        "Use the token that CreateSession or GetSession returned with the session's linkUrl/wsUrl.");
+
+    public static ApiError TooLarge(string what, long size, long limit, string setting) => new(413, "PayloadTooLarge",
+        $"The {what} is {Sizes(size)}; this server accepts at most {Sizes(limit)} ({setting}). " +
+        "Write large data to a file in the session's workspace and read it from a smaller program.");
+
+    public static ApiError ShuttingDown() => new(503, "ServiceUnavailable",
+        "The server is shutting down and accepts no new work. Retry against another instance or after it restarts.");
+
+    /// <summary>Maps the engine's errors: bad input is the client's mistake (4xx); the platform's failures are 5xx.</summary>
+    public static ApiError From(AgbException error) => error.Kind switch
+    {
+        AgbErrorKind.BadInput => new(400, "InvalidParameter", error.MessageWithFix),
+        AgbErrorKind.NotFound => new(400, NotFoundCode, error.MessageWithFix),
+        AgbErrorKind.InvalidState => new(409, "IncorrectSessionStatus", error.MessageWithFix),
+        _ => new(503, "ServiceUnavailable", error.MessageWithFix),
+    };
+
+    internal static string Sizes(long bytes) => bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0
+        ? $"{bytes / (1024 * 1024)} MiB"
+        : bytes >= 1024 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB") : $"{bytes} bytes";
+}

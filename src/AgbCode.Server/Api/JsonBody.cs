@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AgbCode.Server.Api;
+
+/// <summary>Reads request bodies and parameters, answering malformed ones with a 400 that says what is wrong.</summary>
+public static class JsonBody
+{
+    /// <summary>The body as a JSON object; an empty body is an empty object.</summary>
+    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);   // Kestrel caps it (AGBCODE_MAX_REQUEST_BYTES)
+        if (buffer.Length == 0)
+            return [];
+        buffer.Position = 0;
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(buffer, cancellationToken: request.HttpContext.RequestAborted);
+        }
+        catch (JsonException error)
+        {
+            throw ApiError.BadParameter($"The request body is not valid JSON ({error.Message}). Send a JSON object.");
+        }
+        return node as JsonObject ?? throw ApiError.BadParameter("The request body must be a JSON object.");
+    }
+
+    /// <summary>A string field, or null when absent; any other JSON type is refused.</summary>
+    public static string? OptionalString(JsonObject body, string name) => body[name] switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        _ => throw ApiError.BadParameter($"The field '{name}' must be a string."),
+    };
+
+    /// <summary>A JSON object sent either as an object or, as the SDKs do, as a JSON string holding one.</summary>
+    public static JsonObject? ObjectOrJsonString(JsonNode? node, string name)
+    {
+        switch (node)
+        {
+            case null:
+                return null;
+            case JsonObject value:
+                return value;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                string text = value.GetValue<string>();
+                if (string.IsNullOrWhiteSpace(text))
+                    return null;
+                try
+                {
+                    return JsonNode.Parse(text) as JsonObject ?? throw ApiError.BadParameter($"'{name}' must hold a JSON object.");
+                }
+                catch (JsonException error)
+                {
+                    throw ApiError.BadParameter($"'{name}' is not valid JSON ({error.Message}); it must hold a JSON object.");
+                }
+            default:
+                throw ApiError.BadParameter($"'{name}' must be a JSON object or a string holding one.");
+        }
+    }
+
+    /// <summary>The sessionId from the body, else from the query string (RefreshSessionIdleTime sends it there).</summary>
+    public static string RequiredSessionId(HttpRequest request, JsonObject body)
+    {
+        string? id = OptionalString(body, "sessionId") ?? (string?)request.Query["sessionId"];
+        return string.IsNullOrWhiteSpace(id) ? throw ApiError.MissingParameter("sessionId", "request") : id.Trim();
+    }
+}

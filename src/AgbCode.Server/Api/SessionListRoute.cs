@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using AgbCode.Server.Auth;
+using AgbCode.Server.Sessions;
+
+namespace AgbCode.Server.Api;
+
+/// <summary>
+/// ListSession: the tenant's live sessions, oldest first, optionally filtered by labels, in pages of maxResults
+/// (default 10) chained by nextToken. The token is the sort key of the page's last session, so a page stays correct
+/// when sessions come and go between calls.
+/// </summary>
+public static class SessionListRoute
+{
+    public const int DefaultPageSize = 10;
+    public const int MaxPageSize = 100;
+
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/sdk/ListSession", List).RequireApiKey();
+
+    private static IResult List(HttpContext context, SessionRegistry registry)
+    {
+        IQueryCollection query = context.Request.Query;
+        int pageSize = PageSize(query["maxResults"]);
+        IReadOnlyDictionary<string, string> filter = Labels.Parse(query["labels"].FirstOrDefault() is { } labels ? JsonValue.Create(labels) : null, "labels");
+        (long Ticks, string Id)? after = DecodeToken(query["nextToken"]);
+
+        HostedSession[] matching = [.. registry.List(context.Tenant()).Where(s => Labels.Match(s.Labels, filter))];
+        HostedSession[] page = [.. matching.Where(s => after is not { } key || Compare(s, key) > 0).Take(pageSize + 1)];
+        bool more = page.Length > pageSize;
+        if (more)
+            page = page[..pageSize];
+        var data = new JsonArray([.. page.Select(s => (JsonNode)new JsonObject { ["sessionId"] = s.Id, ["sessionStatus"] = SessionView.Running })]);
+        return Envelope.Ok(context, data, top =>
+        {
+            top["nextToken"] = more ? EncodeToken(page[^1]) : "";
+            top["maxResults"] = pageSize;
+            top["count"] = matching.Length;
+        });
+    }
+
+    private static int PageSize(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return DefaultPageSize;
+        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int size) && size is >= 1 and <= MaxPageSize
+            ? size
+            : throw ApiError.BadParameter($"maxResults must be a whole number from 1 to {MaxPageSize}; got '{raw}'.");
+    }
+
+    private static int Compare(HostedSession session, (long Ticks, string Id) key)
+    {
+        int byTime = session.CreatedAt.UtcTicks.CompareTo(key.Ticks);
+        return byTime != 0 ? byTime : string.CompareOrdinal(session.Id, key.Id);
+    }
+
+    private static string EncodeToken(HostedSession last) =>
+        Secrets.Base64Url(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{last.CreatedAt.UtcTicks}:{last.Id}")));
+
+    private static (long, string)? DecodeToken(string? token)
+    {
+        if (string.IsNullOrWhiteSpace(token))
+            return null;
+        try
+        {
+            string padded = token.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            string text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
+            int colon = text.IndexOf(':');
+            if (colon > 0 && long.TryParse(text[..colon], NumberStyles.Integer, CultureInfo.InvariantCulture, out long ticks))
+                return (ticks, text[(colon + 1)..]);
+        }
+        catch (FormatException) { }
+        throw ApiError.BadParameter("nextToken is not one this server issued; pass the nextToken of the previous ListSession page, or none for the first page.");
+    }
+}

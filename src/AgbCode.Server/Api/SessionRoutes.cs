@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AgbCode.Core.Sessions;
+using SessionOptions = AgbCode.Core.Sessions.SessionOptions;
+using AgbCode.Server.Auth;
+using AgbCode.Server.Config;
+using AgbCode.Server.Sessions;
+
+namespace AgbCode.Server.Api;
+
+/// <summary>
+/// Session lifecycle: CreateSession, GetSession, GetSessionDetail (getSessionInfo), DeleteSessionAsync
+/// (releaseSessionAsync), ReleaseSession, RefreshSessionIdleTime.
+/// </summary>
+public static class SessionRoutes
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder mcp = app.MapGroup("/mcp");
+        mcp.MapPost("/createSession", CreateAsync).RequireApiKey();
+        mcp.MapPost("/getSession", GetAsync).RequireApiKey();
+        mcp.MapPost("/getSessionInfo", DetailAsync).RequireApiKey();
+        mcp.MapPost("/releaseSessionAsync", ReleaseAsync).RequireApiKey();
+        mcp.MapPost("/releaseSession", ReleaseAsync).RequireApiKey();
+        mcp.MapPost("/refreshSessionIdleTime", RefreshAsync).RequireApiKey();
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, SessionRegistry registry, SessionView view, ServerOptions options)
+    {
+        JsonObject body = await JsonBody.ReadObjectAsync(context.Request);
+        string imageId = ImageId(context.Request.Query["imageId"].FirstOrDefault() ?? JsonBody.OptionalString(body, "imageId"));
+        IReadOnlyDictionary<string, string> labels = Labels.Parse(body["labels"], "labels");
+        TimeSpan idle = IdleTimeout(body["timeout"], options);
+        if (body["persistenceDataList"] is JsonArray { Count: > 0 })
+            throw ApiError.BadParameter("persistenceDataList (context sync) is not supported by this server: sessions keep files in their own " +
+                                        "workspace for their lifetime. Create the session without context syncs.");
+        HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, context.RequestAborted);
+        JsonObject data = view.Describe(context, session);
+        data.Remove("status");
+        data["errMsg"] = "";
+        data["taskId"] = "";
+        data["networkInterfaceIp"] = "";
+        return Envelope.Ok(context, data);
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, SessionRegistry registry, SessionView view)
+    {
+        HostedSession session = await FindAsync(context, registry);
+        await session.Engine.KeepAliveAsync(context.RequestAborted);
+        return Envelope.Ok(context, view.Describe(context, session));
+    }
+
+    // Status only; like the AGB cloud's, it does not reset the idle timer (polling it must not keep a session alive).
+    private static async Task<IResult> DetailAsync(HttpContext context, SessionRegistry registry)
+    {
+        HostedSession session = await FindAsync(context, registry);
+        return Envelope.Ok(context, new JsonObject { ["sessionId"] = session.Id, ["status"] = SessionView.Running });
+    }
+
+    private static async Task<IResult> ReleaseAsync(HttpContext context, SessionRegistry registry)
+    {
+        string id = JsonBody.RequiredSessionId(context.Request, await JsonBody.ReadObjectAsync(context.Request));
+        if (!await registry.ReleaseAsync(context.Tenant(), id, "deleted"))
+            throw ApiError.SessionNotFound(id);
+        return Envelope.Ok(context, new JsonObject { ["sessionId"] = id });
+    }
+
+    private static async Task<IResult> RefreshAsync(HttpContext context, SessionRegistry registry)
+    {
+        HostedSession session = await FindAsync(context, registry);
+        await session.Engine.KeepAliveAsync(context.RequestAborted);
+        return Envelope.Ok(context, null);
+    }
+
+    private static async Task<HostedSession> FindAsync(HttpContext context, SessionRegistry registry)
+    {
+        string id = JsonBody.RequiredSessionId(context.Request, await JsonBody.ReadObjectAsync(context.Request));
+        return registry.Find(context.Tenant(), id) ?? throw ApiError.SessionNotFound(id);
+    }
+
+    /// <summary>Both AGB code images name this server's code image; absent means the default one.</summary>
+    public static string ImageId(string? requested)
+    {
+        if (string.IsNullOrWhiteSpace(requested))
+            return SessionOptions.DefaultImage;
+        return SessionOptions.KnownImages.Contains(requested.Trim())
+            ? requested.Trim()
+            : throw new ApiError(400, "InvalidParameter.ImageId",
+                $"The image '{requested}' is not offered by this server: it runs code sessions only. Use " +
+                $"{string.Join(" or ", SessionOptions.KnownImages)} (both name the same code image).");
+    }
+
+    private static TimeSpan IdleTimeout(JsonNode? node, ServerOptions options)
+    {
+        if (node is null)
+            return options.DefaultIdleTimeout;
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue(out long seconds)
+            || seconds < 0 || seconds > options.MaxIdleTimeout.TotalSeconds)
+            throw ApiError.BadParameter($"'timeout' is the idle release timeout in whole seconds, from 1 to {options.MaxIdleTimeout.TotalSeconds:0} " +
+                                        "(AGBCODE_MAX_IDLE_TIMEOUT_SEC); leave it out (or 0) for the default.");
+        return seconds == 0 ? options.DefaultIdleTimeout : TimeSpan.FromSeconds(seconds);
+    }
+}

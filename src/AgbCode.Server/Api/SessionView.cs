@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using AgbCode.Server.Config;
+using AgbCode.Server.Sessions;
+using AgbCode.Server.Tools;
+
+namespace AgbCode.Server.Api;
+
+/// <summary>A session's fields as CreateSession and GetSession return them.</summary>
+public sealed class SessionView(PublicUrls urls, ServerOptions options)
+{
+    /// <summary>What the AGB cloud reports for a session that is up.</summary>
+    public const string Running = "RUNNING";
+
+    public JsonObject Describe(HttpContext context, HostedSession session)
+    {
+        string linkUrl = urls.LinkUrl(context, session.Id);
+        return new JsonObject
+        {
+            ["sessionId"] = session.Id,
+            ["appInstanceId"] = options.InstanceId,
+            ["resourceId"] = session.Engine.Id,
+            ["resourceUrl"] = $"{linkUrl}?resourceId={session.Engine.Id}",
+            ["status"] = Running,
+            ["success"] = true,
+            ["linkUrl"] = linkUrl,
+            ["wsUrl"] = urls.WsUrl(context, session.Id),
+            ["token"] = session.AccessToken,
+            ["toolList"] = ToolCatalog.ToolsJson(),
+        };
+    }
+}

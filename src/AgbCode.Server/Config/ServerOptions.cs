@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AgbCode.Core.Sessions;
+
+namespace AgbCode.Server.Config;
+
+/// <summary>
+/// The server's settings, read from configuration keys named like the environment variables (AGBCODE_*), so they come
+/// from the environment, the command line (--AGBCODE_X=value) or appsettings.json alike. docs/server.md lists them.
+/// </summary>
+public sealed partial record ServerOptions
+{
+    /// <summary>Base URL clients reach this instance at; linkUrl and wsUrl are built from it. Null: the bound address.</summary>
+    public Uri? PublicUrl { get; init; }
+    /// <summary>This instance's name inside every session id it hands out, so a front can route by session id.</summary>
+    public required string InstanceId { get; init; }
+    public int MaxSessions { get; init; } = 100;
+    public int MaxSessionsPerTenant { get; init; } = 20;
+    public TimeSpan DefaultIdleTimeout { get; init; } = TimeSpan.FromSeconds(300);
+    public TimeSpan MaxIdleTimeout { get; init; } = TimeSpan.FromHours(24);
+    public double MaxRunTimeoutSec { get; init; } = 3600;
+    public int MaxCodeBytes { get; init; } = 1024 * 1024;
+    public long MaxRequestBytes { get; init; } = 8 * 1024 * 1024;
+    public int MaxFrameBytes { get; init; } = 8 * 1024 * 1024;
+    /// <summary>Frames a WebSocket client has not read yet, per connection; past it the connection is dropped.</summary>
+    public long WsSendBufferBytes { get; init; } = 16 * 1024 * 1024;
+    public int WsMaxInflightRuns { get; init; } = 128;
+    /// <summary>How long a shutdown lets runs finish before it cancels them.</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>"json" (one JSON object a line, with scopes: the default) or "text".</summary>
+    public string LogFormat { get; init; } = "json";
+
+    public const string Prefix = "AGBCODE_";
+
+    public static ServerOptions From(IConfiguration config)
+    {
+        var reader = new Reader(config);
+        string instance = reader.String("INSTANCE_ID") ?? NewInstanceId();
+        if (!InstanceIdPattern().IsMatch(instance))
+            throw new ConfigurationError($"{Prefix}INSTANCE_ID '{instance}' must be 1-32 lowercase letters, digits or dashes.");
+        var options = new ServerOptions
+        {
+            PublicUrl = reader.Url("PUBLIC_URL"),
+            InstanceId = instance,
+            MaxSessions = reader.Int("MAX_SESSIONS", 100, min: 1),
+            MaxSessionsPerTenant = reader.Int("MAX_SESSIONS_PER_TENANT", 20, min: 1),
+            DefaultIdleTimeout = TimeSpan.FromSeconds(reader.Int("IDLE_TIMEOUT_SEC", 300, min: 1)),
+            MaxIdleTimeout = TimeSpan.FromSeconds(reader.Int("MAX_IDLE_TIMEOUT_SEC", 24 * 3600, min: 1)),
+            MaxRunTimeoutSec = reader.Int("MAX_RUN_TIMEOUT_SEC", 3600, min: 1, max: (int)RunRequest.MaxTimeoutSec),
+            MaxCodeBytes = reader.Int("MAX_CODE_BYTES", 1024 * 1024, min: 1024, max: RunRequest.MaxCodeBytes),
+            MaxRequestBytes = reader.Int("MAX_REQUEST_BYTES", 8 * 1024 * 1024, min: 16 * 1024),
+            MaxFrameBytes = reader.Int("MAX_FRAME_BYTES", 8 * 1024 * 1024, min: 16 * 1024),
+            WsSendBufferBytes = reader.Int("WS_SEND_BUFFER_BYTES", 16 * 1024 * 1024, min: 64 * 1024),
+            WsMaxInflightRuns = reader.Int("WS_MAX_INFLIGHT_RUNS", 128, min: 1),
+            ShutdownGrace = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_GRACE_SEC", 10, min: 0, max: 3600)),
+            LogFormat = reader.String("LOG_FORMAT") ?? "json",
+        };
+        if (options.LogFormat is not ("json" or "text"))
+            throw new ConfigurationError($"{Prefix}LOG_FORMAT must be json or text; got '{options.LogFormat}'.");
+        if (options.DefaultIdleTimeout > options.MaxIdleTimeout)
+            throw new ConfigurationError($"{Prefix}IDLE_TIMEOUT_SEC must not exceed {Prefix}MAX_IDLE_TIMEOUT_SEC.");
+        if (options.MaxSessionsPerTenant > options.MaxSessions)
+            throw new ConfigurationError($"{Prefix}MAX_SESSIONS_PER_TENANT must not exceed {Prefix}MAX_SESSIONS.");
+        return options;
+    }
+
+    private static string NewInstanceId() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    private static partial Regex InstanceIdPattern();
+
+    private sealed class Reader(IConfiguration config)
+    {
+        public string? String(string name)
+        {
+            string? value = config[Prefix + name];
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+
+        public int Int(string name, int fallback, int min, int max = int.MaxValue)
+        {
+            string? raw = String(name);
+            if (raw is null)
+                return fallback;
+            if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
+                throw new ConfigurationError($"{Prefix}{name} must be a whole number from {min} to {max}; got '{raw}'.");
+            return value;
+        }
+
+        public Uri? Url(string name)
+        {
+            string? raw = String(name);
+            if (raw is null)
+                return null;
+            if (!Uri.TryCreate(raw.TrimEnd('/'), UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")
+                || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
+                throw new ConfigurationError($"{Prefix}{name} must be an absolute http(s) URL without query, e.g. https://agb.example.com; got '{raw}'.");
+            return uri;
+        }
+    }
+}
+
+/// <summary>A setting is missing or wrong; the server does not start, and the message says which and how to fix it.</summary>
+public sealed class ConfigurationError(string message) : Exception(message);

@@ -1,0 +1,35 @@
+using AgbCode.Core.Sessions;
+using AgbCode.Server.Auth;
+
+namespace AgbCode.Server.Sessions;
+
+/// <summary>A session as the server knows it: whose it is, its engine session, and the access token of its link and stream routes.</summary>
+public sealed class HostedSession
+{
+    private readonly byte[] _tokenHash;
+
+    public HostedSession(string id, string tenant, string imageId, ICodeSession engine, TimeSpan idleTimeout)
+    {
+        Id = id;
+        Tenant = tenant;
+        ImageId = imageId;
+        Engine = engine;
+        IdleTimeout = idleTimeout;
+        AccessToken = Secrets.NewToken();
+        _tokenHash = Secrets.Sha256(AccessToken);
+    }
+
+    public string Id { get; }
+    public string Tenant { get; }
+    public string ImageId { get; }
+    public ICodeSession Engine { get; }
+    public TimeSpan IdleTimeout { get; }
+    /// <summary>Handed to the session's creator (and to GetSession) for the linkUrl and wsUrl routes.</summary>
+    public string AccessToken { get; }
+    public IReadOnlyDictionary<string, string> Labels => Engine.Labels;
+    public DateTimeOffset CreatedAt => Engine.CreatedAt;
+    /// <summary>False once the session was deleted or released for idleness.</summary>
+    public bool IsAlive => !Engine.IsClosed;
+
+    public bool AcceptsToken(string? token) => token is not null && Secrets.Matches(token, _tokenHash);
+}

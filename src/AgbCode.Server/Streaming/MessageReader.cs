@@ -1,0 +1,56 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace AgbCode.Server.Streaming;
+
+/// <summary>
+/// Reads whole WebSocket messages up to the frame limit. A larger message is read to its end and dropped, keeping
+/// only its start, where the SDKs put the invocationId, so that invocation can be told why.
+/// </summary>
+internal sealed partial class MessageReader(WebSocket socket, int maxBytes)
+{
+    private const int PrefixBytes = 1024;
+    private ArrayBufferWriter<byte> _message = new(16 * 1024);
+
+    /// <summary>The next message, or null when the client closed the connection.</summary>
+    public async Task<Message?> ReadAsync(CancellationToken cancellationToken)
+    {
+        if (_message.Capacity > 1024 * 1024)
+            _message = new ArrayBufferWriter<byte>(16 * 1024);   // do not keep a big message's buffer for the connection's life
+        else
+            _message.Clear();
+        long total = 0;
+        while (true)
+        {
+            Memory<byte> space = _message.GetMemory(16 * 1024);
+            ValueWebSocketReceiveResult received = await socket.ReceiveAsync(space, cancellationToken);
+            if (received.MessageType == WebSocketMessageType.Close)
+                return null;
+            total += received.Count;
+            if (total <= maxBytes || _message.WrittenCount < PrefixBytes)
+                _message.Advance(Math.Min(received.Count, total <= maxBytes ? received.Count : Math.Max(0, PrefixBytes - _message.WrittenCount)));
+            if (received.EndOfMessage)
+                break;
+        }
+        return total > maxBytes
+            ? new Message(null, total, InvocationIdIn(_message.WrittenSpan))
+            : new Message(_message.WrittenMemory.ToArray(), total, null);
+    }
+
+    private static string? InvocationIdIn(ReadOnlySpan<byte> prefix)
+    {
+        Match match = InvocationIdPattern().Match(Encoding.UTF8.GetString(prefix[..Math.Min(prefix.Length, PrefixBytes)]));
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex("\"invocationId\"\\s*:\\s*\"([A-Za-z0-9_.:-]{1,128})\"")]
+    private static partial Regex InvocationIdPattern();
+
+    /// <summary>A message: its bytes, or for one over the limit only its size and the invocationId found at its start.</summary>
+    public sealed record Message(byte[]? Bytes, long Size, string? OversizeInvocationId)
+    {
+        public bool IsOversize => Bytes is null;
+    }
+}
