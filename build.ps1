@@ -141,21 +141,66 @@ function Invoke-Test {
         '-ModulePath', $moduleDir, '-PackagePath', (Join-Path $out 'packages'), '-PesterVersion', $pesterVersion,
         '-SummaryPath', $pesterSummary, '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
 
+    # The user journeys again, against an AgbCode server on loopback: every cmdlet must work the same remotely.
+    $remoteSummary = Join-Path $artifacts 'pester-remote-summary.json'
+    Remove-Item $remoteSummary -ErrorAction Ignore
+    $server = Start-TestServer
+    try {
+        $env:AGB_ENDPOINT = $server.Endpoint
+        $env:AGB_API_KEY = $server.Key
+        $remoteExit = Invoke-FreshPwsh 'Pester (remote)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
+            '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-ExcludeTag', 'Local',
+            '-SummaryPath', $remoteSummary, '-ResultPath', (Join-Path $artifacts 'pester-remote.xml'),
+            '-Path', ((@('AdminJourney', 'CiScript', 'BadInput') | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
+    }
+    finally {
+        Remove-Item Env:AGB_ENDPOINT, Env:AGB_API_KEY -ErrorAction Ignore
+        Stop-TestServer $server
+    }
+
     # Leak check at the end of the run: no process, cgroup, mount, workspace or slot that no living engine owns.
     dotnet (Join-Path $root "tests/AgbCode.Engine.TestHost/bin/$Configuration/net10.0/AgbCode.Engine.TestHost.dll") --leaks
     $leakExit = $LASTEXITCODE
 
     $xunit = Get-TrxCount $xunitResults
     $pester = if (Test-Path $pesterSummary) { Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
-    $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
+    $remote = if (Test-Path $remoteSummary) { Get-Content $remoteSummary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $passed = $xunit.Passed + $pester.Passed + $remote.Passed
+    $failed = $xunit.Failed + $pester.Failed + $remote.Failed
     if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $failed += 1 }   # a crashed test host counts as a failure
     if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $failed += 1 }
+    if ($remoteExit -ne 0 -and $remote.Failed -eq 0) { $failed += 1 }
     if ($leakExit -ne 0) { $failed += 1 }
     Write-Host ''
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed; leak check: $(if ($leakExit) { 'failed' } else { 'clean' })"
+    Write-Host ("xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed; " +
+        "Pester against the server: $($remote.Passed) passed, $($remote.Failed) failed; leak check: $(if ($leakExit) { 'failed' } else { 'clean' })")
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+# The built server on a free loopback port with a fresh key; Stop-TestServer shuts it down gracefully (SIGTERM).
+function Start-TestServer {
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+    $key = [Convert]::ToHexString([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(24)).ToLowerInvariant()
+    $endpoint = "http://127.0.0.1:$port"
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $info.ArgumentList.Add((Join-Path $root "src/AgbCode.Server/bin/$Configuration/net10.0/agbcode-server.dll"))
+    $info.ArgumentList.Add('--urls'); $info.ArgumentList.Add($endpoint)
+    $info.Environment['AGBCODE_API_KEY'] = $key
+    $info.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($info)
+    $null = $process.StandardOutput.ReadToEndAsync()   # drain its logs
+    foreach ($attempt in 1..60) {
+        try { if ((Invoke-WebRequest "$endpoint/healthz" -TimeoutSec 2).StatusCode -eq 200) { break } } catch { Start-Sleep -Milliseconds 500 }
+    }
+    Write-Host "AgbCode server for the remote journeys: $endpoint (pid $($process.Id))"
+    [pscustomobject]@{ Process = $process; Endpoint = $endpoint; Key = $key }
+}
+
+function Stop-TestServer($server) {
+    & kill -TERM $server.Process.Id
+    if (-not $server.Process.WaitForExit(30000)) { $server.Process.Kill() }
 }
 
 function Invoke-Package {

@@ -11,7 +11,9 @@ param(
     [Parameter(Mandatory)] [string] $Path,
     [string] $PesterVersion = '5.7.1',
     [string] $SummaryPath = './artifacts/pester-summary.json',
-    [string] $ResultPath = './artifacts/pester.xml'
+    [string] $ResultPath = './artifacts/pester.xml',
+    # Tests with these tags are left out, comma-separated (e.g. Local, for tests of the local engine only)
+    [string] $ExcludeTag = ''
 )
 $ErrorActionPreference = 'Stop'
 $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
@@ -26,6 +28,7 @@ $env:AGBCODE_TEST_PACKAGES = $PackagePath
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = @($Path -split ',' | Where-Object { $_ -and (Test-Path $_) })
 $configuration.Run.PassThru = $true
+$configuration.Filter.ExcludeTag = @($ExcludeTag -split ',' | Where-Object { $_ })
 $configuration.Output.Verbosity = 'Normal'
 $configuration.Output.RenderMode = 'Plaintext'
 $configuration.TestResult.Enabled = $true

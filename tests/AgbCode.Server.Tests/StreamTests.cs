@@ -72,8 +72,9 @@ public class StreamTests(SharedServer shared)
     public async Task Invocations_are_multiplexed_on_one_socket_across_languages()
     {
         await using StreamClient client = await StreamClient.ConnectAsync(shared.WsUrl, shared.Token);
-        string slow = await client.RunAsync("import time\ntime.sleep(0.5)\nprint('python done')");
-        string fast = await client.RunAsync("console.log('js done')", "javascript");
+        // Python waits (up to 60 s) for a file that only the JavaScript run writes: it ends well only if both run at once.
+        string slow = await client.RunAsync("import os, time\nfor _ in range(1200):\n    if os.path.exists('js-ran'): break\n    time.sleep(0.05)\nprint('python done' if os.path.exists('js-ran') else 'python waited in vain')");
+        string fast = await client.RunAsync("require('fs').writeFileSync('js-ran', 'yes'); console.log('js done')", "javascript");
         var frames = new List<JsonObject>();
         while (frames.Count(f => Phase(f) == "end") < 2)
             frames.Add((await client.NextAsync()).Frame);
@@ -82,7 +83,7 @@ public class StreamTests(SharedServer shared)
             .Select(f => Data(f)["chunk"]!.GetValue<string>()));
         Assert.Equal("python done\n", Out(slow));
         Assert.Equal("js done\n", Out(fast));
-        // the JavaScript run did not wait behind the sleeping Python run
+        // and the JavaScript run did not wait behind the waiting Python run
         int jsEnd = frames.FindIndex(f => f["invocationId"]!.GetValue<string>() == fast && Phase(f) == "end");
         int pyEnd = frames.FindIndex(f => f["invocationId"]!.GetValue<string>() == slow && Phase(f) == "end");
         Assert.True(jsEnd < pyEnd);

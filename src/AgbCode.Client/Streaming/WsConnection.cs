@@ -110,7 +110,9 @@ internal sealed class WsConnection : IAsyncDisposable
         {
             if (!IsOpen)
                 throw new WsStreamException($"WS connection closed: {EndReason ?? "not open"}");
-            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            // Not the caller's token: cancelling a pending socket operation aborts the whole socket (every run on it, and
+            // the close frame a cancelled run owes the server). A run that is cancelled closes the connection instead.
+            await _socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, _stop.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
         {
