@@ -105,6 +105,15 @@ public class InvokeAgbCodeStreamTests : IDisposable
     }
 
     [Fact]
+    public void A_long_run_in_a_non_interactive_host_writes_no_progress()
+    {
+        using var shell = _host.New();
+        shell.AddCommand("Invoke-AgbCode").AddParameter("Language", "python").AddParameter("Code", "import time; time.sleep(3)");
+        shell.Invoke();
+        Assert.Empty(shell.Streams.Progress);
+    }
+
+    [Fact]
     public void Verbose_tells_the_lifecycle()
     {
         using var shell = _host.New();

@@ -70,6 +70,14 @@ Describe 'An admin session' {
         $png.Name | Should -Match '^python-\d+-1\.png$'
         [System.IO.File]::ReadAllBytes($png.FullName)[1..3] | Should -Be ([byte[]][char[]]'PNG')
         { $result | Save-AgbResult -Path (Join-Path $TestDrive 'plots') -ErrorAction Stop } | Should -Throw -ErrorId 'AgbFileExists,AgbCode.PowerShell.Cmdlets.SaveAgbResultCommand'
+        $texts = $result | Save-AgbResult -Path (Join-Path $TestDrive 'texts') -Format Text
+        $texts.Name | Should -Be @($result.Results | ForEach-Object { $i = 0 } { $i++; "python-$($result.ExecutionCount)-$i.txt" })
+    }
+
+    It 'completes -Language with the four names' -Tag Local {
+        $line = 'Invoke-AgbCode -Language j'
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Should -Be @('java', 'javascript')
     }
 
     It 'streams output that prints like the program''s own' {

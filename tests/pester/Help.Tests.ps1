@@ -51,7 +51,7 @@ Describe 'Help for <Name>' -ForEach $cmdlets {
 Describe 'about_AgbCode' {
     It 'covers getting started, streams, sessions, limits and security' {
         $about = Get-Help about_AgbCode | Out-String
-        foreach ($section in 'GETTING STARTED', 'STREAMS', 'SESSIONS', 'LIMITS', 'SECURITY', 'ERRORS') {
+        foreach ($section in 'GETTING STARTED', 'STREAMS', 'SESSIONS', 'REMOTE ENDPOINTS', 'LIMITS', 'SECURITY', 'ERRORS') {
             $about | Should -Match $section
         }
     }
