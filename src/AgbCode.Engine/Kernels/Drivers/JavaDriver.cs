@@ -16,6 +16,7 @@ internal sealed class JavaDriver : LanguageDriver
     public override string Language => LanguageRules.Java;
     public override string Executable => "/usr/bin/java";
     public override string Package => "openjdk-17-jdk-headless (the JDK: jdk.jshell and javac)";
+    public override string RuntimeName => "OpenJDK";
     public override IReadOnlyList<string> VersionCommand => [Executable, "-version"];
     public override IReadOnlyList<string> ReadOnlyEtc => ["/etc/java-17-openjdk", "/etc/ssl/certs/java"];
 

@@ -9,6 +9,7 @@ internal sealed class JavaScriptDriver : LanguageDriver
     public override string Language => LanguageRules.JavaScript;
     public override string Executable => "/usr/bin/node";
     public override string Package => "nodejs (20 or later)";
+    public override string RuntimeName => "Node.js";
     public override IReadOnlyList<string> VersionCommand => [Executable, "--version"];
 
     // V8 aborts at --max-old-space-size before the cgroup would kill it.

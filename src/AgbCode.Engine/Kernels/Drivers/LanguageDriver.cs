@@ -52,14 +52,17 @@ internal abstract class LanguageDriver
     /// <summary>The command that prints the runtime's version (to stdout or stderr).</summary>
     public abstract IReadOnlyList<string> VersionCommand { get; }
 
-    /// <summary>The runtime's name and version as it reports it, e.g. "Python 3.11.2"; null when it is not installed.</summary>
+    /// <summary>What the runtime is called in listings, e.g. "Node.js" (its version follows).</summary>
+    public abstract string RuntimeName { get; }
+
+    /// <summary>The runtime's name and version, e.g. "Python 3.11.2"; null when it is not installed or says nothing.</summary>
     public string? DetectRuntime()
     {
         if (!IsInstalled)
             return null;
         var (exitCode, output) = Host.HostCommand.TryRun(VersionCommand[0], [.. VersionCommand.Skip(1)]);
-        string first = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
-        return exitCode == 0 && first.Length > 0 ? first : null;
+        System.Text.RegularExpressions.Match version = System.Text.RegularExpressions.Regex.Match(output, @"\d+\.\d+(\.\d+)?");
+        return exitCode == 0 && version.Success ? $"{RuntimeName} {version.Value}" : null;
     }
 
     private static readonly Dictionary<string, LanguageDriver> Drivers = new LanguageDriver[]

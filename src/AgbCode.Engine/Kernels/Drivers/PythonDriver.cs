@@ -10,6 +10,7 @@ internal sealed class PythonDriver : LanguageDriver
     public const string Interpreter = "/usr/bin/python3";
     public override string Executable => Interpreter;
     public override string Package => "python3-ipython python3-matplotlib";
+    public override string RuntimeName => "Python";
     public override IReadOnlyList<string> VersionCommand => [Executable, "--version"];
 
     public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>

@@ -9,6 +9,7 @@ internal sealed class RDriver : LanguageDriver
     public override string Language => LanguageRules.R;
     public override string Executable => "/usr/bin/Rscript";
     public override string Package => "r-base-core r-cran-repr r-cran-jsonlite";
+    public override string RuntimeName => "R";
     public override IReadOnlyList<string> VersionCommand => [Executable, "--version"];
     public override IReadOnlyList<string> ReadOnlyEtc => ["/etc/R"];
 
