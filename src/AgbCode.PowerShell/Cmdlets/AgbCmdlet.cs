@@ -30,17 +30,6 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
 
     protected void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
 
-    /// <summary>
-    /// The backend for -Endpoint / -ApiKey (else $env:AGB_ENDPOINT / $env:AGB_API_KEY), or the local engine when no
-    /// endpoint is named.
-    /// </summary>
-    internal ICodeSpace Backend(string? endpoint, System.Security.SecureString? apiKey)
-    {
-        ICodeSpace space = Backends.For(endpoint, apiKey);
-        WriteDebug($"Backend: {space.Location}.");
-        return space;
-    }
-
     /// <summary>Creates a session, telling Verbose where and with which isolation.</summary>
     internal AgbSession NewSession(ICodeSpace space, SessionOptions options)
     {

@@ -8,17 +8,8 @@ namespace AgbCode.PowerShell.Cmdlets;
 /// <summary>Lists the languages with their aliases and extensions, and whether the backend can run each.</summary>
 [Cmdlet(VerbsCommon.Get, "AgbLanguage")]
 [OutputType(typeof(AgbLanguage))]
-public sealed class GetAgbLanguageCommand : AgbCmdlet
+public sealed class GetAgbLanguageCommand : AgbBackendCmdlet
 {
-    /// <summary>The AGB API endpoint; else $env:AGB_ENDPOINT; else the local engine.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Endpoint { get; set; }
-
-    /// <summary>The API key for the endpoint; else $env:AGB_API_KEY. Refused over plain http except to this machine.</summary>
-    [Parameter]
-    public System.Security.SecureString? ApiKey { get; set; }
-
     [Parameter(Position = 0)]
     [SupportsWildcards]
     public string[] Name { get; set; } = ["*"];
@@ -29,7 +20,7 @@ public sealed class GetAgbLanguageCommand : AgbCmdlet
         string location = "local";
         try
         {
-            ICodeSpace space = Backend(Endpoint, ApiKey);
+            ICodeSpace space = Backend();
             location = space.Location;
             support = Await(space.GetLanguagesAsync(StopToken));
         }

@@ -8,19 +8,10 @@ namespace AgbCode.PowerShell.Cmdlets;
 /// <summary>Lists sessions, or finds them by id, by name (wildcards) or by labels.</summary>
 [Cmdlet(VerbsCommon.Get, "AgbSession", DefaultParameterSetName = NameSet)]
 [OutputType(typeof(AgbSession))]
-public sealed class GetAgbSessionCommand : AgbCmdlet
+public sealed class GetAgbSessionCommand : AgbBackendCmdlet
 {
     private const string IdSet = "Id";
     private const string NameSet = "Name";
-
-    /// <summary>The AGB API endpoint; else $env:AGB_ENDPOINT; else the local engine.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Endpoint { get; set; }
-
-    /// <summary>The API key for the endpoint; else $env:AGB_API_KEY. Refused over plain http except to this machine.</summary>
-    [Parameter]
-    public System.Security.SecureString? ApiKey { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
     [Alias("SessionId")]
@@ -39,7 +30,7 @@ public sealed class GetAgbSessionCommand : AgbCmdlet
     protected override void ProcessRecord()
     {
         if (Endpoint is not null || Environment.GetEnvironmentVariable(Client.AgbEndpoint.EndpointVariable) is { Length: > 0 })
-            Backend(Endpoint, ApiKey);   // opening it adds the endpoint's sessions to the list
+            Backend();   // opening it adds the endpoint's sessions to the list
         List<AgbSession> sessions = [.. Sessions.All(StopToken).Where(HasLabels)];
         if (ParameterSetName == IdSet)
         {

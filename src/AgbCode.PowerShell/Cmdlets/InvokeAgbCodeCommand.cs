@@ -12,20 +12,11 @@ namespace AgbCode.PowerShell.Cmdlets;
 /// <summary>Runs code or files in a sandbox: output shows live, the typed result goes down the pipeline.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AgbCode", DefaultParameterSetName = CodeSet)]
 [OutputType(typeof(EnhancedCodeExecutionResult), typeof(AgbOutputChunk))]
-public sealed class InvokeAgbCodeCommand : AgbCmdlet
+public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 {
     private const string CodeSet = "Code";
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary>The AGB API endpoint; else $env:AGB_ENDPOINT; else the local engine.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Endpoint { get; set; }
-
-    /// <summary>The API key for the endpoint; else $env:AGB_API_KEY. Refused over plain http except to this machine.</summary>
-    [Parameter]
-    public System.Security.SecureString? ApiKey { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = CodeSet)]
     [AllowEmptyString]
@@ -97,7 +88,7 @@ public sealed class InvokeAgbCodeCommand : AgbCmdlet
             pump.Run(given, request, source);
             return;
         }
-        AgbSession session = NewSession(Backend(Endpoint, ApiKey), new SessionOptions());
+        AgbSession session = NewSession(Backend(), new SessionOptions());
         try
         {
             pump.Run(session, request, source);

@@ -11,17 +11,8 @@ namespace AgbCode.PowerShell.Cmdlets;
 /// <summary>Creates a session: a sandbox with a workspace and, per language, a kernel that keeps state between runs.</summary>
 [Cmdlet(VerbsCommon.New, "AgbSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(AgbSession))]
-public sealed class NewAgbSessionCommand : AgbCmdlet
+public sealed class NewAgbSessionCommand : AgbBackendCmdlet
 {
-    /// <summary>The AGB API endpoint; else $env:AGB_ENDPOINT; else the local engine.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Endpoint { get; set; }
-
-    /// <summary>The API key for the endpoint; else $env:AGB_API_KEY. Refused over plain http except to this machine.</summary>
-    [Parameter]
-    public System.Security.SecureString? ApiKey { get; set; }
-
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string? Name { get; set; }
@@ -86,7 +77,7 @@ public sealed class NewAgbSessionCommand : AgbCmdlet
             return;
         try
         {
-            ICodeSpace space = Backend(Endpoint, ApiKey);
+            ICodeSpace space = Backend();
             if (space.Location != "local")
                 CheckRemoteOptions();
             else if (Isolation == IsolationMode.None)
