@@ -15,7 +15,8 @@ namespace AgbCode.Engine;
 /// </summary>
 public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
 {
-    private static readonly Lazy<LocalCodeSpace> SharedSpace = new(() => new LocalCodeSpace());
+    public const string SpareSessionsVariable = "AGBCODE_SPARE_SESSIONS";
+    private static readonly Lazy<LocalCodeSpace> SharedSpace = new(() => new LocalCodeSpace(SpareSessionsFromEnvironment()));
     private static readonly ConcurrentDictionary<LocalCodeSpace, bool> Live = new();
     private readonly ConcurrentDictionary<string, LocalSession> _sessions = new(StringComparer.Ordinal);
 
@@ -25,12 +26,25 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     }
 
     private readonly Timer _idleRelease;
+    private readonly SparePool _spares;
 
-    public LocalCodeSpace()
+    /// <param name="spareSessions">
+    /// Sessions to keep made ahead of time (sandbox, volume and a running kernel), so that new sessions with default
+    /// limits are ready at once; 0 makes every session when asked.
+    /// </param>
+    public LocalCodeSpace(int spareSessions = 0)
     {
         Live[this] = true;
         _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _spares = new SparePool(spareSessions, () => LocalSession.Create(NewSessionId(), new SessionOptions(), EngineHost.Shared));
     }
+
+    /// <summary>The spare sessions ready now.</summary>
+    internal IReadOnlyList<SessionFootprint> Spares => _spares.Ready;
+
+    // The module's engine keeps one spare unless AGBCODE_SPARE_SESSIONS says otherwise (0 turns it off).
+    private static int SpareSessionsFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable(SpareSessionsVariable), out int spares) && spares is >= 0 and <= 16 ? spares : 1;
 
     /// <summary>Sessions created with an idle timeout are removed once they have had no request for that long.</summary>
     private void ReleaseIdleSessions()
@@ -55,7 +69,9 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         SessionOptions valid = options with { Limits = options.Limits.Validated() };
         return Task.Run<ICodeSession>(async () =>
         {
-            LocalSession session = LocalSession.Create(NewSessionId(), valid, EngineHost.Shared);
+            LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, EngineHost.Shared);
+            session.Adopt(valid);
+            session.LanguageUsed += _spares.Learn;
             _sessions[session.Id] = session;
             try
             {
@@ -107,6 +123,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     {
         Live.TryRemove(this, out _);
         await _idleRelease.DisposeAsync().ConfigureAwait(false);
+        await _spares.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_sessions.Keys.Select(id => DeleteSessionAsync(id))).ConfigureAwait(false);
     }
 

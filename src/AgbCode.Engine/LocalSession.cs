@@ -57,13 +57,13 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     }
 
     public string Id { get; }
-    public string? Name { get; }
-    public string Image { get; }
-    public IReadOnlyDictionary<string, string> Labels { get; }
-    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.Now;
+    public string? Name { get; private set; }
+    public string Image { get; private set; }
+    public IReadOnlyDictionary<string, string> Labels { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; } = DateTimeOffset.Now;
     public SessionLimits Limits { get; }
     public IsolationReport Isolation { get; }
-    public TimeSpan? IdleTimeout { get; }
+    public TimeSpan? IdleTimeout { get; private set; }
     public string Location => "local";
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
     public IReadOnlyList<KernelInfo> Kernels => [.. _kernels.Values.Select(k => k.Info).OrderBy(k => k.Language, StringComparer.Ordinal)];
@@ -135,6 +135,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     {
         RunRequest valid = request.Validated();
         Kernel kernel = KernelFor(valid.Language);
+        LanguageUsed?.Invoke(valid.Language);
         Interlocked.Increment(ref _runsInProgress);
         try
         {
@@ -166,6 +167,20 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     internal bool IsIdleExpired =>
         IdleTimeout is TimeSpan timeout && Volatile.Read(ref _runsInProgress) == 0
         && Environment.TickCount64 - Interlocked.Read(ref _lastActivity) > (long)timeout.TotalMilliseconds;
+
+    /// <summary>A spare made ahead of time becomes the session someone asked for: their name, labels, image, timeout.</summary>
+    internal void Adopt(SessionOptions options)
+    {
+        Name = options.Name;
+        Image = options.Image;
+        Labels = new Dictionary<string, string>(options.Labels);
+        IdleTimeout = options.IdleTimeout;
+        CreatedAt = DateTimeOffset.Now;
+        Touch();
+    }
+
+    /// <summary>Raised with the language of every run (the spare pool starts the next spare's kernel in it).</summary>
+    internal event Action<string>? LanguageUsed;
 
     private Kernel KernelFor(string language)
     {
