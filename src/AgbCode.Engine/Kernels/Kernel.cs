@@ -405,6 +405,10 @@ internal sealed class Kernel : IAsyncDisposable
         }
         catch (IOException) { }
         catch (ObjectDisposedException) { }
+        catch (Exception failure)   // anything else the kernel made us fail on: it is no longer trusted either
+        {
+            violation = $"a message the engine could not handle ({failure.GetType().Name}: {failure.Message})";
+        }
         if (violation is not null)
             KillProcess("KernelProtocolError", violation);
         await process.WaitForExitAsync().ConfigureAwait(false);
