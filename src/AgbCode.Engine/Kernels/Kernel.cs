@@ -62,11 +62,11 @@ internal sealed class Kernel : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            return NotRun(request, "CancelledError", "The run was cancelled before it started; nothing ran.");
+            return NotRun("CancelledError", "The run was cancelled before it started; nothing ran.");
         }
         try
         {
-            ObjectDisposedException.ThrowIf(_closed, this);
+            ThrowIfClosed();
             bool restarted = false;
             string? restartReason = null;
             if (!IsRunning)
@@ -83,7 +83,7 @@ internal sealed class Kernel : IAsyncDisposable
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    return NotRun(request, "CancelledError", $"The run was cancelled while the {Language} kernel was starting; nothing ran.");
+                    return NotRun("CancelledError", $"The run was cancelled while the {Language} kernel was starting; nothing ran.");
                 }
             }
 
@@ -117,7 +117,7 @@ internal sealed class Kernel : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            ObjectDisposedException.ThrowIf(_closed, this);
+            ThrowIfClosed();
             if (!IsRunning)
                 await StartAsync(observer, cancellationToken).ConfigureAwait(false);
         }
@@ -127,7 +127,14 @@ internal sealed class Kernel : IAsyncDisposable
         }
     }
 
-    private EnhancedCodeExecutionResult NotRun(RunRequest request, string name, string message) => new()
+    private void ThrowIfClosed()
+    {
+        if (_closed)
+            throw new AgbException(AgbErrorKind.InvalidState, "AgbSessionClosed", $"The session {_context.SessionId} has been removed.",
+                "Create a new session (New-AgbSession).");
+    }
+
+    private EnhancedCodeExecutionResult NotRun(string name, string message) => new()
     {
         Success = false,
         Error = new ExecutionError { Name = name, Value = message },
