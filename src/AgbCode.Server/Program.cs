@@ -64,7 +64,7 @@ public static class Program
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ShutdownCoordinator>();
-        builder.Services.AddSingleton<ICodeSpace>(_ => new LocalCodeSpace());
+        builder.Services.AddSingleton<ICodeSpace>(_ => new LocalCodeSpace(options.SpareSessions));
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<RunCodeTool>();
         builder.Services.AddSingleton<PublicUrls>();

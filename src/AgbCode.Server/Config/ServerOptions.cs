@@ -27,6 +27,8 @@ public sealed partial record ServerOptions
     public int WsMaxInflightRuns { get; init; } = 128;
     /// <summary>How long a shutdown lets runs finish before it cancels them.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>Sessions the engine keeps made ahead (sandbox, volume, running kernel), so CreateSession answers at once.</summary>
+    public int SpareSessions { get; init; } = 1;
     /// <summary>"json" (one JSON object a line, with scopes: the default) or "text".</summary>
     public string LogFormat { get; init; } = "json";
 
@@ -53,6 +55,7 @@ public sealed partial record ServerOptions
             WsSendBufferBytes = reader.Int("WS_SEND_BUFFER_BYTES", 16 * 1024 * 1024, min: 64 * 1024),
             WsMaxInflightRuns = reader.Int("WS_MAX_INFLIGHT_RUNS", 128, min: 1),
             ShutdownGrace = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_GRACE_SEC", 10, min: 0, max: 3600)),
+            SpareSessions = reader.Int("SPARE_SESSIONS", 1, min: 0, max: 16),
             LogFormat = reader.String("LOG_FORMAT") ?? "json",
         };
         if (options.LogFormat is not ("json" or "text"))
