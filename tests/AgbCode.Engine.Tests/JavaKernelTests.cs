@@ -341,9 +341,10 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
             new Thread(() -> {
                 try { Thread.sleep(300); } catch (InterruptedException e) { }
                 System.out.println("printed between runs");
+                try { java.nio.file.Files.createFile(java.nio.file.Path.of("late-printed")); } catch (java.io.IOException e) { }
             }).start();
             """);
-        await Task.Delay(900);
+        await fixture.WaitForFileAsync("late-printed");   // printed after the run ended, before the next one
         EnhancedCodeExecutionResult next = await Java("System.out.println(\"next run\");");
 
         Assert.True(started.Success, started.ErrorMessage);

@@ -222,8 +222,9 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
             """);
         clock.Stop();
         EnhancedCodeExecutionResult unhandled = await Js("Promise.reject(new Error('nobody handles me')); 'value'");
-        EnhancedCodeExecutionResult scheduled = await Js("setTimeout(() => { throw new Error('thrown between cells'); }, 100); 'scheduled'");
-        await Task.Delay(600);
+        EnhancedCodeExecutionResult scheduled = await Js(
+            "setTimeout(() => { require('fs').writeFileSync('thrown', ''); throw new Error('thrown between cells'); }, 100); 'scheduled'");
+        await fixture.WaitForFileAsync("thrown");   // the error is reported in the same tick, before the next cell can start
         EnhancedCodeExecutionResult next = await Js("'next cell'");
 
         Assert.False(during.Success);

@@ -124,9 +124,10 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
             def later():
                 time.sleep(0.3)
                 print('printed between runs', flush=True)
+                open('late-printed', 'w').close()
             threading.Thread(target=later).start()
             """);
-        await Task.Delay(800);
+        await fixture.WaitForFileAsync("late-printed");   // printed after the run ended, before the next one
         EnhancedCodeExecutionResult next = await fixture.Python("print('next run')");
         Assert.Equal("printed between runs\nnext run\n", next.Stdout);
     }

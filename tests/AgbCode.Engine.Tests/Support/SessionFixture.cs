@@ -20,6 +20,16 @@ public class SessionFixture : IAsyncLifetime
         HostLeaks.AssertGone(footprint);
     }
 
+    /// <summary>Waits until code in the session has written this file in its workspace (seen from the host), up to 30 s.</summary>
+    public async Task WaitForFileAsync(string name)
+    {
+        string path = Path.Combine(Session.WorkspacePath, name);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(path) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.True(File.Exists(path), $"the session never wrote {name}");
+    }
+
     public Task<EnhancedCodeExecutionResult> Run(string language, string code, double timeoutSec = 30, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
         Session.RunAsync(new RunRequest(code, language, timeoutSec), observer, cancellationToken);
 
