@@ -108,27 +108,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         if (uid is not null)
             return limits.MaxProcesses;   // the session's own uid: RLIMIT_NPROC is exact
         // Shared uid: RLIMIT_NPROC counts every process of the user, so leave room for the ones already running.
-        return limits.MaxProcesses + CountProcessesOfCurrentUser();
-    }
-
-    private static int CountProcessesOfCurrentUser()
-    {
-        string uid = Native.Libc.geteuid().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        int count = 0;
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!char.IsDigit(Path.GetFileName(dir)[0]))
-                continue;
-            try
-            {
-                string? line = File.ReadLines(Path.Combine(dir, "status")).FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-                if (line is not null && line.Split('\t', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) == uid)
-                    count += Directory.EnumerateDirectories(Path.Combine(dir, "task")).Count();
-            }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        return count;
+        return limits.MaxProcesses + HostInventory.ThreadsOf(Native.Libc.geteuid());
     }
 
     public async Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)

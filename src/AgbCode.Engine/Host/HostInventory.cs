@@ -12,6 +12,21 @@ internal static class HostInventory
     /// <summary>Living processes of a uid (zombies are dead: they hold nothing but a pid until reaped).</summary>
     public static IReadOnlyList<int> ProcessesOf(uint uid) => [.. Processes().Where(p => p.Uid == uid).Select(p => p.Pid)];
 
+    /// <summary>Threads of a uid's living processes: what RLIMIT_NPROC counts.</summary>
+    public static int ThreadsOf(uint uid) => Processes().Where(p => p.Uid == uid).Sum(p => ThreadCount(p.Pid));
+
+    private static int ThreadCount(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories($"/proc/{pid}/task").Count();
+        }
+        catch (IOException)
+        {
+            return 0;   // it ended while we looked
+        }
+    }
+
     /// <summary>What a removed session still holds; empty when it is all gone.</summary>
     public static IReadOnlyList<string> Leftovers(SessionFootprint footprint)
     {

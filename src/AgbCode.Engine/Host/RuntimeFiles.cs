@@ -39,22 +39,18 @@ internal sealed class RuntimeFiles
         }
 
         var staging = new RuntimeFiles(final.Path + ".staging-" + Guid.NewGuid().ToString("N"));
-        UnixFileMode dirMode = root.IsRoot ? StateRoot.Readable : StateRoot.Private;
-        StateRoot.EnsureDirectory(staging.Path, dirMode);
+        StateRoot.EnsureDirectory(staging.Path, root.IsRoot ? StateRoot.Readable : StateRoot.Private);
         foreach (string name in names)
         {
             string target = staging.Combine(name[ResourcePrefix.Length..]);
-            StateRoot.EnsureDirectory(System.IO.Path.GetDirectoryName(target)!, dirMode);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
             using (Stream source = assembly.GetManifestResourceStream(name)!)
             using (FileStream file = File.Create(target))
                 source.CopyTo(file);
-            File.SetUnixFileMode(target, FileMode(root, executable: target.EndsWith(".sh", StringComparison.Ordinal)));
         }
-        StateRoot.EnsureDirectory(staging.Combine("etc"), dirMode);
+        Directory.CreateDirectory(staging.Combine("etc"));
         File.WriteAllText(staging.Passwd, "sandbox:x:1000:1000:sandbox:/home/sandbox:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
         File.WriteAllText(staging.Group, "sandbox:x:1000:\nnogroup:x:65534:\n");
-        File.SetUnixFileMode(staging.Passwd, FileMode(root, false));
-        File.SetUnixFileMode(staging.Group, FileMode(root, false));
         if (withSeccomp)
             SeccompFilter.WriteTo(staging.SeccompProgram);
         foreach (LanguageDriver driver in LanguageDriver.All)
@@ -84,7 +80,7 @@ internal sealed class RuntimeFiles
         }
     }
 
-    // Whatever Prepare wrote must be readable by session uids too.
+    // Every file and folder, including what Prepare wrote: readable (and .sh runnable) by session uids, written by root.
     private static void SetModes(string directory, StateRoot root)
     {
         foreach (string file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))

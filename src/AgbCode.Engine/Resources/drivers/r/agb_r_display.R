@@ -157,11 +157,18 @@ already_shown <- function(page) {
 }
 
 render_png <- function(page) {
+  png_bytes(width = plot_option("repr.plot.width", 7), height = plot_option("repr.plot.height", 5),
+            res = plot_option("repr.plot.res", 96), pointsize = plot_option("repr.plot.pointsize", 12),
+            bg = plot_option("repr.plot.bg", "white"), draw = function() suppressWarnings(grDevices::replayPlot(page)))
+}
+
+## Draws on a cairo PNG device of its own and returns the file's bytes; the device that was current before is current
+## again afterwards, whatever happens.
+png_bytes <- function(width, height, res, draw, pointsize = 12, bg = "white") {
   file <- tempfile("agb-plot-", fileext = ".png")
   previous <- grDevices::dev.cur()
-  grDevices::png(file, width = plot_option("repr.plot.width", 7), height = plot_option("repr.plot.height", 5),
-                 units = "in", res = plot_option("repr.plot.res", 96), pointsize = plot_option("repr.plot.pointsize", 12),
-                 bg = plot_option("repr.plot.bg", "white"), type = "cairo")
+  grDevices::png(file, width = width, height = height, units = "in", res = res, pointsize = pointsize, bg = bg,
+                 type = "cairo")
   device <- grDevices::dev.cur()
   on.exit({
     if (device %in% grDevices::dev.list())
@@ -170,7 +177,7 @@ render_png <- function(page) {
       grDevices::dev.set(previous)
     unlink(file)
   })
-  suppressWarnings(grDevices::replayPlot(page))
+  draw()
   grDevices::dev.off(device)
   jsonlite::base64_enc(readBin(file, "raw", n = file.info(file)$size))
 }
@@ -192,20 +199,11 @@ display_warm_up <- function() {
   load <- lapply(packages, function(package) function() if (!isNamespaceLoaded(package)) loadNamespace(package))
   c(load, function() {
     plots$busy <- TRUE
-    previous <- grDevices::dev.cur()
-    file <- tempfile("agb-warm-up-", fileext = ".png")
-    grDevices::png(file, width = 1, height = 1, units = "in", res = 72, type = "cairo")
-    device <- grDevices::dev.cur()
-    on.exit({
-      if (device %in% grDevices::dev.list())
-        grDevices::dev.off(device)
-      if (previous %in% grDevices::dev.list())
-        grDevices::dev.set(previous)
-      unlink(file)
-      plots$busy <- FALSE
+    on.exit(plots$busy <- FALSE)
+    png_bytes(width = 1, height = 1, res = 72, draw = function() {
+      graphics::plot.new()
+      graphics::text(0.5, 0.5, "R")
     })
-    graphics::plot.new()
-    graphics::text(0.5, 0.5, "R")
   }, function() {
     previous <- grDevices::dev.cur()
     grDevices::pdf(file = NULL)
