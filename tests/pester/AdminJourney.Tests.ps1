@@ -1,7 +1,8 @@
 #requires -Version 7.4
 # An admin at a console: creates a session, runs files by path, saves a plot, reads the views, cleans up.
 BeforeAll {
-    $moduleDir = if ($env:AGBCODE_TEST_MODULE) { $env:AGBCODE_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/AgbCode' }
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $moduleDir = $AgbModuleDir
     Import-Module (Join-Path $moduleDir 'AgbCode.psd1') -Force
     $script:s = New-AgbSession -Name "admin-$PID" -Language python -Label @{ owner = 'admin' }
     Set-Content -Path (Join-Path $TestDrive 'analysis.py') -Value "numbers = [3, 1, 2]`nprint('sorted:', sorted(numbers))`nsum(numbers)"

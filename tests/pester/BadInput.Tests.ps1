@@ -1,7 +1,8 @@
 #requires -Version 7.4
 # Bad input to the cmdlets: each case has a defined outcome, per input, before anything runs.
 BeforeAll {
-    $moduleDir = if ($env:AGBCODE_TEST_MODULE) { $env:AGBCODE_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/AgbCode' }
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $moduleDir = $AgbModuleDir
     Import-Module (Join-Path $moduleDir 'AgbCode.psd1') -Force
     $script:s = New-AgbSession -Name "bad-input-$PID" -Language python
     Push-Location $TestDrive

@@ -1,10 +1,10 @@
 #requires -Version 7.4
 # A CI script: must fail loudly and cleanly on a failed run, and leave nothing behind.
 BeforeAll {
-    $script:moduleDir = if ($env:AGBCODE_TEST_MODULE) { $env:AGBCODE_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/AgbCode' }
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:moduleDir = $AgbModuleDir
     Import-Module (Join-Path $moduleDir 'AgbCode.psd1') -Force
-    $script:pwsh = @([Environment]::ProcessPath)
-    if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $script:pwsh += Join-Path $PSHOME 'pwsh.dll' }
+    $script:pwsh = $PwshCommand
     function Invoke-CiScript([string] $Body) {
         $file = Join-Path $TestDrive "ci-$(New-Guid).ps1"
         Set-Content $file "`$ErrorActionPreference = 'Stop'`nImport-Module '$moduleDir/AgbCode.psd1'`n$Body"

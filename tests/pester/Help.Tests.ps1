@@ -1,7 +1,8 @@
 #requires -Version 7.4
 # Every cmdlet has complete help: synopsis, description, every parameter described, two examples or more, ErrorIds.
 BeforeDiscovery {
-    $moduleDir = if ($env:AGBCODE_TEST_MODULE) { $env:AGBCODE_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/AgbCode' }
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $moduleDir = $AgbModuleDir
     Import-Module (Join-Path $moduleDir 'AgbCode.psd1') -Force
     $script:cmdlets = @((Get-Command -Module AgbCode -CommandType Cmdlet).Name | ForEach-Object { @{ Name = $_ } })
 }

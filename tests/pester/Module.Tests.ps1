@@ -1,7 +1,8 @@
 #requires -Version 7.4
 # Contract tests: the built module's manifest, exports, format file and a first run.
 BeforeAll {
-    $script:moduleDir = if ($env:AGBCODE_TEST_MODULE) { $env:AGBCODE_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/AgbCode' }
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:moduleDir = $AgbModuleDir
     $script:manifestPath = Join-Path $moduleDir 'AgbCode.psd1'
     Import-Module $manifestPath -Force
 }

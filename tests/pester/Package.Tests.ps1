@@ -1,13 +1,12 @@
 #requires -Version 7.4
 # The package build.ps1 -Task Package writes installs from a local folder repository and works.
 BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     $script:packages = $env:AGBCODE_TEST_PACKAGES
     $script:repository = "AgbCodeTest-$PID"
-    $script:version = (Import-PowerShellDataFile (Join-Path $env:AGBCODE_TEST_MODULE 'AgbCode.psd1')).ModuleVersion
+    $script:version = (Import-PowerShellDataFile (Join-Path $AgbModuleDir 'AgbCode.psd1')).ModuleVersion
     Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
-    # a fresh pwsh, started the way this one was (the dotnet tool runs as "dotnet pwsh.dll")
-    $script:pwsh = @([Environment]::ProcessPath)
-    if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $script:pwsh += Join-Path $PSHOME 'pwsh.dll' }
+    $script:pwsh = $PwshCommand
 }
 
 AfterAll {

@@ -9,7 +9,8 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $moduleDir = if ($env:AGBCODE_TEST_MODULE) { $env:AGBCODE_TEST_MODULE } else { Join-Path $PSScriptRoot '../../out/AgbCode' }
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $moduleDir = $AgbModuleDir
     $script:work = Join-Path $TestDrive 'readme'
     New-Item -ItemType Directory -Path (Join-Path $work 'out') -Force | Out-Null
     New-Item -ItemType SymbolicLink -Path (Join-Path $work 'out/AgbCode') -Target $moduleDir | Out-Null
