@@ -13,14 +13,24 @@ namespace AgbCode.Engine.Host;
 /// </summary>
 internal sealed class EngineHost : IDisposable
 {
-    private static readonly Lazy<EngineHost> SharedHost = new(() => new EngineHost());
+    private static readonly object SharedGate = new();
+    private static EngineHost? _shared;
     private readonly FileLock _engineLock;
     private readonly Process? _guardian;
     private readonly Lazy<SandboxSupport> _sandbox = new(SandboxSupport.Probe);
     private int _disposed;
 
-    public static EngineHost Shared => SharedHost.Value;
-    public static bool IsCreated => SharedHost.IsValueCreated;
+    /// <summary>The process's engine host; a failure to create it (say, a full disk) is not remembered: the next use retries.</summary>
+    public static EngineHost Shared
+    {
+        get
+        {
+            lock (SharedGate)
+                return _shared ??= new EngineHost();
+        }
+    }
+
+    public static bool IsCreated => Volatile.Read(ref _shared) is not null;
 
     private EngineHost()
     {

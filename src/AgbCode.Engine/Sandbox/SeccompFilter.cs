@@ -103,8 +103,8 @@ internal static partial class SeccompFilter
 
     private static void Export(IntPtr context, string path)
     {
-        string temporary = path + ".new";
-        File.Delete(temporary);
+        // Engines starting at the same time each write their own copy, then rename it over the shared path.
+        string temporary = $"{path}.{Environment.ProcessId}-{Guid.NewGuid():N}.new";
         int fd = Libc.open(temporary, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
         if (fd < 0)
             throw new IOException($"Cannot write the seccomp program to {temporary}: {new Win32Exception(Marshal.GetLastPInvokeError()).Message}");
@@ -118,7 +118,10 @@ internal static partial class SeccompFilter
             Libc.close(fd);
         }
         if (rc < 0)
+        {
+            File.Delete(temporary);
             throw new InvalidOperationException($"libseccomp could not export the filter: {new Win32Exception(-rc).Message}");
+        }
         File.Move(temporary, path, overwrite: true);
     }
 }
