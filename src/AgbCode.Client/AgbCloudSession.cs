@@ -132,6 +132,8 @@ public sealed class AgbCloudSession : ICodeSession
     /// The AGB API starts kernels on first use and has no call to start one, so this runs a no-op snippet in the language;
     /// a kernel that cannot start fails here, at creation, rather than at the first real run.
     /// </summary>
+    public AgbCode.Core.Files.IWorkspaceFiles Files => throw new NotImplementedException("Workspace files: in progress (issue 11).");
+
     public async Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         string canonical = LanguageRules.Normalize(language);

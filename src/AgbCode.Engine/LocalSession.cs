@@ -129,6 +129,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         }
     }
 
+    public AgbCode.Core.Files.IWorkspaceFiles Files => throw new NotImplementedException("Workspace files: in progress (issue 11).");
+
     public Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         Touch();

@@ -1,3 +1,4 @@
+using AgbCode.Core.Files;
 using AgbCode.Core.Results;
 
 namespace AgbCode.Core.Sessions;
@@ -30,6 +31,9 @@ public interface ICodeSession
 
     /// <summary>Resets the idle timer, as any request does.</summary>
     Task KeepAliveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The session's workspace: list, copy in and out, remove.</summary>
+    IWorkspaceFiles Files { get; }
 
     /// <summary>Starts the language's kernel now rather than on first use.</summary>
     Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default);

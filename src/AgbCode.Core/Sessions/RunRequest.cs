@@ -6,6 +6,13 @@ namespace AgbCode.Core.Sessions;
 /// <summary>One run: code, its language (any alias) and the wall-clock timeout.</summary>
 public sealed record RunRequest(string Code, string Language, double TimeoutSec = RunRequest.DefaultTimeoutSec)
 {
+    /// <summary>Native variables defined in the kernel before the code runs, by name, as JSON values.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Variables { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
+    /// <summary>The script's arguments (<c>sys.argv[1:]</c>, <c>commandArgs(trailingOnly = TRUE)</c>, …), for file runs.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+    /// <summary>The script's file name when the code came from a file: its <c>__file__</c>, <c>argv[0]</c> and traceback name.</summary>
+    public string? SourcePath { get; init; }
+
     public const double DefaultTimeoutSec = 60;
     public const double MaxTimeoutSec = 24 * 60 * 60;
     /// <summary>Largest code accepted, in UTF-8 bytes.</summary>

@@ -15,6 +15,8 @@ public sealed record SessionOptions
     /// <summary>Release the session after this long without a request; null = never (local default).</summary>
     public TimeSpan? IdleTimeout { get; init; }
     public IsolationMode Isolation { get; init; } = IsolationMode.Sandbox;
+    /// <summary>Environment variables of the session's kernels (nothing is inherited from the host).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 public enum IsolationMode
