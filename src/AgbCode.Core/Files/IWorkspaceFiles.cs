@@ -27,4 +27,23 @@ public interface IWorkspaceFiles
 
     /// <summary>Removes the item; a non-empty folder only with <paramref name="recurse"/>. False when there was nothing there.</summary>
     Task<bool> RemoveAsync(string path, bool recurse, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="length"/> bytes from <paramref name="offset"/> (length 0: to the end, bounded by the caller).</summary>
+    Task<byte[]> ReadAsync(string path, long offset, int length, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes (or appends) bytes to a file, creating it and its missing folders.</summary>
+    Task WriteAsync(string path, ReadOnlyMemory<byte> content, bool append, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes the folder and its missing parents; an existing folder is fine.</summary>
+    Task CreateDirectoryAsync(string path, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames or moves an item inside the session.</summary>
+    Task MoveAsync(string source, string destination, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a shell command inside the session's sandbox (a fresh <c>/bin/sh -c</c> each call), with the session's
+    /// environment plus <paramref name="environment"/>, in <paramref name="workingDirectory"/> (default: the workspace).
+    /// </summary>
+    Task<ShellResult> ShellAsync(string command, string? workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        TimeSpan timeout, CancellationToken cancellationToken = default);
 }
