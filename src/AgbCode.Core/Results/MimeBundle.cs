@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgbCode.Core.Display;
 
 namespace AgbCode.Core.Results;
 
@@ -56,6 +57,7 @@ public static class MimeBundle
         return formats;
     }
 
+    /// <summary>One line for people: sizes and the start of the text, inert on a terminal (MIME keys and text come from the sandbox).</summary>
     public static string Summarize(ExecutionResult r)
     {
         var parts = new List<string>();
@@ -77,7 +79,7 @@ public static class MimeBundle
             string shown = firstLine.Length > 60 ? firstLine[..57] + "..." : firstLine;
             parts.Add(parts.Count == 0 ? shown : $"text/plain {shown}");
         }
-        return string.Join(" | ", parts);
+        return InertText.Of(string.Join(" | ", parts));
     }
 
     private static string Size(long bytes) => bytes switch

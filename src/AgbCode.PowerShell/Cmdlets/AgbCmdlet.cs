@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using AgbCode.Core.Display;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Sessions;
 using AgbCode.PowerShell.Model;
@@ -38,7 +39,10 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
         return new AgbSession(session, space);
     }
 
-    /// <summary>An error record for an <see cref="AgbException"/>: its id, a category from its kind, its fix.</summary>
+    /// <summary>
+    /// An error record for an <see cref="AgbException"/>: its id, a category from its kind, its fix. What it shows is inert:
+    /// a message can quote what a sandbox or a remote endpoint sent.
+    /// </summary>
     internal static ErrorRecord ToErrorRecord(AgbException failure, object? target)
     {
         ErrorCategory category = failure.Kind switch
@@ -49,8 +53,7 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
             _ => ErrorCategory.ResourceUnavailable,
         };
         var record = new ErrorRecord(failure, failure.ErrorId, category, target);
-        if (failure.Fix is not null)
-            record.ErrorDetails = new ErrorDetails(failure.Message) { RecommendedAction = failure.Fix };
+        record.ErrorDetails = new ErrorDetails(InertText.Of(failure.Message)) { RecommendedAction = failure.Fix is null ? null : InertText.Of(failure.Fix) };
         return record;
     }
 

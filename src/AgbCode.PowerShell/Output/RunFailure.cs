@@ -1,14 +1,16 @@
 using System.Management.Automation;
+using AgbCode.Core.Display;
 using AgbCode.Core.Results;
 
 namespace AgbCode.PowerShell.Output;
 
 /// <summary>
 /// The non-terminating error written after a failed run's result. Its ErrorId names the kind of failure (public API,
-/// listed in about_AgbCode) and its target is the result, so try/catch still reaches the output.
+/// listed in about_AgbCode) and its target is the result, so try/catch still reaches the output. Its message quotes the
+/// sandbox's error, so it is inert on a terminal; <see cref="Result"/> keeps the error exact.
 /// </summary>
 public sealed class AgbRunFailedException(EnhancedCodeExecutionResult result)
-    : RuntimeException($"{result.Language}: {result.ErrorMessage}")
+    : RuntimeException(InertText.Of($"{result.Language}: {result.ErrorMessage}"))
 {
     public EnhancedCodeExecutionResult Result { get; } = result;
 }
@@ -26,6 +28,9 @@ internal static class RunFailure
             "SessionClosedError" => ("AgbSessionClosed", ErrorCategory.ResourceUnavailable),
             _ => ("AgbExecutionFailed", ErrorCategory.NotSpecified),
         };
-        return new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
+        var record = new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
+        // The error view names the target by its ToString(), which is the run's own output.
+        record.CategoryInfo.TargetName = InertText.Of($"{result.Language} run in session {result.SessionId}");
+        return record;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using AgbCode.Core.Display;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.PowerShell.Model;
@@ -12,12 +13,14 @@ internal sealed record OutputMode(bool Quiet, bool Stream, bool PassThru);
 /// <summary>
 /// Runs one request on a background task and writes what it produces from the pipeline thread: live chunks, verbose
 /// lifecycle, progress for long runs, then the result and, when the code failed, an error that targets the result.
+/// Every text from the run reaches the host inert (<see cref="InertText"/>); the result keeps it exact.
 /// </summary>
 internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToken stop)
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan ProgressAfter = TimeSpan.FromSeconds(2);
     private static int _nextActivity;
+    private readonly bool _colour = HostText.ShowsColour(cmdlet);
 
     public void Run(AgbSession session, RunRequest request, string what)
     {
@@ -70,11 +73,11 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
                 cmdlet.WriteObject(new AgbOutputChunk(e.Text!, "Stdout", e.Time, sessionId));
                 break;
             case RunEventKind.Stdout or RunEventKind.Stderr when !mode.Quiet:
-                cmdlet.WriteInformation(new HostInformationMessage { Message = e.Text!, NoNewLine = true },
+                cmdlet.WriteInformation(new HostInformationMessage { Message = InertText.Of(e.Text, _colour), NoNewLine = true },
                     ["PSHOST", e.Kind == RunEventKind.Stdout ? "Stdout" : "Stderr"]);
                 break;
             case RunEventKind.Diagnostic:
-                cmdlet.WriteVerbose(e.Text);
+                cmdlet.WriteVerbose(InertText.Of(e.Text));
                 break;
         }
     }
@@ -82,8 +85,8 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
     private void Write(EnhancedCodeExecutionResult result)
     {
         if (result.KernelRestarted)
-            cmdlet.WriteWarning($"The {result.Language} kernel of session {result.SessionId} was restarted ({result.KernelRestartReason}): " +
-                                "variables and imports from earlier runs are gone.");
+            cmdlet.WriteWarning(InertText.Of($"The {result.Language} kernel of session {result.SessionId} was restarted ({result.KernelRestartReason}): " +
+                                             "variables and imports from earlier runs are gone."));
         if (result.OutputTruncated)
             cmdlet.WriteWarning("The run printed more than the session's output cap; the rest of the output was discarded.");
         if (!mode.Stream || mode.PassThru)
