@@ -140,12 +140,15 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
         Description = @(
             'Save-AgbResult writes each rich item of a result to a file named <prefix><item>.<extension>: by default <language>-<execution count>-<item>, e.g. python-3-1.png. PNG and JPEG images are decoded from base64; JSON and Vega-Lite charts (.vl.json) are indented. -Format picks which representations to write.'
             'An existing file is not overwritten without -Force (non-terminating error AgbFileExists). The folder is created when it does not exist.'
+            'Everything in a result came from the sandbox, so Save-AgbResult treats it as hostile. One call writes at most -MaxFiles files (default 100): when the results would need more, it writes nothing and stops with AgbTooManyFiles, which names the count and the limit; pass a larger -MaxFiles, fewer -Format, or fewer items. PNG and JPEG data must start with the signature of its type: data that does not (or is not base64) is not written, with the non-terminating error AgbInvalidImageData, and the other files are. File names are built from the prefix, the item number and the extension only; a prefix taken from the result (its language) keeps letters, digits, ''.'', ''_'', ''+'' and ''-'' and turns anything else into ''_'', so no name leaves the folder or carries a control character; a -Prefix with other characters is refused (AgbInvalidPrefix).'
+            'Saved HTML and SVG are the sandbox''s own content: they can carry script, which a browser runs when you open the file. Open them only as you would open a file from the code''s author, or view them as text.'
         )
         Parameters  = @{
             InputObject = 'A result from Invoke-AgbCode, or items of its Results property.'
             Path        = 'The folder to write to (default: the current location).'
             Format      = 'Which representations to write: Png, Jpeg, Svg, Html, Markdown, Latex, Json, Chart, Text. Default: all but Text.'
-            Prefix      = 'File name prefix, instead of <language>-<execution count>-.'
+            Prefix      = 'File name prefix, instead of <language>-<execution count>-: letters, digits, ''.'', ''_'', ''+'' and ''-'' only.'
+            MaxFiles    = 'The most files this call may write (default 100). When the results would need more, nothing is written and the error AgbTooManyFiles says how many; pass the number it names to write them all. Set a default with $PSDefaultParameterValues[''Save-AgbResult:MaxFiles''].'
             Force       = 'Overwrites existing files.'
             WhatIf      = 'Shows which files would be written.'
             Confirm     = 'Asks for confirmation before writing each file.'
@@ -159,10 +162,14 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
                 Code    = '$r | Save-AgbResult -Format Html, Svg -Prefix report- -Force'
                 Remarks = 'Writes only the HTML and SVG representations, as report-1.html, report-2.svg ..., overwriting old ones.'
             }
+            @{
+                Code    = '$r | Save-AgbResult -Path ./frames -Format Png -MaxFiles 500'
+                Remarks = 'Saves up to 500 PNG frames of one run; with more, nothing is written and the error says how many there are.'
+            }
         )
         Outputs     = 'System.IO.FileInfo'
         Inputs      = 'AgbCode.Core.Results.EnhancedCodeExecutionResult or AgbCode.Core.Results.ExecutionResult, by value'
-        Notes       = 'ErrorIds: AgbNotAResult, AgbFileExists, AgbInvalidImageData.'
+        Notes       = 'ErrorIds: AgbNotAResult, AgbFileExists, AgbInvalidImageData (non-terminating); AgbTooManyFiles, AgbInvalidPrefix (terminating, before anything is written). Saved HTML and SVG can carry the sandbox''s script.'
         Links       = @('Invoke-AgbCode')
     }
     'Get-AgbLanguage'   = @{

@@ -1,32 +1,28 @@
 using System.Globalization;
 using System.Management.Automation;
-using System.Text;
-using System.Text.Json;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
+using AgbCode.PowerShell.Saving;
 
 namespace AgbCode.PowerShell.Cmdlets;
 
 /// <summary>
 /// Writes a result's rich items (images decoded, SVG, HTML, Markdown, LaTeX, JSON, charts) to files with predictable
-/// names — &lt;prefix&gt;&lt;item&gt;.&lt;extension&gt;, e.g. python-3-1.png — and returns the files.
+/// names — &lt;prefix&gt;&lt;item&gt;.&lt;extension&gt;, e.g. python-3-1.png — and returns the files. Everything in a result
+/// came from the sandbox: the call writes at most -MaxFiles files, decided before the first one is written; image data
+/// must be an image of its type; file names are built only from safe characters.
 /// </summary>
 [Cmdlet(VerbsData.Save, "AgbResult", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class SaveAgbResultCommand : AgbCmdlet
 {
-    private static readonly (string Format, string Extension, Func<ExecutionResult, byte[]?> Content)[] Writers =
-    [
-        ("Png", ".png", r => Decode(r.Png)),
-        ("Jpeg", ".jpg", r => Decode(r.Jpeg)),
-        ("Svg", ".svg", r => Utf8(r.Svg)),
-        ("Html", ".html", r => Utf8(r.Html)),
-        ("Markdown", ".md", r => Utf8(r.Markdown)),
-        ("Latex", ".tex", r => Utf8(r.Latex)),
-        ("Json", ".json", r => Indented(r.Json)),
-        ("Chart", ".vl.json", r => Indented(r.Chart)),
-        ("Text", ".txt", r => Utf8(r.Text)),
-    ];
+    public const int DefaultMaxFiles = 100;
+
+    /// <summary>A file this call will write: which item, in which representation, under which name.</summary>
+    private sealed record PlannedFile(string Name, ExecutionResult Item, int Number, SavedRepresentation Representation);
+
+    private readonly List<PlannedFile> _planned = [];
+    private int _wanted;
 
     /// <summary>A result from Invoke-AgbCode, or one of its Results items.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -45,14 +41,27 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
     public string? Prefix { get; set; }
 
     [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaxFiles { get; set; } = DefaultMaxFiles;
+
+    [Parameter]
     public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (Prefix is not null && SafeFileName.Of(Prefix) != Prefix)
+            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbInvalidPrefix",
+                $"-Prefix '{Prefix}' is not a plain file name prefix: it may hold only letters, digits, '.', '_', '+' and '-' (no folder, no control character).",
+                "Pass a prefix such as report-, and the folder with -Path."), Prefix));
+    }
 
     protected override void ProcessRecord()
     {
         object input = InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject;
         var (items, prefix) = input switch
         {
-            EnhancedCodeExecutionResult result => (result.Results, Prefix ?? string.Create(CultureInfo.InvariantCulture, $"{result.Language}-{result.ExecutionCount}-")),
+            EnhancedCodeExecutionResult result => (result.Results, Prefix ?? string.Create(CultureInfo.InvariantCulture,
+                $"{SafeFileName.Of(result.Language)}-{result.ExecutionCount}-")),
             ExecutionResult item => (new List<ExecutionResult> { item }, Prefix ?? "result-"),
             _ => (null, ""),
         };
@@ -62,27 +71,41 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
                 $"Save-AgbResult takes results from Invoke-AgbCode, not {input.GetType().Name}.", "Pipe Invoke-AgbCode's output to it."), InputObject));
             return;
         }
-        string folder = GetUnresolvedProviderPathFromPSPath(Path);
         for (int i = 0; i < items.Count; i++)
         {
-            foreach (var (format, extension, content) in Writers)
+            foreach (SavedRepresentation representation in SavedRepresentation.All)
             {
-                if (!Format.Contains(format, StringComparer.OrdinalIgnoreCase))
+                if (!Format.Contains(representation.Format, StringComparer.OrdinalIgnoreCase) || representation.Value(items[i]) is null)
                     continue;
-                byte[]? bytes;
-                try
-                {
-                    bytes = content(items[i]);
-                }
-                catch (FormatException)
-                {
-                    WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbInvalidImageData",
-                        $"Item {i + 1}'s {format} data is not valid base64.", "Save the other formats with -Format."), items[i]));
-                    continue;
-                }
-                if (bytes is not null)
-                    Save(System.IO.Path.Combine(folder, $"{prefix}{i + 1}{extension}"), bytes);
+                if (++_wanted <= MaxFiles)
+                    _planned.Add(new PlannedFile($"{prefix}{i + 1}{representation.Extension}", items[i], i + 1, representation));
             }
+        }
+    }
+
+    // Files are written only once the whole call is known to stay within -MaxFiles: never a silent part of it.
+    protected override void EndProcessing()
+    {
+        if (_wanted > MaxFiles)
+            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbTooManyFiles",
+                $"Saving these results would write {_wanted} files, more than -MaxFiles ({MaxFiles}); nothing was written.",
+                $"Pass -MaxFiles {_wanted} to write them all, choose representations with -Format, or pipe only the items you want (e.g. $r.Results[0..9])."), null));
+        string folder = GetUnresolvedProviderPathFromPSPath(Path);
+        foreach (PlannedFile file in _planned)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = file.Representation.Bytes(file.Representation.Value(file.Item)!);
+            }
+            catch (InvalidDataException invalid)
+            {
+                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbInvalidImageData",
+                    $"Item {file.Number}'s {file.Representation.Format} data {invalid.Message}; '{file.Name}' was not written.",
+                    "Save the other formats with -Format."), file.Item));
+                continue;
+            }
+            Save(System.IO.Path.Combine(folder, file.Name), bytes);
         }
     }
 
@@ -100,11 +123,4 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
         File.WriteAllBytes(file, bytes);
         WriteObject(new FileInfo(file));
     }
-
-    private static byte[]? Decode(string? base64) => base64 is null ? null : Convert.FromBase64String(base64);
-
-    private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
-
-    private static byte[]? Indented(JsonElement? json) =>
-        json is null ? null : JsonSerializer.SerializeToUtf8Bytes(json.Value, new JsonSerializerOptions { WriteIndented = true });
 }
