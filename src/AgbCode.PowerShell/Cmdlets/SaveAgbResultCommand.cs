@@ -51,7 +51,7 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
     {
         if (Prefix is not null && SafeFileName.Of(Prefix) != Prefix)
             ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbInvalidPrefix",
-                $"-Prefix '{Prefix}' is not a plain file name prefix: it may hold only letters, digits, '.', '_', '+' and '-' (no folder, no control character).",
+                $"-Prefix '{Prefix}' is not a plain file name prefix: it may hold only letters, digits, '.', '_', '+' and '-' and may not start with '.' (no folder, no hidden file, no control character).",
                 "Pass a prefix such as report-, and the folder with -Path."), Prefix));
     }
 
