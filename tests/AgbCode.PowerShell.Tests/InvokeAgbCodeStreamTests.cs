@@ -6,6 +6,7 @@ using AgbCode.PowerShell.Model;
 namespace AgbCode.PowerShell.Tests;
 
 /// <summary>Where Invoke-AgbCode's output goes, hosted in a real runspace with the built module.</summary>
+[Collection(ProcessWideSessions.Name)]
 public class InvokeAgbCodeStreamTests : IDisposable
 {
     private readonly PowerShellHost _host = HostedModule.Create();

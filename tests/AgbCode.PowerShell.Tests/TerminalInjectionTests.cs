@@ -7,6 +7,7 @@ namespace AgbCode.PowerShell.Tests;
 /// inert: no ESC but colour (and colour only where $PSStyle.OutputRendering renders it), no C1, no other C0 but newline
 /// and tab, no bidi override. The escapes must still be visible, not dropped.
 /// </summary>
+[Collection(ProcessWideSessions.Name)]
 public partial class TerminalInjectionTests
 {
     /// <summary>Python that defines H: OSC 52, OSC 0, OSC 8, ESC[2J, cursor moves, 8-bit CSI and OSC, a lone CR, RLO, BS, BEL, colour.</summary>
@@ -33,6 +34,13 @@ public partial class TerminalInjectionTests
         { "result view", "Invoke-AgbCode -Language py -Code ($H + \"import sys; print(H); print(H, file=sys.stderr)`nclass R:`n    def __repr__(self): return H`nR()\") -Quiet" },
         { "rich item view", "(Invoke-AgbCode -Language py -Code ($H + \"display({'text/plain': H, 'text/x-' + H: 'v'}, raw=True)\") -Quiet).Results" },
         { "-Stream chunks", "Invoke-AgbCode -Language py -Code ($H + 'print(H)') -Stream" },
+        { "views after objects of another shape", """
+            $s = New-AgbSession
+            $r = Invoke-AgbCode -Session $s -Language py -Code ($H + "print(H)`ndisplay({'text/plain': H}, raw=True)") -Quiet
+            [pscustomobject]@{ Shape = 'a table first' }; $r; [pscustomobject]@{ Shape = 'a table again' }; $r.Results
+            [pscustomobject]@{ Shape = 'and again' }; Invoke-AgbCode -Session $s -Language py -Code 'print(H)' -Stream
+            Remove-AgbSession $s
+            """ },
     };
 
     [Theory]
