@@ -8,6 +8,7 @@
             'Without -Session, every input runs in a fresh session that is removed afterwards, whatever happens. With -Session (or a session piped in), runs share the session''s state: variables, imports and files in its workspace.'
             'When the code fails (an exception, a compile error, a timeout), the result is written first, then a non-terminating error whose TargetObject is the result, so -ErrorAction Stop stops a script and try/catch can still read the output. Bad input (an unsupported language, a missing file, empty code, an invalid timeout) is reported before anything runs, per input, and the other inputs still run.'
             'Ctrl+C interrupts the code in the sandbox (its state is kept when the runtime allows), kills it when it does not stop within a second, and removes an ephemeral session.'
+            'What the code produced reaches the host inert: in the live output, error records, warnings, Verbose and the result and chunk views, control characters other than newline and tab are shown (ESC as ␛, C1 controls and bidi overrides as <U+XXXX>), never interpreted, and colour passes only where $PSStyle.OutputRendering renders it. The result and the -Stream chunks keep the exact text (see about_AgbCode, WHAT THE MODULE SHOWS AND WRITES).'
         )
         Parameters  = @{
             Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
