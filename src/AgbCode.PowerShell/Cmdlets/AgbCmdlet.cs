@@ -31,6 +31,11 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
 
     protected void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
 
+    // Verbose, warning and debug text can quote what an endpoint or a sandbox sent (a session id, a name): shown inert.
+    protected new void WriteVerbose(string text) => base.WriteVerbose(InertText.Of(text));
+    protected new void WriteWarning(string text) => base.WriteWarning(InertText.Of(text));
+    protected new void WriteDebug(string text) => base.WriteDebug(InertText.Of(text));
+
     /// <summary>Creates a session, telling Verbose where and with which isolation.</summary>
     internal AgbSession NewSession(ICodeSpace space, SessionOptions options)
     {
