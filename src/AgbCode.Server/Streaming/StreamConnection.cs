@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgbCode.Core.Results;
@@ -25,6 +26,7 @@ internal sealed class StreamConnection
     private readonly ServerOptions _options;
     private readonly ServerMetrics _metrics;
     private readonly ShutdownCoordinator _shutdown;
+    private readonly StreamQuotas _quotas;
     private readonly ILogger _logger;
     private readonly OutboundQueue _queue;
     private readonly CancellationTokenSource _runs = new();
@@ -32,7 +34,7 @@ internal sealed class StreamConnection
     private int _closing;
 
     public StreamConnection(WebSocket socket, HostedSession session, RunCodeTool tool, ServerOptions options, ServerMetrics metrics,
-        ShutdownCoordinator shutdown, ILogger logger)
+        ShutdownCoordinator shutdown, StreamQuotas quotas, ILogger logger)
     {
         _socket = socket;
         _session = session;
@@ -40,6 +42,7 @@ internal sealed class StreamConnection
         _options = options;
         _metrics = metrics;
         _shutdown = shutdown;
+        _quotas = quotas;
         _logger = logger;
         _queue = new OutboundQueue(options.WsSendBufferBytes, DropSlowReader);
     }
@@ -59,8 +62,16 @@ internal sealed class StreamConnection
         {
             _logger.LogDebug("WebSocket of session {SessionId} ended: {Reason}", _session.Id, error.Message);
         }
-        // the client is gone or closed: whatever it started is cancelled (the engine interrupts, the session's state stays)
-        await _runs.CancelAsync();
+        catch (Exception error)
+        {
+            _logger.LogError(error, "WebSocket of session {SessionId} failed; its runs are cancelled", _session.Id);
+            _queue.Complete(WebSocketCloseStatus.InternalServerError, "server error");
+        }
+        finally
+        {
+            // however the connection ended, whatever it started is cancelled (the engine interrupts, the session's state stays)
+            await _runs.CancelAsync();
+        }
         await Task.WhenAll(_inflight.Values.Select(v => v.Task)).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
         _queue.Complete(WebSocketCloseStatus.NormalClosure, "");
         pumpStop.CancelAfter(TimeSpan.FromSeconds(5));
@@ -98,19 +109,14 @@ internal sealed class StreamConnection
                 "(AGBCODE_MAX_FRAME_BYTES). Send less code, or write large data to a file in the session."));
             return;
         }
-        JsonObject? frame;
+        JsonObject frame;
         try
         {
-            frame = JsonNode.Parse(message.Bytes) as JsonObject;
+            frame = JsonBody.ParseObject(message.Bytes, "A frame");
         }
-        catch (JsonException error)
+        catch (ApiError refusal)
         {
-            Refuse(null, ApiError.BadParameter($"A frame is not valid JSON ({error.Message}); send one JSON object per text frame."));
-            return;
-        }
-        if (frame is null)
-        {
-            Refuse(null, ApiError.BadParameter("A frame must be a JSON object."));
+            Refuse(null, refusal);
             return;
         }
         if (frame["type"] is JsonValue type && type.GetValueKind() == JsonValueKind.String && type.GetValue<string>() == "ping"
@@ -156,30 +162,46 @@ internal sealed class StreamConnection
         if (_inflight.Count >= _options.WsMaxInflightRuns)
             throw new ApiError(429, "TooManyRequests",
                 $"This connection already has {_inflight.Count} runs in progress, the most allowed (AGBCODE_WS_MAX_INFLIGHT_RUNS). Wait for some to end.");
+        if (_inflight.ContainsKey(invocationId))
+            throw DuplicateInvocation(invocationId);
+        // Parsed here, so a queued run holds its code once, not its frame; bad arguments still fail the run as a run.
+        RunRequest? request = null;
+        ApiError? invalid = null;
+        try
+        {
+            request = _tool.ParseArgs(parameters);
+        }
+        catch (ApiError error)
+        {
+            invalid = error;
+        }
+        IDisposable lease = _quotas.AdmitRun(_session, request is null ? 0 : Encoding.UTF8.GetByteCount(request.Code));
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inflight.TryAdd(invocationId, ended))
-            throw ApiError.BadParameter($"The invocationId {invocationId} is already running on this connection; use a fresh id for each run.");
+        {
+            lease.Dispose();
+            throw DuplicateInvocation(invocationId);
+        }
         // Started here, on the read loop, so runs reach their kernel's queue in the order their frames arrived; the
         // engine returns at its first wait (the kernel's queue), and the loop goes on to the next frame.
-        _ = RunInvocationAsync(invocationId, parameters, ended);
+        _ = RunInvocationAsync(invocationId, request, invalid, lease, ended);
     }
 
-    private async Task RunInvocationAsync(string invocationId, JsonObject parameters, TaskCompletionSource ended)
+    private static ApiError DuplicateInvocation(string invocationId) =>
+        ApiError.BadParameter($"The invocationId {invocationId} is already running on this connection; use a fresh id for each run.");
+
+    private async Task RunInvocationAsync(string invocationId, RunRequest? request, ApiError? invalid, IDisposable lease, TaskCompletionSource ended)
     {
         var observer = new StreamObserver(invocationId, _queue, _logger);
         try
         {
-            RunRequest request;
-            try
-            {
-                request = _tool.ParseArgs(parameters);
-            }
-            catch (ApiError invalid)
+            if (request is null)
             {
                 // bad arguments fail the run the way the SDKs report run failures: an error event, then a failed end
-                _metrics.Errors.WithLabels(invalid.Code).Inc();
-                observer.OnError(new ExecutionError { Name = invalid.Code, Value = invalid.Message });
-                _queue.Enqueue(Frames.End(invocationId, observer.NextSeq(), Failed(invalid.Message)));
+                string message = invalid?.Message ?? "The run's arguments are not valid.";
+                _metrics.Errors.WithLabels(invalid?.Code ?? "InvalidParameter").Inc();
+                observer.OnError(new ExecutionError { Name = invalid?.Code ?? "InvalidParameter", Value = message });
+                _queue.Enqueue(Frames.End(invocationId, observer.NextSeq(), Failed(message)));
                 return;
             }
             _logger.LogDebug("Invocation {InvocationId} in session {SessionId}: {Language} run starting", invocationId, _session.Id, request.Language);
@@ -197,6 +219,7 @@ internal sealed class StreamConnection
         }
         finally
         {
+            lease.Dispose();
             _inflight.TryRemove(invocationId, out _);
             ended.TrySetResult();
             if (_shutdown.IsStopping)
