@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgbCode.Core.Results;
@@ -56,7 +55,7 @@ internal sealed class StreamConnection
         try
         {
             while (await reader.ReadAsync(requestAborted) is { } message)
-                Handle(message);
+                Handle(message, reader);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException or IOException or ConnectionAbortedException)
         {
@@ -100,19 +99,34 @@ internal sealed class StreamConnection
             _socket.Abort();
     }
 
-    private void Handle(MessageReader.Message message)
+    /// <summary>Frames this small are parsed before the quotas are asked (pings, small runs); larger ones only if they fit.</summary>
+    private const int CheapFrameBytes = 64 * 1024;
+
+    private void Handle(MessageReader.Message message, MessageReader reader)
     {
         if (message.IsOversize)
         {
-            Refuse(message.OversizeInvocationId, new ApiError(413, "PayloadTooLarge",
+            Refuse(reader.InvocationIdInPrefix(), new ApiError(413, "PayloadTooLarge",
                 $"The frame is {ApiError.Sizes(message.Size)}; this server accepts frames of at most {ApiError.Sizes(_options.MaxFrameBytes)} " +
                 "(AGBCODE_MAX_FRAME_BYTES). Send less code, or write large data to a file in the session."));
             return;
         }
+        if (message.Size > CheapFrameBytes)
+        {
+            try
+            {
+                _quotas.CheckRoom(_session, message.Size);   // a big frame that could not be queued is refused unparsed
+            }
+            catch (ApiError refusal)
+            {
+                Refuse(reader.InvocationIdInPrefix(), refusal);
+                return;
+            }
+        }
         JsonObject frame;
         try
         {
-            frame = JsonBody.ParseObject(message.Bytes, "A frame");
+            frame = JsonBody.ParseObject(message.Bytes.Span, "A frame");
         }
         catch (ApiError refusal)
         {
@@ -130,7 +144,7 @@ internal sealed class StreamConnection
         {
             if (string.IsNullOrEmpty(invocationId) || invocationId.Length > 128)
                 throw ApiError.BadParameter("A run frame needs an invocationId: a string of 1 to 128 characters, unique among this connection's runs.");
-            Start(invocationId, ParseRun(frame));
+            Start(invocationId, ParseRun(frame), message.Size);
         }
         catch (ApiError refusal)
         {
@@ -153,7 +167,8 @@ internal sealed class StreamConnection
         return JsonBody.ObjectOrJsonString(data["params"], "params") ?? throw ApiError.MissingParameter("params", "run frame's data");
     }
 
-    private void Start(string invocationId, JsonObject parameters)
+    /// <summary>Queues a run; its frame's size counts as its code bytes toward the quotas (the code is never larger).</summary>
+    private void Start(string invocationId, JsonObject parameters, long frameBytes)
     {
         if (_shutdown.IsStopping)
             throw ApiError.ShuttingDown();
@@ -175,7 +190,7 @@ internal sealed class StreamConnection
         {
             invalid = error;
         }
-        IDisposable lease = _quotas.AdmitRun(_session, request is null ? 0 : Encoding.UTF8.GetByteCount(request.Code));
+        IDisposable lease = _quotas.AdmitRun(_session, frameBytes);
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inflight.TryAdd(invocationId, ended))
         {

@@ -26,25 +26,38 @@ public sealed class StreamQuotas(ServerOptions options)
     /// <summary>One more WebSocket on the session, or a 429 naming the bound.</summary>
     public IDisposable OpenSocket(HostedSession session) => Admit(session, new Usage { Sockets = 1 });
 
-    /// <summary>One more queued run with this much code, or a 429 naming the bound.</summary>
+    /// <summary>One more queued run with this much code (its frame's size), or a 429 naming the bound.</summary>
     public IDisposable AdmitRun(HostedSession session, long codeBytes) => Admit(session, new Usage { Runs = 1, CodeBytes = codeBytes });
+
+    /// <summary>Refuses (429) a run of this many code bytes that could not be queued now, without queueing it.</summary>
+    public void CheckRoom(HostedSession session, long codeBytes)
+    {
+        lock (_gate)
+            Check(session, new Usage { Runs = 1, CodeBytes = codeBytes });
+    }
 
     private IDisposable Admit(HostedSession session, Usage add)
     {
         lock (_gate)
         {
-            Usage mine = Of(_bySession, session.Id);
-            Usage tenant = Of(_byTenant, session.Tenant);
-            Check(mine.Sockets, add.Sockets, options.WsMaxSocketsPerSession, "WebSockets open", "session", "WS_MAX_SOCKETS_PER_SESSION");
-            Check(tenant.Sockets, add.Sockets, options.WsMaxSocketsPerTenant, "WebSockets open", "tenant", "WS_MAX_SOCKETS_PER_TENANT");
-            Check(mine.Runs, add.Runs, options.WsMaxQueuedRunsPerSession, "WebSocket runs waiting or running", "session", "WS_MAX_QUEUED_RUNS_PER_SESSION");
-            Check(tenant.Runs, add.Runs, options.WsMaxQueuedRunsPerTenant, "WebSocket runs waiting or running", "tenant", "WS_MAX_QUEUED_RUNS_PER_TENANT");
-            CheckBytes(mine.CodeBytes, add.CodeBytes, options.WsMaxQueuedCodeBytesPerSession, "session", "WS_MAX_QUEUED_CODE_BYTES_PER_SESSION");
-            CheckBytes(tenant.CodeBytes, add.CodeBytes, options.WsMaxQueuedCodeBytesPerTenant, "tenant", "WS_MAX_QUEUED_CODE_BYTES_PER_TENANT");
-            Apply(mine, add, +1);
-            Apply(tenant, add, +1);
+            var (mine, tenant) = Check(session, add);
+            Apply(_bySession[session.Id] = mine, add, +1);
+            Apply(_byTenant[session.Tenant] = tenant, add, +1);
         }
         return new Lease(() => Release(session, add));
+    }
+
+    private (Usage Session, Usage Tenant) Check(HostedSession session, Usage add)
+    {
+        Usage mine = _bySession.GetValueOrDefault(session.Id) ?? new Usage();
+        Usage tenant = _byTenant.GetValueOrDefault(session.Tenant) ?? new Usage();
+        Check(mine.Sockets, add.Sockets, options.WsMaxSocketsPerSession, "WebSockets open", "session", "WS_MAX_SOCKETS_PER_SESSION");
+        Check(tenant.Sockets, add.Sockets, options.WsMaxSocketsPerTenant, "WebSockets open", "tenant", "WS_MAX_SOCKETS_PER_TENANT");
+        Check(mine.Runs, add.Runs, options.WsMaxQueuedRunsPerSession, "WebSocket runs waiting or running", "session", "WS_MAX_QUEUED_RUNS_PER_SESSION");
+        Check(tenant.Runs, add.Runs, options.WsMaxQueuedRunsPerTenant, "WebSocket runs waiting or running", "tenant", "WS_MAX_QUEUED_RUNS_PER_TENANT");
+        CheckBytes(mine.CodeBytes, add.CodeBytes, options.WsMaxQueuedCodeBytesPerSession, "session", "WS_MAX_QUEUED_CODE_BYTES_PER_SESSION");
+        CheckBytes(tenant.CodeBytes, add.CodeBytes, options.WsMaxQueuedCodeBytesPerTenant, "tenant", "WS_MAX_QUEUED_CODE_BYTES_PER_TENANT");
+        return (mine, tenant);
     }
 
     private void Release(HostedSession session, Usage add)
@@ -54,13 +67,6 @@ public sealed class StreamQuotas(ServerOptions options)
             Forget(_bySession, session.Id, add);
             Forget(_byTenant, session.Tenant, add);
         }
-    }
-
-    private static Usage Of(Dictionary<string, Usage> table, string key)
-    {
-        if (!table.TryGetValue(key, out Usage? usage))
-            table[key] = usage = new Usage();
-        return usage;
     }
 
     private static void Forget(Dictionary<string, Usage> table, string key, Usage add)
