@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using AgbCode.Core.Results;
 using AgbCode.Server.Api;
@@ -17,7 +16,7 @@ public sealed class ToolAnswer(EnhancedCodeExecutionResult result, bool underRes
 
     public async Task ExecuteAsync(HttpContext context)
     {
-        var text = new ArrayBufferWriter<byte>(16 * 1024);
+        using var text = new ChunkedBuffer();
         using (var inner = new Utf8JsonWriter(text, WireJson.WriterOptions))
             ResultJson.WriteNewFormat(inner, result);
 
@@ -34,15 +33,21 @@ public sealed class ToolAnswer(EnhancedCodeExecutionResult result, bool underRes
         w.WriteStartObject();
         w.WriteString("type", "text");
         w.WritePropertyName("text");
-        ReadOnlyMemory<byte> rest = text.WrittenMemory;
-        do
+        long left = text.Length;
+        foreach (ReadOnlyMemory<byte> segment in text.Segments)
         {
-            int length = SliceEnd(rest.Span);
-            w.WriteStringValueSegment(rest.Span[..length], isFinalSegment: length == rest.Length);
-            rest = rest[length..];
-            await w.FlushAsync(context.RequestAborted);
+            // a chunk ends where one of the writer's tokens ended, so never inside a character
+            for (ReadOnlyMemory<byte> rest = segment; !rest.IsEmpty;)
+            {
+                int length = SliceEnd(rest.Span);
+                left -= length;
+                w.WriteStringValueSegment(rest.Span[..length], isFinalSegment: left == 0);
+                rest = rest[length..];
+                await w.FlushAsync(context.RequestAborted);
+            }
         }
-        while (!rest.IsEmpty);
+        if (text.Length == 0)
+            w.WriteStringValue("");
         w.WriteEndObject();
         w.WriteEndArray();
         if (underResult)
