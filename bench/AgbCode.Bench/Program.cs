@@ -8,6 +8,8 @@ using AgbCode.Engine;
 
 // Every comparison is measured in this one run, on this machine, interleaved where it can be.
 string what = args.FirstOrDefault() ?? "all";
+if (what == "hostile-server")   // the server process the "hostile" mode attacks: the server's own Main
+    return await AgbCode.Server.Program.Main(args[1..]);
 int warmRuns = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 Console.WriteLine($"AgbCode benchmarks, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
 if (what is "all" or "python")
@@ -20,8 +22,12 @@ if (what is "all" or "crash")
     Console.WriteLine($"\nCleanup after the engine is SIGKILLed (10 trials)\n\n{Stats.Header}\n{CrashCleanup.Measure(10).Row()}");
 if (what is "all" or "server")
     await ServerBench.RunAsync(warmRuns, streamRuns: 200);
+if (what is "hostile")   // a separate server process under attack: not part of "all"
+    await HostileBench.RunAsync();
 if (what is "load")   // minutes of work: not part of "all"
     await Load.Run(sessions: 50, runsPerSession: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
+
+return 0;
 
 // Every language: warm run of 1+1 and session creation to the first result, in one run.
 async Task Languages(int warmRuns, int coldRuns)

@@ -30,7 +30,15 @@ public static class Program
             Console.Error.WriteLine($"agbcode-server: {error.Message}");
             return 2;
         }
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (ConfigurationError error)   // found once Kestrel has bound (PublicUrlCheck)
+        {
+            Console.Error.WriteLine($"agbcode-server: {error.Message}");
+            return 2;
+        }
         return 0;
     }
 
@@ -48,7 +56,10 @@ public static class Program
         builder.WebHost.UseKestrelHttpsConfiguration();   // TLS from the standard Kestrel configuration (docs/server.md)
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            kestrel.Limits.MaxRequestBodySize = BodyLimit.None.Bytes(options);   // each route raises it (BodyLimitMiddleware)
+            // Bytes Kestrel takes off a socket ahead of the handler: small, so a body the handler never reads (a refused,
+            // unauthenticated one) costs this much at most, not the 1 MiB default per connection.
+            kestrel.Limits.MaxRequestBufferSize = 64 * 1024;
             kestrel.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
@@ -69,6 +80,8 @@ public static class Program
         builder.Services.AddSingleton<RunCodeTool>();
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddSingleton<SessionView>();
+        builder.Services.AddSingleton<StreamQuotas>();
+        builder.Services.AddHostedService<PublicUrlCheck>();
         builder.Services.AddHostedService<ShutdownService>();
         configure?.Invoke(builder);
 
@@ -76,6 +89,8 @@ public static class Program
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseStatusCodePages(ErrorEnvelopeMiddleware.WriteStatusCodePageAsync);
         app.UseMiddleware<ErrorEnvelopeMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<BodyLimitMiddleware>();
         app.UseWebSockets();
         app.UseHttpMetrics(http => http.SetMetricFactory(Metrics.WithCustomRegistry(metrics.Registry)));
 

@@ -62,6 +62,9 @@ public class ConfigTests
     [InlineData("AGBCODE_INSTANCE_ID", "Has Spaces", "AGBCODE_INSTANCE_ID")]
     [InlineData("AGBCODE_LOG_FORMAT", "xml", "AGBCODE_LOG_FORMAT")]
     [InlineData("AGBCODE_MAX_CODE_BYTES", "99999999", "AGBCODE_MAX_CODE_BYTES")]
+    [InlineData("AGBCODE_TRUSTED_PROXIES", "10.0.0.1,proxy.example", "AGBCODE_TRUSTED_PROXIES lists IP addresses")]
+    [InlineData("AGBCODE_LINK_TOKEN_PREFIX_BYTES", "100000", "AGBCODE_LINK_TOKEN_PREFIX_BYTES")]
+    [InlineData("AGBCODE_BODY_IDLE_TIMEOUT_SEC", "0", "AGBCODE_BODY_IDLE_TIMEOUT_SEC")]
     public void Settings_out_of_range_are_refused(string name, string value, string message)
     {
         var error = Assert.Throws<ConfigurationError>(() => ServerOptions.From(Config((name, value))));
@@ -79,5 +82,12 @@ public class ConfigTests
         Assert.Equal(1024 * 1024, options.MaxCodeBytes);
         Assert.Null(options.PublicUrl);
         Assert.Equal("json", options.LogFormat);
+        Assert.Equal(8 * 1024 * 1024, options.MaxLinkRequestBytes);
+        Assert.Equal(4 * 1024, options.LinkTokenPrefixBytes);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.BodyIdleTimeout);
+        Assert.Equal((4, 32), (options.WsMaxSocketsPerSession, options.WsMaxSocketsPerTenant));
+        Assert.Equal((128, 512), (options.WsMaxQueuedRunsPerSession, options.WsMaxQueuedRunsPerTenant));
+        Assert.Equal((16L * 1024 * 1024, 64L * 1024 * 1024), (options.WsMaxQueuedCodeBytesPerSession, options.WsMaxQueuedCodeBytesPerTenant));
+        Assert.Empty(options.TrustedProxies);
     }
 }

@@ -32,6 +32,11 @@ public sealed class ApiError(int status, string code, string message) : Exceptio
         $"The access token is not valid for session {sessionId}: the session was released or expired, or the token is wrong. " +
         "Use the token that CreateSession or GetSession returned with the session's linkUrl/wsUrl.");
 
+    /// <summary>The LinkUrl route's 401 when the token was looked for in the body: it must come early there.</summary>
+    public static ApiError BadAccessToken(string? sessionId, int bodyPrefixBytes) => new(401, "InvalidAccessToken",
+        BadAccessToken(sessionId).Message + $" Send it in the X-Access-Token header; a \"token\" field in the body is read only from the " +
+        $"body's first {Sizes(bodyPrefixBytes)} (AGBCODE_LINK_TOKEN_PREFIX_BYTES), so put it first.");
+
     public static ApiError TooLarge(string what, long size, long limit, string setting) => new(413, "PayloadTooLarge",
         $"The {what} is {Sizes(size)}; this server accepts at most {Sizes(limit)} ({setting}). " +
         "Write large data to a file in the session's workspace and read it from a smaller program.");

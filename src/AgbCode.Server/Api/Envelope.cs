@@ -24,6 +24,16 @@ public static class Envelope
         ["data"] = data,
     };
 
+    /// <summary>The envelope's fields before "data", for answers written straight to the response.</summary>
+    public static void WriteOkFields(System.Text.Json.Utf8JsonWriter w, HttpContext context)
+    {
+        w.WriteBoolean("success", true);
+        w.WriteString("code", "ok");
+        w.WriteString("message", "");
+        w.WriteNumber("httpStatusCode", 200);
+        w.WriteString("requestId", context.TraceIdentifier);
+    }
+
     public static Task WriteErrorAsync(HttpContext context, int status, string code, string message, JsonNode? data = null)
     {
         context.Response.StatusCode = status;

@@ -22,7 +22,7 @@ public sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorE
         }
         catch (Exception error) when (!context.Response.HasStarted)
         {
-            ApiError refusal = Classify(error);
+            ApiError refusal = Classify(error, BodyLimit.Of(context).Setting);
             metrics.Errors.WithLabels(refusal.Code).Inc();
             if (refusal.Status >= 500)
                 logger.LogError(error, "Request failed: {Code}", refusal.Code);
@@ -35,12 +35,12 @@ public sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorE
         }
     }
 
-    private static ApiError Classify(Exception error) => error switch
+    private static ApiError Classify(Exception error, string bodyLimitSetting) => error switch
     {
         ApiError refusal => refusal,
         AgbException engine => ApiError.From(engine),
         BadHttpRequestException { StatusCode: 413 } => new ApiError(413, "PayloadTooLarge",
-            "The request body is larger than this server accepts (AGBCODE_MAX_REQUEST_BYTES). Send less code, or write large data to a file in the session."),
+            $"The request body is larger than this route accepts ({bodyLimitSetting}). Send less code, or write large data to a file in the session."),
         BadHttpRequestException bad => new ApiError(bad.StatusCode, "InvalidParameter", $"The request is malformed: {bad.Message}"),
         _ => new ApiError(500, "InternalError", "The server failed while handling the request; the error is in its log under this requestId."),
     };

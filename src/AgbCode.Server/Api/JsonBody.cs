@@ -7,23 +7,23 @@ namespace AgbCode.Server.Api;
 public static class JsonBody
 {
     /// <summary>The body as a JSON object; an empty body is an empty object.</summary>
-    public static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
+    public static Task<JsonObject> ReadObjectAsync(HttpRequest request) => new RequestBody(request.HttpContext).ReadObjectAsync();
+
+    /// <summary>A JSON object from bytes a client sent; <paramref name="what"/> names them in the 400 (e.g. "The request body").</summary>
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, string what)
     {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);   // Kestrel caps it (AGBCODE_MAX_REQUEST_BYTES)
-        if (buffer.Length == 0)
+        if (utf8.IsEmpty)
             return [];
-        buffer.Position = 0;
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(buffer, cancellationToken: request.HttpContext.RequestAborted);
+            node = StrictJson.Parse(utf8);
         }
         catch (JsonException error)
         {
-            throw ApiError.BadParameter($"The request body is not valid JSON ({error.Message}). Send a JSON object.");
+            throw ApiError.BadParameter($"{what} is not valid JSON ({error.Message}). Send a JSON object.");
         }
-        return node as JsonObject ?? throw ApiError.BadParameter("The request body must be a JSON object.");
+        return node as JsonObject ?? throw ApiError.BadParameter($"{what} must be a JSON object.");
     }
 
     /// <summary>A string field, or null when absent; any other JSON type is refused.</summary>
@@ -49,7 +49,7 @@ public static class JsonBody
                     return null;
                 try
                 {
-                    return JsonNode.Parse(text) as JsonObject ?? throw ApiError.BadParameter($"'{name}' must hold a JSON object.");
+                    return StrictJson.Parse(text) as JsonObject ?? throw ApiError.BadParameter($"'{name}' must hold a JSON object.");
                 }
                 catch (JsonException error)
                 {

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.Server.Auth;
+using AgbCode.Server.Config;
 using AgbCode.Server.Sessions;
 using AgbCode.Server.Tools;
 
@@ -13,21 +14,32 @@ namespace AgbCode.Server.Api;
 /// </summary>
 public static class LinkRoutes
 {
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/link/{sessionId}/callTool", CallAsync);
+    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/link/{sessionId}/callTool", CallAsync).WithMetadata(BodyLimit.Link);
 
-    private static async Task<IResult> CallAsync(string sessionId, HttpContext context, SessionRegistry registry, RunCodeTool tool, ILoggerFactory logs)
+    private static async Task<IResult> CallAsync(string sessionId, HttpContext context, SessionRegistry registry, RunCodeTool tool,
+        ServerOptions options, ILoggerFactory logs)
     {
-        JsonObject body = await JsonBody.ReadObjectAsync(context.Request);
-        string? token = AccessTokenAuth.HeaderToken(context.Request) ?? JsonBody.OptionalString(body, "token");
-        HostedSession session = AccessTokenAuth.Authorize(registry, sessionId, token);
-        string? clientRequestId = JsonBody.OptionalString(body, "requestId");
+        // Authenticated before the body is buffered: by the header, before a byte is read, or else by a "token" within
+        // the body's first bytes. An unauthenticated request never costs more than that prefix.
+        var body = new RequestBody(context);
+        HostedSession session;
+        if (AccessTokenAuth.HeaderToken(context.Request) is string headerToken)
+            session = AccessTokenAuth.Authorize(registry, sessionId, headerToken);
+        else
+        {
+            await body.ReadAsync(upTo: options.LinkTokenPrefixBytes);
+            session = registry.FindByToken(sessionId, BodyToken.Find(body.Bytes, body.Complete))
+                ?? throw ApiError.BadAccessToken(sessionId, options.LinkTokenPrefixBytes);
+        }
+        JsonObject call = await body.ReadObjectAsync();
+        string? clientRequestId = JsonBody.OptionalString(call, "requestId");
         if (clientRequestId is not null)
             logs.CreateLogger(typeof(LinkRoutes)).LogDebug("LinkUrl call {ClientRequestId} for session {SessionId}", clientRequestId, session.Id);
-        string name = JsonBody.OptionalString(body, "tool") ?? JsonBody.OptionalString(body, "name") ?? throw ApiError.MissingParameter("tool", "callTool body");
+        string name = JsonBody.OptionalString(call, "tool") ?? JsonBody.OptionalString(call, "name") ?? throw ApiError.MissingParameter("tool", "callTool body");
         if (name != ToolCatalog.RunCode)
             throw ToolRoutes.UnknownTool(name);
-        RunRequest request = tool.ParseArgs(JsonBody.ObjectOrJsonString(body["args"], "args"));
+        RunRequest request = tool.ParseArgs(JsonBody.ObjectOrJsonString(call["args"], "args"));
         EnhancedCodeExecutionResult result = await tool.RunAsync(session, request, "link", null, context.RequestAborted);
-        return Envelope.Ok(context, new JsonObject { ["result"] = ResultJson.ToolResult(ResultJson.NewFormat(result)) });
+        return new ToolAnswer(result, underResult: true);
     }
 }

@@ -34,6 +34,7 @@ public static class SessionRoutes
         if (body["persistenceDataList"] is JsonArray { Count: > 0 })
             throw ApiError.BadParameter("persistenceDataList (context sync) is not supported by this server: sessions keep files in their own " +
                                         "workspace for their lifetime. Create the session without context syncs.");
+        view.CheckUrls(context);
         HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, context.RequestAborted);
         JsonObject data = view.Describe(context, session);
         data.Remove("status");

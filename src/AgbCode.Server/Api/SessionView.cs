@@ -11,6 +11,9 @@ public sealed class SessionView(PublicUrls urls, ServerOptions options)
     /// <summary>What the AGB cloud reports for a session that is up.</summary>
     public const string Running = "RUNNING";
 
+    /// <summary>Refuses, before a session is made, a request for which no trustworthy session URL can be built.</summary>
+    public void CheckUrls(HttpContext context) => urls.Base(context);
+
     public JsonObject Describe(HttpContext context, HostedSession session)
     {
         string linkUrl = urls.LinkUrl(context, session.Id);

@@ -32,7 +32,7 @@ public static class ToolRoutes
             throw UnknownTool(name);
         RunRequest request = tool.ParseArgs(JsonBody.ObjectOrJsonString(body["args"], "args"));
         EnhancedCodeExecutionResult result = await tool.RunAsync(session, request, "api", null, context.RequestAborted);
-        return Envelope.Ok(context, ResultJson.ToolResult(ResultJson.NewFormat(result)));
+        return new ToolAnswer(result, underResult: false);
     }
 
     public static ApiError UnknownTool(string? name) => new(400, "InvalidMcpTool.NotFound",

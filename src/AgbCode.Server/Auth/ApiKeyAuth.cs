@@ -11,7 +11,7 @@ public static class ApiKeyAuth
     private const string TenantItem = "agbcode.tenant";
 
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(BodyLimit.Api).AddEndpointFilter(async (context, next) =>
         {
             HttpContext http = context.HttpContext;
             string? tenant = PresentedKey(http.Request) is { Length: > 0 } key

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using AgbCode.Core.Sessions;
 
@@ -25,6 +26,22 @@ public sealed partial record ServerOptions
     /// <summary>Frames a WebSocket client has not read yet, per connection; past it the connection is dropped.</summary>
     public long WsSendBufferBytes { get; init; } = 16 * 1024 * 1024;
     public int WsMaxInflightRuns { get; init; } = 128;
+    /// <summary>Request bodies of the LinkUrl route (its callers authenticate with the session token).</summary>
+    public long MaxLinkRequestBytes { get; init; } = 8 * 1024 * 1024;
+    /// <summary>How much of a LinkUrl body is read to find a "token" when there is no X-Access-Token header.</summary>
+    public int LinkTokenPrefixBytes { get; init; } = 4 * 1024;
+    /// <summary>A request body that brings no data for this long is cut (the connection is closed).</summary>
+    public TimeSpan BodyIdleTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int WsMaxSocketsPerSession { get; init; } = 4;
+    public int WsMaxSocketsPerTenant { get; init; } = 32;
+    /// <summary>Runs waiting or running on WebSockets, all of a session's (or tenant's) connections together.</summary>
+    public int WsMaxQueuedRunsPerSession { get; init; } = 128;
+    public int WsMaxQueuedRunsPerTenant { get; init; } = 512;
+    /// <summary>The code of those runs, in UTF-8 bytes.</summary>
+    public long WsMaxQueuedCodeBytesPerSession { get; init; } = 16 * 1024 * 1024;
+    public long WsMaxQueuedCodeBytesPerTenant { get; init; } = 64 * 1024 * 1024;
+    /// <summary>Reverse proxies whose X-Forwarded-Host/-Proto may name the public URL (only when PublicUrl is not set).</summary>
+    public IReadOnlyList<IPAddress> TrustedProxies { get; init; } = [];
     /// <summary>How long a shutdown lets runs finish before it cancels them.</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Sessions the engine keeps made ahead (sandbox, volume, running kernel), so CreateSession answers at once.</summary>
@@ -54,6 +71,16 @@ public sealed partial record ServerOptions
             MaxFrameBytes = reader.Int("MAX_FRAME_BYTES", 8 * 1024 * 1024, min: 16 * 1024),
             WsSendBufferBytes = reader.Int("WS_SEND_BUFFER_BYTES", 16 * 1024 * 1024, min: 64 * 1024),
             WsMaxInflightRuns = reader.Int("WS_MAX_INFLIGHT_RUNS", 128, min: 1),
+            MaxLinkRequestBytes = reader.Int("MAX_LINK_REQUEST_BYTES", 8 * 1024 * 1024, min: 16 * 1024),
+            LinkTokenPrefixBytes = reader.Int("LINK_TOKEN_PREFIX_BYTES", 4 * 1024, min: 256, max: 64 * 1024),
+            BodyIdleTimeout = TimeSpan.FromSeconds(reader.Int("BODY_IDLE_TIMEOUT_SEC", 10, min: 1, max: 600)),
+            WsMaxSocketsPerSession = reader.Int("WS_MAX_SOCKETS_PER_SESSION", 4, min: 1),
+            WsMaxSocketsPerTenant = reader.Int("WS_MAX_SOCKETS_PER_TENANT", 32, min: 1),
+            WsMaxQueuedRunsPerSession = reader.Int("WS_MAX_QUEUED_RUNS_PER_SESSION", 128, min: 1),
+            WsMaxQueuedRunsPerTenant = reader.Int("WS_MAX_QUEUED_RUNS_PER_TENANT", 512, min: 1),
+            WsMaxQueuedCodeBytesPerSession = reader.Int("WS_MAX_QUEUED_CODE_BYTES_PER_SESSION", 16 * 1024 * 1024, min: 64 * 1024),
+            WsMaxQueuedCodeBytesPerTenant = reader.Int("WS_MAX_QUEUED_CODE_BYTES_PER_TENANT", 64 * 1024 * 1024, min: 64 * 1024),
+            TrustedProxies = reader.Addresses("TRUSTED_PROXIES"),
             ShutdownGrace = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_GRACE_SEC", 10, min: 0, max: 3600)),
             SpareSessions = reader.Int("SPARE_SESSIONS", 1, min: 0, max: 16),
             LogFormat = reader.String("LOG_FORMAT") ?? "json",
@@ -88,6 +115,19 @@ public sealed partial record ServerOptions
             if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
                 throw new ConfigurationError($"{Prefix}{name} must be a whole number from {min} to {max}; got '{raw}'.");
             return value;
+        }
+
+        public IReadOnlyList<IPAddress> Addresses(string name)
+        {
+            string? raw = String(name);
+            if (raw is null)
+                return [];
+            var addresses = new List<IPAddress>();
+            foreach (string entry in raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                addresses.Add(IPAddress.TryParse(entry, out IPAddress? address)
+                    ? address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address
+                    : throw new ConfigurationError($"{Prefix}{name} lists IP addresses separated by commas (e.g. 10.0.0.2,10.0.0.3); '{entry}' is not one."));
+            return addresses;
         }
 
         public Uri? Url(string name)

@@ -20,7 +20,7 @@ internal static class Frames
         w.WriteStartObject("result");
         w.WriteBoolean("isMainResult", result.IsMainResult);
         w.WritePropertyName("mime");
-        ResultJson.Mime(result).WriteTo(w);
+        ResultJson.WriteMime(w, result);
         w.WriteEndObject();
     });
 

@@ -14,7 +14,7 @@ internal sealed partial class MessageReader(WebSocket socket, int maxBytes)
     private const int PrefixBytes = 1024;
     private ArrayBufferWriter<byte> _message = new(16 * 1024);
 
-    /// <summary>The next message, or null when the client closed the connection.</summary>
+    /// <summary>The next message, or null when the client closed the connection. Its bytes are valid until the next read.</summary>
     public async Task<Message?> ReadAsync(CancellationToken cancellationToken)
     {
         if (_message.Capacity > 1024 * 1024)
@@ -35,9 +35,12 @@ internal sealed partial class MessageReader(WebSocket socket, int maxBytes)
                 break;
         }
         return total > maxBytes
-            ? new Message(null, total, InvocationIdIn(_message.WrittenSpan))
-            : new Message(_message.WrittenMemory.ToArray(), total, null);
+            ? new Message(ReadOnlyMemory<byte>.Empty, total, true)
+            : new Message(_message.WrittenMemory, total, false);
     }
+
+    /// <summary>The invocationId near a frame's start (where the SDKs put it), for refusing a frame that is not parsed.</summary>
+    public string? InvocationIdInPrefix() => InvocationIdIn(_message.WrittenSpan);
 
     private static string? InvocationIdIn(ReadOnlySpan<byte> prefix)
     {
@@ -48,9 +51,6 @@ internal sealed partial class MessageReader(WebSocket socket, int maxBytes)
     [GeneratedRegex("\"invocationId\"\\s*:\\s*\"([A-Za-z0-9_.:-]{1,128})\"")]
     private static partial Regex InvocationIdPattern();
 
-    /// <summary>A message: its bytes, or for one over the limit only its size and the invocationId found at its start.</summary>
-    public sealed record Message(byte[]? Bytes, long Size, string? OversizeInvocationId)
-    {
-        public bool IsOversize => Bytes is null;
-    }
+    /// <summary>A message: its bytes (none for one over the limit, of which only the start is kept) and its size.</summary>
+    public sealed record Message(ReadOnlyMemory<byte> Bytes, long Size, bool IsOversize);
 }

@@ -25,6 +25,7 @@ internal sealed class StreamConnection
     private readonly ServerOptions _options;
     private readonly ServerMetrics _metrics;
     private readonly ShutdownCoordinator _shutdown;
+    private readonly StreamQuotas _quotas;
     private readonly ILogger _logger;
     private readonly OutboundQueue _queue;
     private readonly CancellationTokenSource _runs = new();
@@ -32,7 +33,7 @@ internal sealed class StreamConnection
     private int _closing;
 
     public StreamConnection(WebSocket socket, HostedSession session, RunCodeTool tool, ServerOptions options, ServerMetrics metrics,
-        ShutdownCoordinator shutdown, ILogger logger)
+        ShutdownCoordinator shutdown, StreamQuotas quotas, ILogger logger)
     {
         _socket = socket;
         _session = session;
@@ -40,6 +41,7 @@ internal sealed class StreamConnection
         _options = options;
         _metrics = metrics;
         _shutdown = shutdown;
+        _quotas = quotas;
         _logger = logger;
         _queue = new OutboundQueue(options.WsSendBufferBytes, DropSlowReader);
     }
@@ -53,14 +55,22 @@ internal sealed class StreamConnection
         try
         {
             while (await reader.ReadAsync(requestAborted) is { } message)
-                Handle(message);
+                Handle(message, reader);
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException or IOException or ConnectionAbortedException)
         {
             _logger.LogDebug("WebSocket of session {SessionId} ended: {Reason}", _session.Id, error.Message);
         }
-        // the client is gone or closed: whatever it started is cancelled (the engine interrupts, the session's state stays)
-        await _runs.CancelAsync();
+        catch (Exception error)
+        {
+            _logger.LogError(error, "WebSocket of session {SessionId} failed; its runs are cancelled", _session.Id);
+            _queue.Complete(WebSocketCloseStatus.InternalServerError, "server error");
+        }
+        finally
+        {
+            // however the connection ended, whatever it started is cancelled (the engine interrupts, the session's state stays)
+            await _runs.CancelAsync();
+        }
         await Task.WhenAll(_inflight.Values.Select(v => v.Task)).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
         _queue.Complete(WebSocketCloseStatus.NormalClosure, "");
         pumpStop.CancelAfter(TimeSpan.FromSeconds(5));
@@ -89,28 +99,38 @@ internal sealed class StreamConnection
             _socket.Abort();
     }
 
-    private void Handle(MessageReader.Message message)
+    /// <summary>Frames this small are parsed before the quotas are asked (pings, small runs); larger ones only if they fit.</summary>
+    private const int CheapFrameBytes = 64 * 1024;
+
+    private void Handle(MessageReader.Message message, MessageReader reader)
     {
         if (message.IsOversize)
         {
-            Refuse(message.OversizeInvocationId, new ApiError(413, "PayloadTooLarge",
+            Refuse(reader.InvocationIdInPrefix(), new ApiError(413, "PayloadTooLarge",
                 $"The frame is {ApiError.Sizes(message.Size)}; this server accepts frames of at most {ApiError.Sizes(_options.MaxFrameBytes)} " +
                 "(AGBCODE_MAX_FRAME_BYTES). Send less code, or write large data to a file in the session."));
             return;
         }
-        JsonObject? frame;
+        if (message.Size > CheapFrameBytes)
+        {
+            try
+            {
+                _quotas.CheckRoom(_session, message.Size);   // a big frame that could not be queued is refused unparsed
+            }
+            catch (ApiError refusal)
+            {
+                Refuse(reader.InvocationIdInPrefix(), refusal);
+                return;
+            }
+        }
+        JsonObject frame;
         try
         {
-            frame = JsonNode.Parse(message.Bytes) as JsonObject;
+            frame = JsonBody.ParseObject(message.Bytes.Span, "A frame");
         }
-        catch (JsonException error)
+        catch (ApiError refusal)
         {
-            Refuse(null, ApiError.BadParameter($"A frame is not valid JSON ({error.Message}); send one JSON object per text frame."));
-            return;
-        }
-        if (frame is null)
-        {
-            Refuse(null, ApiError.BadParameter("A frame must be a JSON object."));
+            Refuse(null, refusal);
             return;
         }
         if (frame["type"] is JsonValue type && type.GetValueKind() == JsonValueKind.String && type.GetValue<string>() == "ping"
@@ -124,7 +144,7 @@ internal sealed class StreamConnection
         {
             if (string.IsNullOrEmpty(invocationId) || invocationId.Length > 128)
                 throw ApiError.BadParameter("A run frame needs an invocationId: a string of 1 to 128 characters, unique among this connection's runs.");
-            Start(invocationId, ParseRun(frame));
+            Start(invocationId, ParseRun(frame), message.Size);
         }
         catch (ApiError refusal)
         {
@@ -147,7 +167,8 @@ internal sealed class StreamConnection
         return JsonBody.ObjectOrJsonString(data["params"], "params") ?? throw ApiError.MissingParameter("params", "run frame's data");
     }
 
-    private void Start(string invocationId, JsonObject parameters)
+    /// <summary>Queues a run; its frame's size counts as its code bytes toward the quotas (the code is never larger).</summary>
+    private void Start(string invocationId, JsonObject parameters, long frameBytes)
     {
         if (_shutdown.IsStopping)
             throw ApiError.ShuttingDown();
@@ -156,30 +177,46 @@ internal sealed class StreamConnection
         if (_inflight.Count >= _options.WsMaxInflightRuns)
             throw new ApiError(429, "TooManyRequests",
                 $"This connection already has {_inflight.Count} runs in progress, the most allowed (AGBCODE_WS_MAX_INFLIGHT_RUNS). Wait for some to end.");
+        if (_inflight.ContainsKey(invocationId))
+            throw DuplicateInvocation(invocationId);
+        // Parsed here, so a queued run holds its code once, not its frame; bad arguments still fail the run as a run.
+        RunRequest? request = null;
+        ApiError? invalid = null;
+        try
+        {
+            request = _tool.ParseArgs(parameters);
+        }
+        catch (ApiError error)
+        {
+            invalid = error;
+        }
+        IDisposable lease = _quotas.AdmitRun(_session, frameBytes);
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inflight.TryAdd(invocationId, ended))
-            throw ApiError.BadParameter($"The invocationId {invocationId} is already running on this connection; use a fresh id for each run.");
+        {
+            lease.Dispose();
+            throw DuplicateInvocation(invocationId);
+        }
         // Started here, on the read loop, so runs reach their kernel's queue in the order their frames arrived; the
         // engine returns at its first wait (the kernel's queue), and the loop goes on to the next frame.
-        _ = RunInvocationAsync(invocationId, parameters, ended);
+        _ = RunInvocationAsync(invocationId, request, invalid, lease, ended);
     }
 
-    private async Task RunInvocationAsync(string invocationId, JsonObject parameters, TaskCompletionSource ended)
+    private static ApiError DuplicateInvocation(string invocationId) =>
+        ApiError.BadParameter($"The invocationId {invocationId} is already running on this connection; use a fresh id for each run.");
+
+    private async Task RunInvocationAsync(string invocationId, RunRequest? request, ApiError? invalid, IDisposable lease, TaskCompletionSource ended)
     {
         var observer = new StreamObserver(invocationId, _queue, _logger);
         try
         {
-            RunRequest request;
-            try
-            {
-                request = _tool.ParseArgs(parameters);
-            }
-            catch (ApiError invalid)
+            if (request is null)
             {
                 // bad arguments fail the run the way the SDKs report run failures: an error event, then a failed end
-                _metrics.Errors.WithLabels(invalid.Code).Inc();
-                observer.OnError(new ExecutionError { Name = invalid.Code, Value = invalid.Message });
-                _queue.Enqueue(Frames.End(invocationId, observer.NextSeq(), Failed(invalid.Message)));
+                string message = invalid?.Message ?? "The run's arguments are not valid.";
+                _metrics.Errors.WithLabels(invalid?.Code ?? "InvalidParameter").Inc();
+                observer.OnError(new ExecutionError { Name = invalid?.Code ?? "InvalidParameter", Value = message });
+                _queue.Enqueue(Frames.End(invocationId, observer.NextSeq(), Failed(message)));
                 return;
             }
             _logger.LogDebug("Invocation {InvocationId} in session {SessionId}: {Language} run starting", invocationId, _session.Id, request.Language);
@@ -197,6 +234,7 @@ internal sealed class StreamConnection
         }
         finally
         {
+            lease.Dispose();
             _inflight.TryRemove(invocationId, out _);
             ended.TrySetResult();
             if (_shutdown.IsStopping)

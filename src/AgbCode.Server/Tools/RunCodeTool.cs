@@ -97,7 +97,7 @@ public sealed class RunCodeTool(ServerOptions options, ServerMetrics metrics, Sh
         double seconds = node switch
         {
             null => RunRequest.DefaultTimeoutSec,
-            JsonValue value when value.GetValueKind() == JsonValueKind.Number => value.GetValue<double>(),
+            JsonValue value when value.GetValueKind() == JsonValueKind.Number && value.TryGetValue(out double number) => number,
             JsonValue value when value.GetValueKind() == JsonValueKind.String
                 && double.TryParse(value.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) => parsed,
             _ => throw ApiError.BadParameter("The run_code timeout (timeout_s) must be a number of seconds, e.g. 60."),

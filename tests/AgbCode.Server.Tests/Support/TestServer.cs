@@ -21,7 +21,7 @@ public class TestServer : IAsyncDisposable
     {
         _app = app;
         Logs = logs;
-        BaseUrl = app.Urls.Single();
+        BaseUrl = app.Urls.Single().Replace("//0.0.0.0:", "//127.0.0.1:");   // a wildcard bind is talked to on loopback
         // the TLS test's certificate is self-signed; these tests talk to their own loopback server only
         var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
         Http = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
@@ -54,7 +54,15 @@ public class TestServer : IAsyncDisposable
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddProvider(logs);
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();   // a refused start must not leave its listener or engine behind
+            throw;
+        }
         return new TestServer(app, logs);
     }
 
