@@ -38,6 +38,19 @@ public class WorkspaceFilesSafetyTests(SmallDiskFixture fixture) : WorkspaceFile
     }
 
     [Fact]
+    public async Task An_archive_cut_off_inside_a_file_fails_and_leaves_no_partial_file()
+    {
+        MemoryStream whole = Archives.Of(("first.txt", "complete"u8.ToArray()), ("cut.bin", new byte[200 * 1024]));
+        var cut = new MemoryStream(whole.ToArray()[..(int)(whole.Length / 2)]);
+
+        var refused = await Assert.ThrowsAsync<AgbException>(() => Files.UploadAsync(cut, "truncated"));
+
+        Assert.Equal("AgbUnsafeArchive", refused.ErrorId);
+        Assert.Contains("not a valid tar stream", refused.Message);
+        Assert.Equal("truncated/first.txt", await Names("truncated"));
+    }
+
+    [Fact]
     public async Task A_write_to_a_full_tmp_names_the_tmp_limit_and_keeps_nothing()
     {
         var full = await Assert.ThrowsAsync<AgbException>(() => Files.WriteAsync("/tmp/too-big.bin", new byte[12 * 1024 * 1024], append: false));

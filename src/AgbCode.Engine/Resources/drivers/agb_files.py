@@ -62,9 +62,10 @@ class Input:
 
     def skip(self, count):
         while count > 0:
-            if not self.read(min(count, CHUNK)):
+            got = len(self.read(min(count, CHUNK)))
+            if not got:
                 raise tarfile.ReadError("unexpected end of data")
-            count = count - CHUNK if count > CHUNK else 0
+            count -= got
 
     def copy_to(self, fd, count=None):
         """Moves count bytes (None: all up to the end) into fd; fails if the stream ends first."""
