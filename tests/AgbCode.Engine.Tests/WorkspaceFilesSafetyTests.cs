@@ -222,9 +222,22 @@ public class WorkspaceFilesSafetyTests(SmallDiskFixture fixture) : WorkspaceFile
     private static string Quoted(string text) => "'" + text.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 }
 
-/// <summary>Files of a session that has been removed.</summary>
-public class WorkspaceFilesClosedTests
+/// <summary>Files of sessions that are not the usual sandboxed one: removed, or unsandboxed (Isolation None).</summary>
+public class WorkspaceFilesLifecycleTests
 {
+    [Fact]
+    public async Task An_unsandboxed_session_has_the_same_file_operations_in_its_workspace_folder()
+    {
+        await using var space = new LocalCodeSpace();
+        var session = (LocalSession)await space.CreateSessionAsync(new SessionOptions { Isolation = IsolationMode.None });
+        await session.Files.UploadAsync(Archives.Of(("in/data.csv", "a,b\n1,2\n"u8.ToArray())), ".");
+        ShellResult shell = await session.Files.ShellAsync("cat in/data.csv | wc -l", null, null, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("2", shell.Stdout.Trim());
+        Assert.Equal("a,b\n1,2\n", await File.ReadAllTextAsync(Path.Combine(session.WorkspacePath, "in", "data.csv")));
+        Assert.Equal(["in/data.csv"], (await session.Files.ListAsync("in", recurse: true)).Select(i => i.Path));
+    }
+
     [Fact]
     public async Task Every_file_operation_on_a_removed_session_fails_saying_so()
     {
