@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using AgbCode.Core.Errors;
+using AgbCode.Core.Files;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
+using AgbCode.Engine.Files;
 using AgbCode.Engine.Host;
 using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Kernels.Drivers;
@@ -18,15 +20,17 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private readonly int _slot;
     private readonly LedgerEntry _slotEntry;
     private readonly Workspace _workspace;
+    private readonly Workspace? _tmp;
     private readonly CgroupGroup? _cgroup;
     private readonly KernelContext _kernelContext;
     private readonly ConcurrentDictionary<string, Kernel> _kernels = new();
+    private readonly LocalWorkspaceFiles _files;
     private int _closed;
     private long _lastActivity = Environment.TickCount64;
     private int _runsInProgress;
 
     private LocalSession(string id, SessionOptions options, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
-        CgroupGroup? cgroup, uint? uid, IsolationReport isolation)
+        Workspace? tmp, CgroupGroup? cgroup, uint? uid, IsolationReport isolation)
     {
         Id = id;
         Name = options.Name;
@@ -39,6 +43,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         _slot = slot;
         _slotEntry = slotEntry;
         _workspace = workspace;
+        _tmp = tmp;
         _cgroup = cgroup;
         _kernelContext = new KernelContext
         {
@@ -46,6 +51,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Limits = options.Limits,
             Isolation = options.Isolation,
             WorkspacePath = workspace.HostPath,
+            TmpPath = tmp?.HostPath,
             DriversDir = host.Runtime.DriversDir,
             Uid = uid,
             ProcessLimit = ProcessLimitFor(options.Limits, uid, cgroup),
@@ -54,6 +60,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Spawner = host.Spawner,
             Launcher = options.Isolation == IsolationMode.Sandbox ? host.Launcher : null,
         };
+        _files = new LocalWorkspaceFiles(_kernelContext, options.Environment);
     }
 
     public string Id { get; }
@@ -71,7 +78,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     internal string WorkspacePath => _workspace.HostPath;
     internal uint? Uid => _kernelContext.Uid;
     /// <summary>What the session holds on the host, for leak checks.</summary>
-    internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
+    internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _tmp?.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
 
     public static LocalSession Create(string id, SessionOptions options, EngineHost host)
     {
@@ -80,6 +87,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         int slot = host.Slots.Allocate();
         LedgerEntry slotEntry = host.Ledger.Add(LedgerEntry.Slot, slot.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Workspace? workspace = null;
+        Workspace? tmp = null;
         CgroupGroup? cgroup = null;
         try
         {
@@ -87,15 +95,19 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             workspace = uid is uint owner
                 ? Workspace.CreateVolume(host.Root, host.Ledger, owner, options.Limits.DiskBytes)
                 : Workspace.CreateDirectory(host.Root, host.Ledger);
+            tmp = !sandboxed ? null
+                : uid is uint tmpOwner ? Workspace.CreateTmpfs(host.Root, host.Ledger, tmpOwner, options.Limits.TmpBytes)
+                : Workspace.CreateDirectory(host.Root, host.Ledger);
             cgroup = sandboxed ? host.Cgroups?.CreateSession($"s{slot}", options.Limits, host.Ledger) : null;
             IsolationReport report = sandboxed
-                ? IsolationReporter.Describe(options.Limits, support!, uid, workspace.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
+                ? IsolationReporter.Describe(options.Limits, support!, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
                 : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")]);
-            return new LocalSession(id, options, host, slot, slotEntry, workspace, cgroup, uid, report);
+            return new LocalSession(id, options, host, slot, slotEntry, workspace, tmp, cgroup, uid, report);
         }
         catch
         {
             cgroup?.Remove();
+            tmp?.Remove();
             workspace?.Remove();
             host.Slots.Release(slot);
             host.Ledger.Remove(slotEntry);
@@ -129,7 +141,14 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         }
     }
 
-    public AgbCode.Core.Files.IWorkspaceFiles Files => throw new NotImplementedException("Workspace files: in progress (issue 11).");
+    public IWorkspaceFiles Files
+    {
+        get
+        {
+            Touch();
+            return _files;
+        }
+    }
 
     public Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
@@ -167,7 +186,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private Kernel KernelFor(string language)
     {
         if (IsClosed)
-            throw new AgbException(AgbErrorKind.InvalidState, "AgbSessionClosed", $"The session {Id} has been removed.", "Create a new session (New-AgbSession).");
+            throw SessionClosed.Error(Id);
         LanguageDriver driver = LanguageDriver.For(language)
             ?? throw new AgbException(AgbErrorKind.Platform, "AgbLanguageUnavailable", $"The local engine has no {language} kernel yet.",
                 "Use python, or a remote backend that offers this language.");
@@ -181,8 +200,9 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
-        await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask()).Append(_files.CloseAsync())).ConfigureAwait(false);
         _cgroup?.Remove();
+        _tmp?.Remove();
         _workspace.Remove();
         _host.Slots.Release(_slot);
         _host.Ledger.Remove(_slotEntry);
@@ -191,5 +211,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     public override string ToString() => Name is null ? Id : $"{Id} ({Name})";
 }
 
-/// <summary>A session's host resources: its uid, workspace, cgroup folders and slot file.</summary>
-internal sealed record SessionFootprint(uint? Uid, string Workspace, IReadOnlyList<string> Cgroups, string SlotFile);
+/// <summary>A session's host resources: its uid, folders (workspace, /tmp), cgroup folders and slot file.</summary>
+internal sealed record SessionFootprint(uint? Uid, string Workspace, string? Tmp, IReadOnlyList<string> Cgroups, string SlotFile)
+{
+    public IEnumerable<string> Folders => Tmp is null ? [Workspace] : [Workspace, Tmp];
+}

@@ -20,7 +20,7 @@ public sealed record SessionLimits
     public int OpenFiles { get; init; } = 1024;
     /// <summary>Output (stdout, stderr and rich results) kept per run; the rest is cut with a marker.</summary>
     public long OutputBytes { get; init; } = 10 * MiB;
-    /// <summary>Size of the private /tmp of each kernel (memory-backed, counted in the memory limit).</summary>
+    /// <summary>Size of the session's /tmp: one tmpfs shared by its kernels and file operations (memory-backed, counted in the memory limit).</summary>
     public long TmpBytes { get; init; } = 128 * MiB;
     /// <summary>How long an interrupted run may take to stop before its kernel is killed.</summary>
     public TimeSpan InterruptGrace { get; init; } = TimeSpan.FromSeconds(2);
