@@ -16,7 +16,7 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>Blocks the pipeline thread on a task, giving up (not hanging) when the pipeline stops.</summary>
-    protected T Await<T>(Task<T> task)
+    protected internal T Await<T>(Task<T> task)
     {
         try
         {
@@ -28,7 +28,7 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    protected void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
+    protected internal void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
 
     /// <summary>Creates a session, telling Verbose where and with which isolation.</summary>
     internal AgbSession NewSession(ICodeSpace space, SessionOptions options)
