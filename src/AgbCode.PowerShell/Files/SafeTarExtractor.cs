@@ -49,15 +49,17 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
             }
             if (name.Length == 0 || map(name) is not { } place)
                 continue;
-            yield return Extract(entry, name, place);
+            yield return Guarded(() => Extract(entry, name, place));
         }
     }
 
-    private static TarEntry? Next(TarReader reader)
+    private static TarEntry? Next(TarReader reader) => Guarded(() => reader.GetNextEntry(copyData: false));
+
+    private static T Guarded<T>(Func<T> read)
     {
         try
         {
-            return reader.GetNextEntry(copyData: false);
+            return read();
         }
         catch (Exception failure) when (failure is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
@@ -215,7 +217,10 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
                 "Copy the file the link points to instead of the link.");
         if (InTheWay(name, target) is { } refusal)
             return refusal;
-        return Placed(name, target, part => System.IO.File.CreateSymbolicLink(part, entry.LinkName));
+        if (Occupied(target))
+            System.IO.File.Delete(target);   // with -Force: a file or a link, never a folder (InTheWay refused those)
+        System.IO.File.CreateSymbolicLink(target, entry.LinkName);   // made in one step: nothing partial to clean up
+        return ExtractedItem.Written(name, target, isDirectory: false);
     }
 
     private ExtractedItem HardLink(TarEntry entry, string name, string target)
