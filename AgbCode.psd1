@@ -9,7 +9,7 @@
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('AgbCode.format.ps1xml')
-    CmdletsToExport      = @('New-AgbSession', 'Get-AgbSession', 'Invoke-AgbCode', 'Remove-AgbSession', 'Save-AgbResult', 'Get-AgbLanguage')
+    CmdletsToExport      = @('New-AgbSession', 'Get-AgbSession', 'Invoke-AgbCode', 'Remove-AgbSession', 'Save-AgbResult', 'Get-AgbLanguage', 'Copy-AgbItem', 'Get-AgbChildItem', 'Remove-AgbItem')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -3,7 +3,7 @@ using System.Formats.Tar;
 namespace AgbCode.PowerShell.Files;
 
 /// <summary>A local item to send into a session, and its name in the archive ("data/in.csv").</summary>
-internal sealed record UploadItem(string LocalPath, string EntryName, long Length);
+internal sealed record UploadItem(string LocalPath, string EntryName, long Length, bool IsDirectory = false);
 
 /// <summary>
 /// Writes local files and folders as a tar stream, one file at a time straight from disk (nothing is buffered whole).
@@ -20,7 +20,7 @@ internal static class UploadArchive
             yield return new UploadItem(path, entryName, new FileInfo(path).Length);
             yield break;
         }
-        yield return new UploadItem(path, entryName, 0);
+        yield return new UploadItem(path, entryName, 0, IsDirectory: true);
         foreach (UploadItem below in Below(new DirectoryInfo(path), entryName))
             yield return below;
     }
@@ -31,7 +31,7 @@ internal static class UploadArchive
         {
             string name = entryName + "/" + child.Name;
             bool isLink = child.LinkTarget is not null;
-            yield return new UploadItem(child.FullName, name, !isLink && child is FileInfo file ? file.Length : 0);
+            yield return new UploadItem(child.FullName, name, !isLink && child is FileInfo file ? file.Length : 0, IsDirectory: !isLink && child is DirectoryInfo);
             if (!isLink && child is DirectoryInfo subfolder)
                 foreach (UploadItem below in Below(subfolder, name))
                     yield return below;
