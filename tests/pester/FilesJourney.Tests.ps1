@@ -95,7 +95,7 @@ Describe 'Copy-AgbItem round trips' {
         $files.Name | Sort-Object | Should -Be @('a.txt', 'b.csv')
         $piped = Get-AgbChildItem -Session $s -Path tree -Recurse -Filter c.txt | Copy-AgbItem -Destination ./piped/ -PassThru
         $piped.FullName | Should -Be (Join-Path $TestDrive 'piped/c.txt')
-        $in = Get-ChildItem ./tree -Filter *.txt | Copy-AgbItem -ToSession $s.Id -Destination piped-in -PassThru
+        $in = Get-ChildItem ./tree -Filter *.txt | Copy-AgbItem -ToSession $s.Id -Destination piped-in/ -PassThru
         $in.Path | Should -Be 'piped-in/a.txt'
     }
 

@@ -38,6 +38,9 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
         return new AgbSession(session, space);
     }
 
+    /// <summary>A local file or folder as Get-Item gives it: a FileInfo or DirectoryInfo with PSPath, so it pipes into Get-Content.</summary>
+    internal PSObject LocalItem(string path) => SessionState.InvokeProvider.Item.Get([path], force: true, literalPath: true)[0];
+
     /// <summary>An error record for an <see cref="AgbException"/>: its id, a category from its kind, its fix.</summary>
     internal static ErrorRecord ToErrorRecord(AgbException failure, object? target)
     {

@@ -188,6 +188,6 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         if (item.Refusal is not null)
             WriteError(ToErrorRecord(item.Refusal, ShownName.Of(item.EntryName)));
         else if (PassThru)
-            WriteObject(item.IsDirectory ? new DirectoryInfo(item.LocalPath!) : new FileInfo(item.LocalPath!));
+            WriteObject(LocalItem(item.LocalPath!));
     }
 }

@@ -55,7 +55,7 @@ internal sealed class RunFiles(AgbCmdlet cmdlet, IReadOnlyList<string> inputs, s
         if (item.Refusal is not null)
             cmdlet.WriteError(AgbCmdlet.ToErrorRecord(item.Refusal, ShownName.Of(item.EntryName)));
         else if (passThru && !item.IsDirectory)
-            cmdlet.WriteObject(new FileInfo(item.LocalPath!));
+            cmdlet.WriteObject(cmdlet.LocalItem(item.LocalPath!));
     }
 
     private Snapshot Take(AgbSession session) => new(cmdlet.Await(session.Inner.Files.ListAsync(SessionPath.Workspace, recurse: true, stop))
