@@ -55,7 +55,7 @@ cat("total", sum(sales$sales), "\n")
 Describe 'A Pester infrastructure test' {
     BeforeAll {
         Set-Content (Join-Path $TestDrive 'app.json') '{ "maxConnections": 50, "hosts": ["db1", "db2"], "owner": "O''Brien" }'
-        Copy-AgbItem -Path (Join-Path $TestDrive 'app.json') -Destination config/app.json -ToSession $s
+        Copy-AgbItem -Path (Join-Path $TestDrive 'app.json') -Destination config/app.json -ToSession "files-$PID"   # a session by name
     }
 
     It 'reads the copied config in the session and asserts on the values' {
