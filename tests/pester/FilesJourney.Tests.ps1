@@ -99,6 +99,13 @@ Describe 'Copy-AgbItem round trips' {
         $in.Path | Should -Be 'piped-in/a.txt'
     }
 
+    It 'reaches the sandbox''s /tmp, shared with the kernels' {
+        Invoke-Py "open('/tmp/scratch.txt', 'w').write('from the kernel')" | Out-Null
+        (Get-AgbChildItem -Session $s -Path '/tmp/scratch*').Path | Should -Be '/tmp/scratch.txt'
+        $file = Copy-AgbItem -Path /tmp/scratch.txt -FromSession $s -Destination ./fromtmp.txt -PassThru
+        Get-Content $file | Should -Be 'from the kernel'
+    }
+
     It 'changes nothing with -WhatIf' {
         Copy-AgbItem -Path tree -FromSession $s -Destination ./whatif -Recurse -WhatIf
         Test-Path ./whatif | Should -BeFalse

@@ -33,9 +33,8 @@ internal sealed class RunFiles(AgbCmdlet cmdlet, IReadOnlyList<string> inputs, s
     /// <summary>Copies back what the run created or changed since <paramref name="before"/>.</summary>
     public void After(AgbSession session, Snapshot before)
     {
-        List<string> changed = [.. Take(session).Files
-            .Where(now => !before.Files.TryGetValue(now.Key, out var then) || then != now.Value)
-            .Select(now => now.Key)];
+        IReadOnlyDictionary<string, (long Length, DateTimeOffset Time)> after = Take(session).Files;
+        List<string> changed = [.. after.Where(now => !before.Files.TryGetValue(now.Key, out var then) || then != now.Value).Select(now => now.Key)];
         cmdlet.WriteVerbose($"The run created or changed {changed.Count} file(s) in session {session.Id}.");
         if (changed.Count == 0)
             return;
@@ -45,7 +44,7 @@ internal sealed class RunFiles(AgbCmdlet cmdlet, IReadOnlyList<string> inputs, s
         {
             string local = folder.Key == SessionPath.Workspace ? "" : folder.Key;
             Dictionary<string, string> names = folder.ToDictionary(SessionPath.Leaf, path => SessionPath.Join(local, SessionPath.Leaf(path)), StringComparer.Ordinal);
-            transfer.Download([.. folder], 0, $"Copying outputs from session {session.Id}", extractor,
+            transfer.Download([.. folder], folder.Sum(path => after[path].Length), $"Copying outputs from session {session.Id}", extractor,
                 entry => CopyAgbItemCommand.Renamed(entry, names), Report);
         }
     }

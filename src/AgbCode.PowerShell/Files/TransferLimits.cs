@@ -10,19 +10,23 @@ namespace AgbCode.PowerShell.Files;
 internal sealed record TransferLimits(long MaxBytes, long MaxEntries)
 {
     public const string MaxBytesVariable = "AGBCODE_MAX_COPY_MB";
+    public const string MaxEntriesVariable = "AGBCODE_MAX_COPY_ITEMS";
     private const long DefaultMaxMB = 16 * 1024;
     private const long DefaultMaxEntries = 1_000_000;
 
-    /// <summary>The limits for this process: $env:AGBCODE_MAX_COPY_MB (default 16384), at most 1,000,000 items.</summary>
-    public static TransferLimits Current()
+    /// <summary>The limits for this process: $env:AGBCODE_MAX_COPY_MB (default 16384) and $env:AGBCODE_MAX_COPY_ITEMS (default 1000000).</summary>
+    public static TransferLimits Current() =>
+        new(Setting(MaxBytesVariable, DefaultMaxMB, long.MaxValue >> 20) << 20, Setting(MaxEntriesVariable, DefaultMaxEntries, long.MaxValue));
+
+    private static long Setting(string variable, long fallback, long most)
     {
-        string? setting = Environment.GetEnvironmentVariable(MaxBytesVariable);
-        long megabytes = DefaultMaxMB;
-        if (!string.IsNullOrWhiteSpace(setting) &&
-            (!long.TryParse(setting, NumberStyles.None, CultureInfo.InvariantCulture, out megabytes) || megabytes <= 0 || megabytes > long.MaxValue / (1 << 20)))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidSetting",
-                $"${MaxBytesVariable} must be a positive whole number of MiB; it is '{setting}'.", $"Set it to e.g. 16384, or remove it for the default ({DefaultMaxMB}).");
-        return new TransferLimits(megabytes << 20, DefaultMaxEntries);
+        string? setting = Environment.GetEnvironmentVariable(variable);
+        if (string.IsNullOrWhiteSpace(setting))
+            return fallback;
+        if (long.TryParse(setting, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0 && value <= most)
+            return value;
+        throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidSetting",
+            $"${variable} must be a positive whole number; it is '{setting}'.", $"Set it to e.g. {fallback}, or remove it for that default.");
     }
 
     public AgbException TooLarge(long claimed) => new(AgbErrorKind.BadInput, "AgbCopyTooLarge",
@@ -30,5 +34,6 @@ internal sealed record TransferLimits(long MaxBytes, long MaxEntries)
         $"Copy fewer or smaller items, or raise the limit: $env:{MaxBytesVariable} = <MiB>.");
 
     public AgbException TooManyEntries() => new(AgbErrorKind.BadInput, "AgbCopyTooLarge",
-        $"The copy holds more than {MaxEntries} items; nothing more is written.", "Copy a folder at a time, or pack the files into one archive in the session first.");
+        $"The copy holds more than {MaxEntries} items; nothing more is written.",
+        $"Copy a folder at a time, or raise the limit: $env:{MaxEntriesVariable} = <count>.");
 }
