@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using AgbCode.Core.Errors;
+using AgbCode.Core.Files;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
+using AgbCode.Engine.Files;
 using AgbCode.Engine.Host;
 using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Kernels.Drivers;
@@ -21,6 +23,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private readonly CgroupGroup? _cgroup;
     private readonly KernelContext _kernelContext;
     private readonly ConcurrentDictionary<string, Kernel> _kernels = new();
+    private readonly LocalWorkspaceFiles _files;
     private int _closed;
     private long _lastActivity = Environment.TickCount64;
     private int _runsInProgress;
@@ -54,6 +57,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Spawner = host.Spawner,
             Launcher = options.Isolation == IsolationMode.Sandbox ? host.Launcher : null,
         };
+        _files = new LocalWorkspaceFiles(_kernelContext, options.Environment);
     }
 
     public string Id { get; }
@@ -129,7 +133,14 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         }
     }
 
-    public AgbCode.Core.Files.IWorkspaceFiles Files => throw new NotImplementedException("Workspace files: in progress (issue 11).");
+    public IWorkspaceFiles Files
+    {
+        get
+        {
+            Touch();
+            return _files;
+        }
+    }
 
     public Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
@@ -167,7 +178,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private Kernel KernelFor(string language)
     {
         if (IsClosed)
-            throw new AgbException(AgbErrorKind.InvalidState, "AgbSessionClosed", $"The session {Id} has been removed.", "Create a new session (New-AgbSession).");
+            throw SessionClosed.Error(Id);
         LanguageDriver driver = LanguageDriver.For(language)
             ?? throw new AgbException(AgbErrorKind.Platform, "AgbLanguageUnavailable", $"The local engine has no {language} kernel yet.",
                 "Use python, or a remote backend that offers this language.");
@@ -181,7 +192,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
-        await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask()).Append(_files.CloseAsync())).ConfigureAwait(false);
         _cgroup?.Remove();
         _workspace.Remove();
         _host.Slots.Release(_slot);

@@ -130,8 +130,7 @@ internal sealed class Kernel : IAsyncDisposable
     private void ThrowIfClosed()
     {
         if (_closed)
-            throw new AgbException(AgbErrorKind.InvalidState, "AgbSessionClosed", $"The session {_context.SessionId} has been removed.",
-                "Create a new session (New-AgbSession).");
+            throw SessionClosed.Error(_context.SessionId);
     }
 
     private EnhancedCodeExecutionResult NotRun(string name, string message) => new()
@@ -209,47 +208,12 @@ internal sealed class Kernel : IAsyncDisposable
             ? "Check the runtime with Get-AgbLanguage; run ./build.ps1 -Task Bootstrap to install what is missing."
             : $"{_driver.Executable} is missing: install {_driver.Package} (./build.ps1 -Task Bootstrap does it).");
 
-    private ProcessStartInfo BuildStartInfo(CgroupGroup? cgroup)
+    private ProcessStartInfo BuildStartInfo(CgroupGroup? cgroup) => SessionProcessStart.Build(_context, cgroup, new SessionCommand
     {
-        ProcessStartInfo info;
-        if (_context.Isolation == IsolationMode.Sandbox)
-        {
-            var spec = new SandboxSpec
-            {
-                Uid = _context.Uid,
-                CgroupProcsFiles = cgroup?.ProcsFiles ?? [],
-                Limits = _context.Limits,
-                ProcessLimit = _context.ProcessLimit,
-                WorkspacePath = _context.WorkspacePath,
-                Command = _driver.Command(SandboxLauncher.DriversMount, _context.Limits),
-                Environment = _driver.Environment(SandboxLauncher.Home, "/tmp"),
-                ReadOnlyEtc = _driver.ReadOnlyEtc,
-            };
-            info = _context.Launcher!.BuildStartInfo(spec);
-        }
-        else
-        {
-            IReadOnlyList<string> command = _driver.Command(_context.DriversDir, _context.Limits);
-            info = new ProcessStartInfo(command[0])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = _context.WorkspacePath,
-            };
-            foreach (string argument in command.Skip(1))
-                info.ArgumentList.Add(argument);
-            info.Environment.Clear();
-            info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-            info.Environment["HOME"] = _context.WorkspacePath;
-            info.Environment["LANG"] = "C.UTF-8";
-            foreach (var (name, value) in _driver.Environment(_context.WorkspacePath, Path.GetTempPath()))
-                info.Environment[name] = value;
-        }
-        info.StandardInputEncoding = new UTF8Encoding(false);
-        return info;
-    }
+        Command = driversDir => _driver.Command(driversDir, _context.Limits),
+        Environment = _driver.Environment,
+        ReadOnlyEtc = _driver.ReadOnlyEtc,
+    });
 
     /// <summary>SIGINT to the driver: the runtime's own interrupt, which keeps the kernel's state.</summary>
     private void Interrupt()

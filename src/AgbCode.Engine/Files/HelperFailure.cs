@@ -1,0 +1,71 @@
+using System.Text.Json;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Sessions;
+using AgbCode.Engine.Kernels;
+
+namespace AgbCode.Engine.Files;
+
+/// <summary>Turns the file helper's failure (a JSON line on its stderr, or its death) into a clear AgbException.</summary>
+internal static class HelperFailure
+{
+    public static AgbException From(int exitCode, string stderr, SessionLimits limits, string where)
+    {
+        string? kind = null, message = null;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(stderr.Trim().Split('\n')[^1]);
+            kind = document.RootElement.GetProperty("error").GetString();
+            message = document.RootElement.GetProperty("message").GetString();
+        }
+        catch (Exception failure) when (failure is JsonException or KeyNotFoundException or InvalidOperationException) { }
+        if (kind is null || message is null)
+            return new AgbException(AgbErrorKind.Platform, "AgbFileHelperFailed",
+                $"The session's file helper ended without doing the operation ({Describe(exitCode)}): {Printable.Of(Tail(stderr))}",
+                "Check that the session is alive (Get-AgbSession) and has memory left; try again.");
+        string text = Printable.Of(message);
+        bool inTmp = where.StartsWith("/tmp", StringComparison.Ordinal);
+        return kind switch
+        {
+            "not_found" => new(AgbErrorKind.NotFound, "AgbItemNotFound", $"No such item in the session: {text}.",
+                "Get-AgbChildItem -Session lists what the workspace holds; relative paths start at the workspace."),
+            "no_space" when inTmp => new(AgbErrorKind.InvalidState, "AgbWorkspaceFull",
+                $"{text}: the session's /tmp is full (its TmpBytes limit is {Sizes.Format(limits.TmpBytes)}). Nothing of that file was kept.",
+                "Remove files from /tmp in the session, or create the session with a larger TmpBytes limit."),
+            "no_space" => new(AgbErrorKind.InvalidState, "AgbWorkspaceFull",
+                $"{text}: the session's workspace is full (its disk cap, DiskBytes, is {Sizes.Format(limits.DiskBytes)}). Nothing of that file was kept.",
+                "Remove items from the session (Remove-AgbItem), or create the session with more room (New-AgbSession -DiskMB)."),
+            "file_too_large" => new(AgbErrorKind.InvalidState, "AgbFileTooLarge",
+                $"{text}: a file in the session may hold at most {Sizes.Format(limits.FileSizeBytes)} (FileSizeBytes). Nothing of that file was kept.",
+                "Create the session with a larger file size limit (New-AgbSession -MaxFileSizeMB)."),
+            "not_empty" => new(AgbErrorKind.InvalidState, "AgbFolderNotEmpty", text + ".", "Remove it with -Recurse to delete its contents too."),
+            "unsafe_name" or "unsupported_entry" or "bad_archive" => new(AgbErrorKind.BadInput, "AgbUnsafeArchive",
+                $"The upload was refused: {text}. Files before it in the archive were written; nothing of it was.",
+                "Upload files, folders and links with names relative to the destination."),
+            "denied" => new(AgbErrorKind.BadInput, "AgbAccessDenied", $"The session may not do this: {text}.",
+                "Only the workspace and /tmp are writable inside a session."),
+            "io" => new(AgbErrorKind.Platform, "AgbFileOperationFailed", $"The file operation failed in the session: {text}.",
+                "Try again; if it keeps failing, check the item with Get-AgbChildItem."),
+            _ => new(AgbErrorKind.BadInput, "AgbPathConflict", $"The file operation cannot be done: {text}.",
+                "Check the paths with Get-AgbChildItem -Session; folders and files cannot stand in for each other."),
+        };
+    }
+
+    private static string Describe(int exitCode) => exitCode > 128 ? $"killed by signal {exitCode - 128}" : $"exit code {exitCode}";
+
+    private static string Tail(string text)
+    {
+        string trimmed = text.Trim();
+        return trimmed.Length <= 500 ? trimmed : "…" + trimmed[^500..];
+    }
+}
+
+/// <summary>Text that came from a sandbox, made safe to show: control characters become U+FFFD.</summary>
+internal static class Printable
+{
+    public static string Of(string text) =>
+        string.Create(text.Length, text, (span, source) =>
+        {
+            for (int i = 0; i < source.Length; i++)
+                span[i] = char.IsControl(source[i]) || source[i] is '\u2028' or '\u2029' or '\u202E' or '\u202D' ? '\uFFFD' : source[i];
+        });
+}

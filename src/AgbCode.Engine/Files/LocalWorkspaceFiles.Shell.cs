@@ -1,0 +1,78 @@
+using AgbCode.Core.Errors;
+using AgbCode.Core.Files;
+using AgbCode.Engine.Kernels;
+using AgbCode.Engine.Sandbox;
+
+namespace AgbCode.Engine.Files;
+
+/// <summary>A shell command in a fresh sandbox of the session: /bin/sh -c, in a folder, with extra variables, under a timeout.</summary>
+internal sealed partial class LocalWorkspaceFiles
+{
+    public const int TimedOutExitCode = 124;
+
+    // $1 is the folder, $2 the command: neither is ever spliced into shell text.
+    private const string ShellScript = "cd -- \"$1\" && exec /bin/sh -c \"$2\"";
+
+    public async Task<ShellResult> ShellAsync(string command, string? workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (timeout <= TimeSpan.Zero)
+            throw new AgbException(AgbErrorKind.BadInput, "AgbBadTimeout", $"A shell command needs a positive timeout (got {timeout}).",
+                "Pass a timeout of at least a millisecond.");
+        var variables = new Dictionary<string, string>(sessionEnvironment, StringComparer.Ordinal);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            variables[CheckedName(name)] = Checked(value);
+        string folder = Checked(string.IsNullOrEmpty(workingDirectory) ? "." : workingDirectory);
+        var shell = new SessionCommand
+        {
+            Command = _ => ["/bin/sh", "-c", ShellScript, "agb-shell", folder, Checked(command)],
+            Environment = (_, _) => variables,
+        };
+
+        long cap = context.Limits.OutputBytes;
+        SandboxRun run = await StartAsync(shell, cap).ConfigureAwait(false);
+        try
+        {
+            run.Input.Close();
+            Task<(string Text, bool Cut)> stdout = SandboxRun.ReadCappedAsync(run.Output, cap);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            bool timedOut = false;
+            (int ExitCode, string Errors, bool ErrorsCut) exit;
+            try
+            {
+                exit = await run.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                run.Kill();
+                timedOut = true;
+                exit = await run.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                run.Kill();
+                throw;
+            }
+            ThrowIfClosed();
+            var (text, cut) = await stdout.ConfigureAwait(false);
+            return new ShellResult(WithMark(text, cut, cap), WithMark(exit.Errors, exit.ErrorsCut, cap),
+                timedOut ? TimedOutExitCode : exit.ExitCode, timedOut);
+        }
+        finally
+        {
+            await FinishAsync(run).ConfigureAwait(false);
+        }
+    }
+
+    private static string WithMark(string text, bool cut, long cap) => cut ? $"{text}\n[output cut at {Sizes.Format(cap)}]" : text;
+
+    private static string CheckedName(string name)
+    {
+        if (string.IsNullOrEmpty(name) || name.Contains('=') || name.Contains('\0'))
+            throw new AgbException(AgbErrorKind.BadInput, "AgbBadVariableName", $"'{Printable.Of(name ?? "")}' cannot be an environment variable's name.",
+                "Use a name without '=' or NUL, such as MY_SETTING.");
+        return name;
+    }
+}

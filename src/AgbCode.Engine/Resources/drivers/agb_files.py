@@ -1,0 +1,461 @@
+"""AgbCode's workspace file helper: one operation per process, run inside the session's sandbox as its uid.
+
+stdin: one JSON line (the request), then the operation's data (a tar stream to unpack, or bytes to write).
+stdout: the answer (one JSON line, a tar stream, or the bytes read). On failure: exit 1 and one JSON line on stderr,
+{"error": KIND, "message": TEXT}. Relative paths are relative to the workspace (home and cwd); absolute ones are as
+the sandbox sees them. Archive members are confined to the destination: no absolute names, no "..", and no parent
+that is a link (each folder is opened with O_NOFOLLOW). Links are archived as links, never followed; FIFOs and
+device nodes are archived as bare headers, never opened for reading.
+"""
+import errno
+import json
+import os
+import secrets
+import shutil
+import stat
+import sys
+import tarfile
+
+CHUNK = 1 << 20
+PART_PREFIX = ".agb-part-"
+
+
+class Failure(Exception):
+    def __init__(self, kind, message):
+        super().__init__(message)
+        self.kind = kind
+
+
+def shown(name):
+    """A name as text (names that are not UTF-8 show with U+FFFD)."""
+    return os.fsencode(name).decode("utf-8", "replace")
+
+
+def os_failure(error, what):
+    kinds = {errno.ENOENT: "not_found", errno.ENOTDIR: "not_a_directory", errno.EISDIR: "is_a_directory",
+             errno.ENOTEMPTY: "not_empty", errno.EEXIST: "exists", errno.ENOSPC: "no_space", errno.EDQUOT: "no_space",
+             errno.EFBIG: "file_too_large", errno.EACCES: "denied", errno.EPERM: "denied", errno.EROFS: "denied",
+             errno.ELOOP: "link_in_the_way", errno.EBUSY: "denied", errno.EXDEV: "denied"}
+    return Failure(kinds.get(error.errno, "io"), f"{what}: {os.strerror(error.errno)}")
+
+
+# ---- listing -------------------------------------------------------------------------------------------------------
+
+def item(path, shown_path, st):
+    link = os.readlink(path) if stat.S_ISLNK(st.st_mode) else None
+    is_dir = stat.S_ISDIR(st.st_mode)
+    return {"name": shown(os.path.basename(shown_path.rstrip("/")) or shown_path), "path": shown(shown_path),
+            "dir": is_dir, "length": 0 if is_dir else st.st_size, "mtime_ns": st.st_mtime_ns,
+            "mode": stat.S_IMODE(st.st_mode), "type": kind_of(st.st_mode), "link": None if link is None else shown(link)}
+
+
+def kind_of(mode):
+    for test, name in ((stat.S_ISREG, "file"), (stat.S_ISDIR, "dir"), (stat.S_ISLNK, "link"), (stat.S_ISFIFO, "fifo"),
+                       (stat.S_ISCHR, "char"), (stat.S_ISBLK, "block"), (stat.S_ISSOCK, "socket")):
+        if test(mode):
+            return name
+    return "other"
+
+
+def joined(base, name):
+    return name if base in ("", ".") else base.rstrip("/") + "/" + name if base != "/" else "/" + name
+
+
+def lstat_or_fail(path):
+    try:
+        return os.lstat(path)
+    except OSError as error:
+        raise os_failure(error, f"'{shown(path)}'")
+
+
+def op_stat(request):
+    path = request["path"]
+    try:
+        st = os.lstat(path or ".")
+    except FileNotFoundError:
+        return None
+    return item(path or ".", path or ".", st)
+
+
+def op_list(request):
+    path, recurse = request["path"] or ".", request["recurse"]
+    st = lstat_or_fail(path)
+    if not stat.S_ISDIR(st.st_mode):
+        return [item(path, path, st)]
+    items = []
+
+    def walk(folder, shown_folder):
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                child, shown_child = os.path.join(folder, entry.name), joined(shown_folder, entry.name)
+                st = entry.stat(follow_symlinks=False)
+                items.append(item(child, shown_child, st))
+                if recurse and stat.S_ISDIR(st.st_mode):
+                    walk(child, shown_child)
+
+    walk(path, "" if request["path"] in ("", ".") else request["path"])
+    return items
+
+
+# ---- upload: unpack a tar stream, confined to the destination --------------------------------------------------------
+
+def member_parts(name):
+    if name.startswith("/"):
+        raise Failure("unsafe_name", f"the archive entry '{shown(name)}' has an absolute name; uploads keep names "
+                                     "relative to the destination")
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if ".." in parts:
+        raise Failure("unsafe_name", f"the archive entry '{shown(name)}' climbs out of the destination with '..'")
+    return parts
+
+
+def open_folder(parent_fd, name, create):
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(name, flags, dir_fd=parent_fd)
+    except FileNotFoundError:
+        if not create:
+            raise
+        os.mkdir(name, 0o755, dir_fd=parent_fd)
+        return os.open(name, flags, dir_fd=parent_fd)
+
+
+def folder_of(root_fd, parts, display):
+    """The folder that holds the entry, made as needed, reached without following a link."""
+    fd = os.dup(root_fd)
+    try:
+        for part in parts:
+            try:
+                next_fd = open_folder(fd, part, create=True)
+            except OSError as error:
+                if error.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise Failure("link_in_the_way", f"'{shown(display)}' would be written through '{shown(part)}', "
+                                                     "which is a link or a file, not a folder")
+                raise os_failure(error, f"'{shown(display)}'")
+            os.close(fd)
+            fd = next_fd
+        return fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def remove_entry(folder_fd, name):
+    try:
+        st = os.lstat(name, dir_fd=folder_fd)
+    except FileNotFoundError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise Failure("exists", f"'{shown(name)}' is a folder in the destination; it is not replaced by a file or link")
+    os.unlink(name, dir_fd=folder_fd)
+
+
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def pump(source, fd):
+    view = memoryview(bytearray(CHUNK))
+    while count := source.readinto(view):
+        write_all(fd, view[:count])
+
+
+def copy_to_part(source, folder_fd, final, display, mode, mtime=None, total=None):
+    """Writes a file under a temporary name and renames it into place: all of it, or nothing."""
+    part = PART_PREFIX + secrets.token_hex(6)
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600, dir_fd=folder_fd)
+    try:
+        try:
+            pump(source, fd)
+            os.fchmod(fd, mode & 0o777)
+            if mtime is not None:
+                os.utime(fd, ns=(mtime, mtime))
+        finally:
+            os.close(fd)
+        remove_entry(folder_fd, final)
+        os.rename(part, final, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
+    except BaseException as failure:
+        try:
+            os.unlink(part, dir_fd=folder_fd)
+        except OSError:
+            pass
+        if isinstance(failure, OSError):
+            raise os_failure(failure, f"'{shown(display)}'")
+        raise
+
+
+def make_folders(path):
+    try:
+        os.makedirs(path or ".", exist_ok=True)
+    except OSError as error:
+        raise os_failure(error, f"the folder '{shown(path)}'")
+    if not os.path.isdir(path or "."):
+        raise Failure("not_a_directory", f"'{shown(path)}' is a file, not a folder")
+
+
+def op_upload(request, data):
+    destination = request["destination"] or "."
+    make_folders(destination)
+    root_fd = os.open(destination, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    written = 0
+    with tarfile.open(fileobj=data, mode="r|", bufsize=CHUNK) as archive:
+        for member in archive:
+            parts = member_parts(member.name)
+            if not parts:
+                continue   # the destination itself
+            folder_fd = folder_of(root_fd, parts[:-1], member.name)
+            name = parts[-1]
+            try:
+                if member.isdir():
+                    try:
+                        os.mkdir(name, member.mode & 0o777 | 0o700, dir_fd=folder_fd)
+                    except FileExistsError:
+                        if not stat.S_ISDIR(os.lstat(name, dir_fd=folder_fd).st_mode):
+                            raise Failure("exists", f"'{shown(member.name)}' is a file in the destination, not a folder")
+                elif member.isreg():
+                    copy_to_part(archive.extractfile(member), folder_fd, name, member.name, member.mode, int(member.mtime * 1e9))
+                    written += 1
+                elif member.issym():
+                    remove_entry(folder_fd, name)
+                    os.symlink(member.linkname, name, dir_fd=folder_fd)
+                else:
+                    raise Failure("unsupported_entry", f"the archive entry '{shown(member.name)}' is a "
+                                  f"{'hard link' if member.islnk() else 'device node or FIFO'}; only files, folders "
+                                  "and symbolic links are uploaded")
+            except OSError as error:
+                raise os_failure(error, f"'{shown(member.name)}'")
+            finally:
+                os.close(folder_fd)
+    return {"files": written}
+
+
+# ---- download: a tar stream of items, links as links, special files never read -----------------------------------------
+
+def header(path, arcname, st):
+    info = tarfile.TarInfo(arcname)
+    info.mode = stat.S_IMODE(st.st_mode)
+    info.mtime = st.st_mtime
+    info.uid = info.gid = 0
+    info.uname = info.gname = ""
+    if stat.S_ISDIR(st.st_mode):
+        info.type = tarfile.DIRTYPE
+    elif stat.S_ISLNK(st.st_mode):
+        info.type, info.linkname = tarfile.SYMTYPE, os.readlink(path)
+    elif stat.S_ISFIFO(st.st_mode):
+        info.type = tarfile.FIFOTYPE
+    elif stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        info.type = tarfile.CHRTYPE if stat.S_ISCHR(st.st_mode) else tarfile.BLKTYPE
+        info.devmajor, info.devminor = os.major(st.st_rdev), os.minor(st.st_rdev)
+    elif stat.S_ISREG(st.st_mode):
+        info.type, info.size = tarfile.REGTYPE, st.st_size
+    else:
+        return None   # a socket has no tar form
+    return info
+
+
+def add(archive, path, arcname, st):
+    info = header(path, arcname, st)
+    if info is None:
+        return
+    if info.type != tarfile.REGTYPE:
+        archive.addfile(info)
+        if info.type == tarfile.DIRTYPE:
+            with os.scandir(path) as entries:
+                names = sorted(e.name for e in entries)
+            for name in names:
+                child = os.path.join(path, name)
+                try:
+                    child_st = os.lstat(child)
+                except FileNotFoundError:
+                    continue   # removed meanwhile
+                add(archive, child, arcname + "/" + name, child_st)
+        return
+    # O_NONBLOCK: if the file was swapped for a FIFO since lstat, opening it must not hang; fstat then says so.
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb", buffering=0) as source:
+        now = os.fstat(fd)
+        if not stat.S_ISREG(now.st_mode):
+            archive.addfile(header(path, arcname, now) or info)
+            return
+        os.set_blocking(fd, True)
+        info.size = now.st_size
+        archive.addfile(info, Exact(source, now.st_size, path))
+
+
+class Exact:
+    """Reads exactly the size the header promised: a file that shrank meanwhile is padded with zeros, one that grew
+    is cut, so the stream stays a valid archive."""
+
+    def __init__(self, source, size, path):
+        self.source, self.left, self.path = source, size, path
+
+    def read(self, size=-1):
+        want = self.left if size < 0 else min(size, self.left)
+        data = self.source.read(want) if want else b""
+        if len(data) < want:
+            data += bytes(want - len(data))
+        self.left -= len(data)
+        return data
+
+
+def archive_name(path):
+    parts = [p for p in path.split("/") if p not in ("", ".")]
+    return parts[-1] if parts else ""
+
+
+def op_download(request, out):
+    paths = [p or "." for p in request["paths"]]
+    found = [(p, lstat_or_fail(p)) for p in paths]   # every item is there before a byte goes out
+    with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT, bufsize=CHUNK) as archive:
+        for path, st in found:
+            name = archive_name(path)
+            if name == "" or name == "..":
+                if not stat.S_ISDIR(st.st_mode):
+                    raise Failure("bad_request", f"'{shown(path)}' names no item")
+                with os.scandir(path) as entries:   # a folder without a name of its own: its contents
+                    children = sorted(e.name for e in entries)
+                for child in children:
+                    add(archive, os.path.join(path, child), child, os.lstat(os.path.join(path, child)))
+            else:
+                add(archive, path, name, st)
+    return None
+
+
+# ---- single operations ---------------------------------------------------------------------------------------------
+
+def is_workspace(path):
+    return os.path.realpath(path or ".") == os.path.realpath(os.environ.get("HOME", "."))
+
+
+def op_remove(request):
+    path = request["path"] or "."
+    if is_workspace(path) or os.path.realpath(path) == "/":
+        raise Failure("bad_request", f"'{shown(path)}' is the workspace itself; remove the items in it instead")
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return {"removed": False}
+    try:
+        if not stat.S_ISDIR(st.st_mode):
+            os.unlink(path)
+        elif request["recurse"]:
+            shutil.rmtree(path)
+        else:
+            os.rmdir(path)
+    except OSError as error:
+        if error.errno in (errno.ENOTEMPTY, errno.EEXIST):
+            raise Failure("not_empty", f"the folder '{shown(path)}' is not empty; remove it recursively to delete its contents")
+        raise os_failure(error, f"'{shown(path)}'")
+    return {"removed": True}
+
+
+def op_read(request, out):
+    path, offset, length = request["path"], request["offset"], request["length"]
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise os_failure(error, f"'{shown(path)}'")
+    with os.fdopen(fd, "rb", buffering=0) as source:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise Failure("not_a_file", f"'{shown(path)}' is not a regular file; only files are read")
+        os.set_blocking(fd, True)
+        source.seek(offset)
+        left = length if length > 0 else None
+        while left is None or left > 0:
+            data = source.read(CHUNK if left is None else min(CHUNK, left))
+            if not data:
+                break
+            out.write(data)
+            if left is not None:
+                left -= len(data)
+    return None
+
+
+def op_write(request, data):
+    path = request["path"]
+    folder, name = os.path.split(path)
+    make_folders(folder)
+    if request["append"]:
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            raise os_failure(error, f"'{shown(path)}'")
+        start = os.fstat(fd).st_size
+        try:
+            pump(data, fd)
+        except OSError as error:
+            os.ftruncate(fd, start)   # an append that does not fit leaves the file as it was
+            raise os_failure(error, f"'{shown(path)}'")
+        finally:
+            os.close(fd)
+        return {"written": True}
+    if not name:
+        raise Failure("bad_request", f"'{shown(path)}' names a folder, not a file")
+    folder_fd = os.open(folder or ".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            mode = os.lstat(name, dir_fd=folder_fd).st_mode
+        except FileNotFoundError:
+            mode = 0o644
+        copy_to_part(data, folder_fd, name, path, mode)
+    finally:
+        os.close(folder_fd)
+    return {"written": True}
+
+
+def op_mkdir(request):
+    make_folders(request["path"])
+    return {"created": True}
+
+
+def op_move(request):
+    source, destination = request["source"], request["destination"]
+    lstat_or_fail(source)
+    make_folders(os.path.dirname(destination))
+    try:
+        os.rename(source, destination)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise os_failure(error, f"moving '{shown(source)}' to '{shown(destination)}'")
+        try:
+            shutil.move(source, destination)   # workspace <-> /tmp: copy (links as links), then remove
+        except OSError as copy_error:
+            raise os_failure(copy_error, f"moving '{shown(source)}' to '{shown(destination)}'")
+    return {"moved": True}
+
+
+def main():
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    try:
+        request = json.loads(stdin.readline())
+        op = request["op"]
+        if op in ("upload", "write"):
+            answer = {"upload": op_upload, "write": op_write}[op](request, stdin)
+        elif op in ("download", "read"):
+            answer = {"download": op_download, "read": op_read}[op](request, stdout)
+        else:
+            answer = {"stat": op_stat, "list": op_list, "remove": op_remove, "mkdir": op_mkdir, "move": op_move}[op](request)
+        if answer is not None or op == "stat":
+            stdout.write(json.dumps(answer).encode() + b"\n")
+        stdout.flush()
+    except Failure as failure:
+        fail(failure.kind, str(failure))
+    except OSError as error:
+        fail(os_failure(error, "").kind, os.strerror(error.errno) if error.errno else str(error))
+    except tarfile.TarError as error:
+        fail("bad_archive", f"the archive is not a valid tar stream: {error}")
+    except (KeyError, ValueError) as error:
+        fail("bad_request", f"the request is not understood: {error}")
+
+
+def fail(kind, message):
+    sys.stderr.write(json.dumps({"error": kind, "message": message}) + "\n")
+    sys.stderr.flush()
+    os._exit(1)
+
+
+if __name__ == "__main__":
+    main()
