@@ -43,7 +43,7 @@ internal sealed partial class AgbWorkspaceFiles
     public async Task DownloadAsync(IReadOnlyList<string> paths, Stream archive, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         long done = 0;
-        using var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true);
+        using var writer = new TarWriter(archive, TarEntryFormat.Gnu, leaveOpen: true);
         foreach (string path in paths)
         {
             WorkspaceItem root = await GetItemAsync(path, cancellationToken).ConfigureAwait(false) ?? throw AgbErrors.ItemMissing(session.Id, path);
@@ -57,14 +57,14 @@ internal sealed partial class AgbWorkspaceFiles
     {
         if (item.LinkTarget is not null)
         {
-            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = item.LinkTarget, ModificationTime = item.LastWriteTime },
+            await writer.WriteEntryAsync(new GnuTarEntry(TarEntryType.SymbolicLink, name) { LinkName = item.LinkTarget, ModificationTime = item.LastWriteTime },
                 cancellationToken).ConfigureAwait(false);
             return;
         }
         if (!item.IsDirectory)
         {
             await using FileStream data = await ReadToTempAsync(path, item.Length, count, cancellationToken).ConfigureAwait(false);
-            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name)
+            await writer.WriteEntryAsync(new GnuTarEntry(TarEntryType.RegularFile, name)
             {
                 DataStream = data,
                 ModificationTime = item.LastWriteTime,
@@ -73,7 +73,7 @@ internal sealed partial class AgbWorkspaceFiles
             return;
         }
         if (name.Length > 0)
-            await writer.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, name)
+            await writer.WriteEntryAsync(new GnuTarEntry(TarEntryType.Directory, name)
             {
                 ModificationTime = item.LastWriteTime,
                 Mode = item.Mode == 0 ? DefaultFileMode | UnixFileMode.UserExecute : (UnixFileMode)item.Mode,
