@@ -91,7 +91,7 @@ internal sealed partial class AgbWorkspaceFiles
         {
             for (long offset = 0; offset < size;)
             {
-                byte[] chunk = await ReadAsync(path, offset, (int)Math.Min(ChunkBytes, size - offset), cancellationToken).ConfigureAwait(false);
+                byte[] chunk = await ReadAsync(path, offset, (int)Math.Min(options.FileChunkBytes, size - offset), cancellationToken).ConfigureAwait(false);
                 if (chunk.Length == 0)
                     break;   // the file shrank while it was read
                 await temp.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);

@@ -7,15 +7,14 @@ using AgbCode.Core.Files;
 namespace AgbCode.Client.Files;
 
 /// <summary>
-/// A remote session's workspace through the AGB file tools and shell, in the SDKs' 51,200-unit chunks. Text chunks go
+/// A remote session's workspace through the AGB file tools and shell, in chunks of <see cref="AgbClientOptions.FileChunkBytes"/>
+/// (default: the SDKs' 51,200). Text chunks go
 /// in the SDKs' plain mode; a chunk that is not valid UTF-8 goes as base64 with format "binary" (an AgbCode server
 /// extension), so any bytes round-trip. A file written in several chunks goes to a hidden part file first and is
 /// renamed into place, so a failed transfer leaves no partial file.
 /// </summary>
 internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClientOptions options) : IWorkspaceFiles
 {
-    /// <summary>The SDKs' chunk (read_file length, write_file content).</summary>
-    public const int ChunkBytes = 51_200;
     private const string PartPrefix = ".agb-part-";
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
@@ -93,17 +92,17 @@ internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClie
     /// <summary>Writes <paramref name="length"/> bytes from <paramref name="source"/> in chunks, reporting each chunk's bytes.</summary>
     internal async Task WriteStreamAsync(string path, Stream source, long length, bool append, Action<int>? chunkDone, CancellationToken cancellationToken)
     {
-        bool staged = !append && length > ChunkBytes;
+        bool staged = !append && length > options.FileChunkBytes;
         string target = staged ? PartName(path) : path;
-        var buffer = new byte[ChunkBytes];
+        var buffer = new byte[options.FileChunkBytes];
         long written = 0;
         bool first = true;
         try
         {
             while (first || written < length)
             {
-                int count = await source.ReadAtLeastAsync(buffer.AsMemory(0, (int)Math.Min(ChunkBytes, length - written)), (int)Math.Min(ChunkBytes, length - written),
-                    throwOnEndOfStream: true, cancellationToken).ConfigureAwait(false);
+                int want = (int)Math.Min(options.FileChunkBytes, length - written);
+                int count = await source.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: true, cancellationToken).ConfigureAwait(false);
                 await RequireAsync("write_file", WriteArgs(target, buffer.AsSpan(0, count), first && !append ? "overwrite" : "append"), cancellationToken).ConfigureAwait(false);
                 written += count;
                 first = false;

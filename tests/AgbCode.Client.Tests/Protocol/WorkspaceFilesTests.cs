@@ -114,6 +114,23 @@ public sealed class WorkspaceFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_larger_chunk_setting_means_fewer_calls_and_a_setting_out_of_range_is_refused()
+    {
+        IWorkspaceFiles files = (await _server.Space(new AgbClientOptions { FileChunkBytes = 100_000 }).CreateSessionAsync(new SessionOptions())).Files;
+        byte[] data = Binary(250_000);
+
+        await files.WriteAsync("big.bin", data, append: false);
+        var back = new MemoryStream();
+        await files.DownloadAsync(["big.bin"], back);
+
+        Assert.Equal(3, Fake.Seen("write_file").Count());
+        Assert.Equal([0, 100_000, 200_000], Fake.Seen("read_file").Select(r => r.GetProperty("offset").GetInt32()));
+        Assert.Equal(data, Fake.Files["big.bin"]);
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => _server.Space(new AgbClientOptions { FileChunkBytes = 10 }));
+        Assert.Contains("FileChunkBytes", refused.Message);
+    }
+
+    [Fact]
     public async Task Listing_a_server_without_the_json_extension_falls_back_to_lines_and_file_info()
     {
         IWorkspaceFiles files = await FilesAsync();
