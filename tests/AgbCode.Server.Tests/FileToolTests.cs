@@ -77,6 +77,8 @@ public class FileToolTests(SharedServer shared)
         JsonArray json = JsonNode.Parse(await _tools.OkAsync("list_directory", new JsonObject { ["path"] = _dir, ["format"] = "json", ["recursive"] = true }))!.AsArray();
         Assert.Equal([$"{_dir}/a.txt", $"{_dir}/sub"], json.Select(e => e!["path"]!.GetValue<string>()));
         Assert.Equal(1, json[0]!["size"]!.GetValue<long>());
+        Assert.Contains("is a file, not a folder", (await _tools.CallAsync("list_directory", Path($"{_dir}/a.txt"))).Text);
+        Assert.Contains("No such item", (await _tools.CallAsync("list_directory", Path($"{_dir}/nothing"))).Text);
     }
 
     [Fact]

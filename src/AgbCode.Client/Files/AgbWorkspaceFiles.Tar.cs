@@ -120,10 +120,9 @@ internal sealed partial class AgbWorkspaceFiles
     /// <summary>A member's name relative to the destination, or null for the archive's root; absolute names and ".." are refused.</summary>
     private static string? MemberName(string raw)
     {
-        string name = raw;
-        if (name.StartsWith('/'))
+        if (raw.StartsWith('/'))
             throw Refused(raw, "its name is absolute");
-        string[] parts = [.. name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".")];
+        string[] parts = [.. raw.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".")];
         if (parts.Contains(".."))
             throw Refused(raw, "its name contains '..'");
         return parts.Length == 0 ? null : string.Join('/', parts);

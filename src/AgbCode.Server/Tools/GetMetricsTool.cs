@@ -13,7 +13,7 @@ namespace AgbCode.Server.Tools;
 /// sandbox's cgroup reading when the sandbox can see it (else 0). The engine reports no CPU usage, so cpu_used_pct is 0;
 /// sessions have no network, so the network counters are 0.
 /// </summary>
-public sealed class GetMetricsTool() : FileTool("get_metrics",
+public sealed class GetMetricsTool() : WorkspaceTool("get_metrics",
     "The session's resources: cpu_count, cpu_used_pct, mem_total, mem_used, disk_total, disk_used (bytes), network counters, timestamp.",
     Schema.Object())
 {

@@ -14,7 +14,7 @@ namespace AgbCode.Server.Tools;
 /// {"stdout","stderr","exit_code","traceId"}; a non-zero exit is a tool error carrying the same JSON (the SDKs read
 /// exit_code and take stderr as the message). envs reach the command as environment variables, never as shell text.
 /// </summary>
-public sealed partial class ShellTool(FileToolLimits limits) : FileTool("shell",
+public sealed partial class ShellTool(FileToolLimits limits) : WorkspaceTool("shell",
     "Run a shell command in the session's sandbox (fresh /bin/sh each call); answers JSON {stdout, stderr, exit_code, traceId}.",
     Object(Required("command", "string", "The command line, run by /bin/sh -c."),
         Optional("timeout_ms", "integer", "Wall-clock limit in milliseconds (default 1000); past it the command is killed."),

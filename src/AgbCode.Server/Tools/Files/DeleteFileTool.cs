@@ -4,7 +4,7 @@ using static AgbCode.Server.Tools.Schema;
 namespace AgbCode.Server.Tools.Files;
 
 /// <summary>delete_file {path}: removes a file or an empty folder (a folder with what is in it only with recursive true).</summary>
-public sealed class DeleteFileTool() : FileTool("delete_file",
+public sealed class DeleteFileTool() : WorkspaceTool("delete_file",
     "Delete a file or an empty folder (recursive true: a folder with everything in it).",
     Object(Required("path", "string", "The item: relative to the workspace, or absolute inside the session."),
         Optional("recursive", "boolean", "Also delete a folder that is not empty.")))

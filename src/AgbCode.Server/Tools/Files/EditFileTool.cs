@@ -9,7 +9,7 @@ namespace AgbCode.Server.Tools.Files;
 /// edit_file {path, edits:[{oldText,newText}], dryRun}: each edit replaces the first occurrence of its oldText, in order.
 /// All or nothing: an oldText that is not found fails the call and the file is unchanged. dryRun reports without writing.
 /// </summary>
-public sealed class EditFileTool(FileToolLimits limits) : FileTool("edit_file",
+public sealed class EditFileTool(FileToolLimits limits) : WorkspaceTool("edit_file",
     "Replace text in a file: each edit replaces the first occurrence of oldText with newText; all edits apply or none.",
     Object(Required("path", "string", "The file to edit."),
         Required("edits", "array", "The edits, in order: objects {oldText, newText}.", "object"),

@@ -11,7 +11,7 @@ namespace AgbCode.Server.Tools.Files;
 /// changed below the folder since the previous call for it (the first call is the baseline: []). A file is modified
 /// when its size or modification time changed.
 /// </summary>
-public sealed class GetFileChangeTool(FileToolLimits limits, FileChangeTracker tracker) : FileTool("get_file_change",
+public sealed class GetFileChangeTool(FileToolLimits limits, FileChangeTracker tracker) : WorkspaceTool("get_file_change",
     "What changed below a folder since the previous call for it: a JSON array of {eventType, path, pathType}.",
     Object(Required("path", "string", "The folder to watch.")))
 {

@@ -8,7 +8,7 @@ namespace AgbCode.Server.Tools.Files;
 /// get_file_info {path}: "key: value" lines — name, path, size (bytes), isDirectory (true/false), isFile, type, modTime,
 /// mode (as ls shows it) and, for a symbolic link, linkTarget. A missing item is a tool error.
 /// </summary>
-public sealed class GetFileInfoTool() : FileTool("get_file_info",
+public sealed class GetFileInfoTool() : WorkspaceTool("get_file_info",
     "Information about a file or folder as key: value lines (name, path, size, isDirectory, isFile, type, modTime, mode).",
     Object(Required("path", "string", "The item: relative to the workspace, or absolute inside the session.")))
 {

@@ -11,7 +11,7 @@ namespace AgbCode.Server.Tools.Files;
 /// empty text. Beyond the SDKs, format "json" answers a JSON array of the entries with their exact names, sizes, times,
 /// modes and link targets, and recursive true lists everything below (the AgbCode client uses both).
 /// </summary>
-public sealed class ListDirectoryTool(FileToolLimits limits) : FileTool("list_directory",
+public sealed class ListDirectoryTool(FileToolLimits limits) : WorkspaceTool("list_directory",
     "List a folder: one [DIR] name or [FILE] name line per entry (format \"json\": a JSON array with sizes and times).",
     Object(Required("path", "string", "The folder: relative to the workspace, or absolute inside the session."),
         Optional("format", "string", "text (default) or json."),
@@ -26,12 +26,11 @@ public sealed class ListDirectoryTool(FileToolLimits limits) : FileTool("list_di
             "json" => true,
             string other => throw new ToolFailure($"list_directory: format '{other}' is not text or json."),
         };
-        WorkspaceItem folder = await files.GetItemAsync(path, call.Cancellation)
-            ?? throw new ToolFailure($"list_directory: there is no folder at {ToolText.Line(path)}.");
-        if (!folder.IsDirectory)
-            throw new ToolFailure($"list_directory: {ToolText.Line(path)} is a file, not a folder; use get_file_info or read_file.");
         IReadOnlyList<WorkspaceItem> items = limits.Bounded(
             await files.ListAsync(path, json && call.Bool("recursive"), call.Cancellation), Name, ToolText.Line(path));
+        // the engine lists a file as itself: one item at the very path asked for (a folder's entries are below it)
+        if (items is [{ IsDirectory: false } only] && only.Path == path)
+            throw new ToolFailure($"list_directory: {ToolText.Line(path)} is a file, not a folder; use get_file_info or read_file.");
         IEnumerable<WorkspaceItem> sorted = items.OrderBy(i => i.Path, StringComparer.Ordinal);
         if (json)
             return new ToolAnswer(new JsonArray([.. sorted.Select(i => (JsonNode)Entry(i))]).ToJsonString(WireJson.Options));

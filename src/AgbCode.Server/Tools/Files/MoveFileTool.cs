@@ -4,7 +4,7 @@ using static AgbCode.Server.Tools.Schema;
 namespace AgbCode.Server.Tools.Files;
 
 /// <summary>move_file {source, destination}: renames or moves an item inside the session.</summary>
-public sealed class MoveFileTool() : FileTool("move_file",
+public sealed class MoveFileTool() : WorkspaceTool("move_file",
     "Move or rename a file or folder inside the session.",
     Object(Required("source", "string", "The item to move."), Required("destination", "string", "Its new path.")))
 {

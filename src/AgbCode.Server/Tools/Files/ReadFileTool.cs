@@ -8,7 +8,7 @@ namespace AgbCode.Server.Tools.Files;
 /// read_file {path, offset, length, format}: offset and length in bytes (length 0 or absent: to the end); format
 /// "binary" answers base64. One call answers at most the chunk limit. Text windows are cut on character boundaries.
 /// </summary>
-public sealed class ReadFileTool(FileToolLimits limits) : FileTool("read_file",
+public sealed class ReadFileTool(FileToolLimits limits) : WorkspaceTool("read_file",
     "Read a file as text, or with format \"binary\" as base64; offset and length are in bytes (length 0: to the end).",
     Object(Required("path", "string", "The file: relative to the workspace, or absolute inside the session."),
         Optional("offset", "integer", "First byte to read (default 0)."),

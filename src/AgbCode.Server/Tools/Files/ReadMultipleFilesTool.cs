@@ -9,7 +9,7 @@ namespace AgbCode.Server.Tools.Files;
 /// read_multiple_files {paths}: one block per file, "&lt;path&gt;:" then its text, blocks separated by a "---" line; a file
 /// that cannot be read gives "&lt;path&gt;: Error - &lt;why&gt;". All the files together are bounded by the chunk limit.
 /// </summary>
-public sealed class ReadMultipleFilesTool(FileToolLimits limits) : FileTool("read_multiple_files",
+public sealed class ReadMultipleFilesTool(FileToolLimits limits) : WorkspaceTool("read_multiple_files",
     "Read several text files: blocks \"<path>:\" + content, separated by --- lines; unreadable files give \"<path>: Error - ...\".",
     Object(Required("paths", "array", "The files to read.", "string")))
 {

@@ -8,7 +8,7 @@ namespace AgbCode.Server.Tools.Files;
 /// path per line (the folder as given joined with the item's relative path); "No matches found" when there is none.
 /// An excluded folder's contents are skipped too.
 /// </summary>
-public sealed class SearchFilesTool(FileToolLimits limits) : FileTool("search_files",
+public sealed class SearchFilesTool(FileToolLimits limits) : WorkspaceTool("search_files",
     "Find files and folders below a folder whose name matches a glob (*.txt) or contains a word; one path per line.",
     Object(Required("path", "string", "The folder to search."),
         Required("pattern", "string", "A glob (*, ?, **) or a word the name contains; case-insensitive."),

@@ -8,7 +8,7 @@ namespace AgbCode.Server.Tools.Files;
 /// write_file {path, content, mode}: overwrite (default), append or create_new (fails when the file exists). Beyond the
 /// SDKs, format "binary" takes content as base64, so any bytes can be written (the AgbCode client uses it).
 /// </summary>
-public sealed class WriteFileTool(FileToolLimits limits) : FileTool("write_file",
+public sealed class WriteFileTool(FileToolLimits limits) : WorkspaceTool("write_file",
     "Write text (or, with format \"binary\", base64 bytes) to a file, creating it and its folders; mode overwrite, append or create_new.",
     Object(Required("path", "string", "The file: relative to the workspace, or absolute inside the session."),
         Required("content", "string", "The text, or base64 with format \"binary\"."),

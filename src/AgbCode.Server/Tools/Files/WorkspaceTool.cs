@@ -10,7 +10,7 @@ namespace AgbCode.Server.Tools.Files;
 /// The engine's refusals (no such item, disk full, bad path) become tool errors that keep the engine's message; a session
 /// that went away is the envelope's "session not found", as for run_code.
 /// </summary>
-public abstract class FileTool(string name, string description, JsonObject inputSchema) : IAgbTool
+public abstract class WorkspaceTool(string name, string description, JsonObject inputSchema) : IAgbTool
 {
     public string Name { get; } = name;
     public string Description { get; } = description;
