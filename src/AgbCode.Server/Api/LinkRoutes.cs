@@ -15,7 +15,7 @@ public static class LinkRoutes
 {
     public static void Map(IEndpointRouteBuilder app) => app.MapPost("/link/{sessionId}/callTool", CallAsync);
 
-    private static async Task<IResult> CallAsync(string sessionId, HttpContext context, SessionRegistry registry, RunCodeTool tool, ILoggerFactory logs)
+    private static async Task<IResult> CallAsync(string sessionId, HttpContext context, SessionRegistry registry, ToolCatalog tools, ILoggerFactory logs)
     {
         JsonObject body = await JsonBody.ReadObjectAsync(context.Request);
         string? token = AccessTokenAuth.HeaderToken(context.Request) ?? JsonBody.OptionalString(body, "token");
@@ -24,10 +24,8 @@ public static class LinkRoutes
         if (clientRequestId is not null)
             logs.CreateLogger(typeof(LinkRoutes)).LogDebug("LinkUrl call {ClientRequestId} for session {SessionId}", clientRequestId, session.Id);
         string name = JsonBody.OptionalString(body, "tool") ?? JsonBody.OptionalString(body, "name") ?? throw ApiError.MissingParameter("tool", "callTool body");
-        if (name != ToolCatalog.RunCode)
-            throw ToolRoutes.UnknownTool(name);
-        RunRequest request = tool.ParseArgs(JsonBody.ObjectOrJsonString(body["args"], "args"));
-        EnhancedCodeExecutionResult result = await tool.RunAsync(session, request, "link", null, context.RequestAborted);
-        return Envelope.Ok(context, new JsonObject { ["result"] = ResultJson.ToolResult(ResultJson.NewFormat(result)) });
+        JsonObject args = JsonBody.ObjectOrJsonString(body["args"], "args") ?? [];
+        JsonObject result = await tools.CallAsync(new ToolCall(name, session, args, "link", context.TraceIdentifier, context.RequestAborted));
+        return Envelope.Ok(context, new JsonObject { ["result"] = result });
     }
 }
