@@ -129,7 +129,7 @@ Describe 'Copy-AgbItem round trips' {
     }
 
     It 'round-trips odd names: <Name>' -ForEach @(
-        @{ Name = 'with space.txt' }, @{ Name = '-rf' }, @{ Name = '--help.txt' }, @{ Name = 'ünïcødé ✓.txt' }, @{ Name = "line`nbreak.txt" }, @{ Name = '[brackets].txt' }
+        @{ Name = 'with space.txt' }, @{ Name = '-rf' }, @{ Name = '--help.txt' }, @{ Name = 'ünïcødé ✓.txt' }, @{ Name = "line`nbreak.txt" }, @{ Name = "ünï`ncødé.txt" }, @{ Name = '[brackets].txt' }
     ) {
         $local = Join-Path $TestDrive 'odd'
         New-Item -ItemType Directory -Force $local, (Join-Path $TestDrive 'odd-back') | Out-Null

@@ -39,12 +39,13 @@ internal static class UploadArchive
     }
 
     /// <summary>
-    /// Writes the items to <paramref name="output"/> as a POSIX (pax) tar stream. An item that cannot be read is left
+    /// Writes the items to <paramref name="output"/> as a tar stream (GNU format). An item that cannot be read is left
     /// out and reported to <paramref name="skipped"/>; the stream stays valid.
     /// </summary>
     public static void Write(Stream output, IEnumerable<UploadItem> items, Action<UploadItem, Exception> skipped)
     {
-        using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+        // GNU headers: .NET's TarReader (the remote client's) cannot read a pax record whose value holds a newline
+        using var writer = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
         foreach (UploadItem item in items)
         {
             try

@@ -309,7 +309,8 @@ def archive_name(path):
 def op_download(request, out):
     paths = [p or "." for p in request["paths"]]
     found = [(p, lstat_or_fail(p)) for p in paths]   # every item is there before a byte goes out
-    with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT, bufsize=CHUNK) as archive:
+    # GNU headers: .NET's TarReader (which unpacks this on the host) rejects a pax record whose value holds a newline
+    with tarfile.open(fileobj=out, mode="w|", format=tarfile.GNU_FORMAT, bufsize=CHUNK) as archive:
         for path, st in found:
             name = archive_name(path)
             if name == "" or name == "..":
