@@ -26,6 +26,8 @@ if (what is "hostile")   // a separate server process under attack: not part of 
     await HostileBench.RunAsync();
 if (what is "all" or "files")
     await FilesBench.RunAsync(rounds: what == "files" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+if (what is "remote-files")   // not part of "all": minutes at the SDKs' chunk size
+    await RemoteFilesBench.RunAsync(largeBytes: 16L << 20, smallFiles: 100, smallBytes: 16 << 10, runs: 2);
 if (what is "load")   // minutes of work: not part of "all"
     await Load.Run(sessions: 50, runsPerSession: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 

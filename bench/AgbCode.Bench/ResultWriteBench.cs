@@ -16,7 +16,7 @@ internal static class ResultWriteBench
         var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
         var answer = new CountingStream();
         context.Response.Body = answer;
-        var writer = new AgbCode.Server.Tools.ToolAnswer(result, underResult: false);
+        var writer = new AgbCode.Server.Tools.RunCodeAnswer(result, underResult: false);
         await writer.ExecuteAsync(context);   // warm-up (JIT)
         answer.Written = 0;
         GC.Collect();

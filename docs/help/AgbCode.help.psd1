@@ -20,8 +20,10 @@
             Session     = 'The session to run in: a session from New-AgbSession or Get-AgbSession, or its id. Piped sessions bind here. Without it, each input gets a fresh session that is removed afterwards.'
             TimeoutSec  = 'Wall-clock limit of each run, in seconds (default 60). On timeout the code is interrupted (state kept) and, if it does not stop within the grace period, its kernel is killed (state lost); the result''s Error.Name is TimeoutError either way and says which.'
             Stream      = 'Writes stdout chunks to the pipeline as AgbOutputChunk objects, live, instead of showing them on the host; they print as the program''s own text. Stderr still shows on the host. The result is written only with -PassThru.'
-            PassThru    = 'With -Stream, also writes the result object after the chunks.'
+            PassThru    = 'With -Stream, also writes the result object after the chunks. With -OutputPath, also writes the files copied back, as FileInfo objects, after the result.'
             Quiet       = 'Shows nothing live; the result still holds all the output.'
+            InputPath   = 'Files and folders (wildcards allowed, relative to the current location) copied into the session''s workspace before each run, folders with everything in them. Each keeps its path relative to the script''s folder (for -Code, the current location), and the workspace is the code''s working directory, so -Path ./report/x.R -InputPath ./report/data.csv lets x.R read "data.csv". An input outside that folder goes to the workspace root by its name.'
+            OutputPath  = 'A local folder (made when missing) that receives, after each run, the workspace files the run created or changed (found by comparing lengths and times before and after; hidden files and folders, whose names start with a dot, are left out), at their paths relative to the workspace. Files of the same name there are replaced. Works for the fresh session of a run without -Session: the files are copied back before it is removed.'
         }
         Examples    = @(
             @{
@@ -39,6 +41,10 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
                 Remarks = 'Runs every R file in a folder, inferring the language from the extension, and stops the script at the first failure.'
             }
             @{
+                Code    = 'Invoke-AgbCode -Path ./report/plot.R -InputPath ./report/data.csv -OutputPath ./results -PassThru'
+                Remarks = 'Copies data.csv into a fresh session beside where plot.R runs, runs the script, and copies every file it wrote (a PNG, a CSV) to ./results, writing them as FileInfo objects after the result.'
+            }
+            @{
                 Code    = 'Invoke-AgbCode -Language js -Code ''for (let i = 0; i < 3; i++) console.log(`line ${i}`)'' -Stream | Select-String ''line 2'''
                 Remarks = 'With -Stream, output flows down the pipeline like a native command''s standard output.'
             }
@@ -46,7 +52,7 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
         Outputs     = 'AgbCode.Core.Results.EnhancedCodeExecutionResult; with -Stream, AgbCode.PowerShell.Model.AgbOutputChunk'
         Inputs      = 'AgbCode.PowerShell.Model.AgbSession by value; objects with a FullName or PSPath property (files) by property name'
         Notes       = @(
-            'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
+            'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable, AgbInputPathNotFound; files: the ErrorIds of Copy-AgbItem; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
             'Warnings say when a kernel was restarted (its earlier state is gone) and when output was cut at the session''s output cap.'
         )
         Links       = @('about_AgbCode', 'New-AgbSession', 'Save-AgbResult')
@@ -191,5 +197,97 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
         Inputs      = 'None'
         Notes       = 'Nothing is run; the runtime versions are read once per process.'
         Links       = @('about_AgbCode', 'Invoke-AgbCode')
+    }
+    'Copy-AgbItem'      = @{
+        Synopsis    = 'Copies files and folders into a session''s workspace, or out of it, like Copy-Item -ToSession and -FromSession.'
+        Description = @(
+            'With -ToSession, Copy-AgbItem copies local files and folders into a session; with -FromSession, it copies items from the session to this machine. Paths in a session are relative to its workspace (the kernels'' home and working directory) or absolute as the sandbox sees them, such as /tmp/x. Wildcards in a session path are matched against the session''s listings; names starting with a dot match only a pattern that starts with one.'
+            'As with Copy-Item, a destination that is an existing folder receives the items by their own names; otherwise the one item is copied to that name. Folders need -Recurse. Without -Force an existing file is never overwritten: each one is a non-terminating AgbFileExists (local) or AgbItemExists (session) error, and the other items are still copied.'
+            'Everything that comes out of a session is treated as hostile: the archive is unpacked on this machine refusing absolute names, "..", names this file system cannot hold, device nodes and FIFOs, links that could lead outside the destination and hard links to anything but a file of the same copy; nothing is written through an existing symbolic link, each file is written under a temporary name and renamed when complete, and the claimed sizes are checked against the free space $env:AGBCODE_MAX_COPY_MB (default 16384) and $env:AGBCODE_MAX_COPY_ITEMS (default 1000000) before anything is written. Each refused item is a non-terminating error naming it; the rest is copied.'
+            'Large copies show a progress bar at an interactive console. Inside the session, every file operation runs in the session''s sandbox as its user, and counts against the workspace''s disk limit: a copy that does not fit fails with AgbWorkspaceFull and leaves no partial file.'
+        )
+        Parameters  = @{
+            Path        = 'The items to copy; wildcards allowed. With -ToSession, local paths (relative to the current location); with -FromSession, paths in the session.'
+            LiteralPath = 'The items to copy, taken literally (no wildcards). Binds the FullName and PSPath of piped files (for -ToSession) and the SessionPath of items piped from Get-AgbChildItem (for -FromSession).'
+            Destination = 'Where to copy to: a path in the session with -ToSession (default: the workspace), a local path with -FromSession (default: the current location).'
+            ToSession   = 'The session to copy into: a session object, its id or its name.'
+            FromSession = 'The session: a session object, its id or its name. Piped items from Get-AgbChildItem bind it by their SessionId.'
+            Recurse     = 'Copies folders with everything in them; without it a folder is an AgbFolderNeedsRecurse error.'
+            Force       = 'Overwrites existing files at the destination (an existing symbolic link is replaced, never followed).'
+            PassThru    = 'Writes what was copied: FileInfo and DirectoryInfo objects for a copy to this machine, workspace items for a copy into a session.'
+            WhatIf      = 'Shows what would be copied, and where, without copying.'
+            Confirm     = 'Asks for confirmation before copying each item.'
+        }
+        Examples    = @(
+            @{
+                Code    = '$s = New-AgbSession -Name etl
+Copy-AgbItem -Path ./data/*.csv -Destination input -ToSession $s'
+                Remarks = 'Copies the CSV files of a local folder into the folder input of the session''s workspace (made when missing).'
+            }
+            @{
+                Code    = 'Copy-AgbItem -Path out -Destination ./results -FromSession etl -Recurse -Force'
+                Remarks = 'Copies the folder out of the session named etl to ./results/out (or to ./results when it does not exist yet), overwriting files from an earlier copy.'
+            }
+            @{
+                Code    = 'Get-AgbChildItem -Session $s -Filter *.png -Recurse | Copy-AgbItem -Destination ./plots -PassThru'
+                Remarks = 'Piped workspace items bind -LiteralPath and -FromSession by property name: every PNG in the session comes out, as FileInfo objects.'
+            }
+            @{
+                Code    = 'Get-ChildItem ./config -File | Copy-AgbItem -ToSession $s -Destination config -WhatIf'
+                Remarks = 'Piped files bind -LiteralPath by their FullName; -WhatIf shows what would be copied.'
+            }
+        )
+        Outputs     = 'None by default; with -PassThru, System.IO.FileInfo and System.IO.DirectoryInfo (-FromSession) or AgbCode.Core.Files.WorkspaceItem (-ToSession)'
+        Inputs      = 'Objects with a FullName, PSPath or SessionPath property (files, workspace items) and a SessionId property, by property name'
+        Notes       = @(
+            'ErrorIds (public API): AgbCopyDirectionMissing, AgbFolderNeedsRecurse, AgbPathNotFound, AgbItemNotFound, AgbFileExists, AgbItemExists, AgbPathUnreadable; refused archive items: AgbUnsafeName, AgbLinkOutside, AgbUnsupportedItem, AgbDestinationLink, AgbDestinationIsFolder; limits: AgbCopyTooLarge, AgbDiskFull, AgbWorkspaceFull, AgbFileTooLarge; AgbArchiveInvalid.'
+        )
+        Links       = @('about_AgbCode', 'Get-AgbChildItem', 'Remove-AgbItem', 'Invoke-AgbCode')
+    }
+    'Get-AgbChildItem'  = @{
+        Synopsis    = 'Lists the files and folders in a session''s workspace, like Get-ChildItem.'
+        Description = @(
+            'Get-AgbChildItem lists the items in a folder of a session (by default its workspace), or the item itself for a file, as AgbCode.Core.Files.WorkspaceItem objects: Name, Path (inside the session), IsDirectory, Length, LastWriteTime, Mode (Unix permission bits), LinkTarget (links are never followed) and SessionId. The table view groups them by folder like Get-ChildItem; names are shown with control characters escaped, because the code in the session chose them.'
+            'Hidden items (names starting with a dot, such as the kernels'' .ipython or .cache folders) are left out unless -Force is given. The listing runs inside the session''s sandbox.'
+        )
+        Parameters  = @{
+            Session     = 'The session to list: a session object (also piped), its id or its name.'
+            Path        = 'Folders or files in the session to list; wildcards allowed (matched against the listings). Default: the workspace.'
+            LiteralPath = 'Folders or files in the session, taken literally (no wildcards).'
+            Filter      = 'Only items whose name matches this wildcard, e.g. *.csv.'
+            Recurse     = 'Lists everything below the folders too.'
+            Force       = 'Includes hidden items (names starting with a dot).'
+        }
+        Examples    = @(
+            @{ Code = 'Get-AgbChildItem -Session $s'; Remarks = 'Lists the workspace, like ls.' }
+            @{ Code = 'Get-AgbChildItem -Session $s -Path out -Recurse -Filter *.csv | Measure-Object Length -Sum'; Remarks = 'Adds up the size of the CSV files below out.' }
+            @{ Code = 'Get-AgbChildItem -Session $s -Path /tmp'; Remarks = 'Lists the sandbox''s /tmp, which kernels of the session share.' }
+        )
+        Outputs     = 'AgbCode.Core.Files.WorkspaceItem'
+        Inputs      = 'AgbCode.PowerShell.Model.AgbSession by value; objects with a SessionId property by property name'
+        Notes       = @('ErrorIds (public API): AgbItemNotFound, AgbPathConflict, AgbSessionClosed.')
+        Links       = @('Copy-AgbItem', 'Remove-AgbItem')
+    }
+    'Remove-AgbItem'    = @{
+        Synopsis    = 'Removes files and folders from a session''s workspace, like Remove-Item.'
+        Description = @(
+            'Remove-AgbItem deletes the items the paths name in a session, inside its sandbox. A folder that is not empty needs -Recurse (otherwise AgbFolderNotEmpty). The workspace itself cannot be removed. It supports -WhatIf and -Confirm (ConfirmImpact Medium, as Remove-Item).'
+        )
+        Parameters  = @{
+            Session     = 'The session: a session object, its id or its name. Piped items from Get-AgbChildItem bind it by their SessionId.'
+            Path        = 'Items in the session to remove; wildcards allowed.'
+            LiteralPath = 'Items in the session to remove, taken literally. Binds the SessionPath of items piped from Get-AgbChildItem.'
+            Recurse     = 'Removes folders with everything in them.'
+            WhatIf      = 'Shows what would be removed without removing it.'
+            Confirm     = 'Asks for confirmation before removing each item.'
+        }
+        Examples    = @(
+            @{ Code = 'Remove-AgbItem -Session $s -Path out -Recurse'; Remarks = 'Removes the folder out and everything in it.' }
+            @{ Code = 'Get-AgbChildItem -Session $s -Filter *.tmp -Recurse | Remove-AgbItem -WhatIf'; Remarks = 'Shows which temporary files would be removed.' }
+        )
+        Outputs     = 'None'
+        Inputs      = 'Objects with SessionPath and SessionId properties (from Get-AgbChildItem), by property name'
+        Notes       = @('ErrorIds (public API): AgbItemNotFound, AgbFolderNotEmpty, AgbAccessDenied, AgbSessionClosed.')
+        Links       = @('Get-AgbChildItem', 'Copy-AgbItem')
     }
 }

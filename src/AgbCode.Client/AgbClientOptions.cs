@@ -34,6 +34,14 @@ public sealed record AgbClientOptions
     /// <summary>The image whose tools tell which languages the endpoint runs (GetLanguagesAsync).</summary>
     public string LanguageProbeImage { get; init; } = Core.Sessions.SessionOptions.DefaultImage;
 
+    /// <summary>
+    /// Bytes per file-tool call when files move in or out of a session (write_file content, read_file length). The
+    /// default is the SDKs' chunk, which every AGB endpoint accepts; the AgbCode server takes up to its
+    /// AGBCODE_MAX_FILE_CHUNK_BYTES (4 MiB by default), and larger chunks mean far fewer calls.
+    /// </summary>
+    public int FileChunkBytes { get; init; } = DefaultFileChunkBytes;
+    public const int DefaultFileChunkBytes = 51_200;
+
     /// <summary>The HTTP handler for API and LinkUrl calls (tests, proxies). Not disposed by the client.</summary>
     public HttpMessageHandler? Handler { get; init; }
 
@@ -49,6 +57,8 @@ public sealed record AgbClientOptions
         Positive(HeartbeatInterval, nameof(HeartbeatInterval));
         Positive(DeletePollInterval, nameof(DeletePollInterval));
         Positive(DeleteTimeout, nameof(DeleteTimeout));
+        if (FileChunkBytes is < 1024 or > 64 * 1024 * 1024)
+            throw new ArgumentOutOfRangeException(nameof(FileChunkBytes), FileChunkBytes, "must be from 1 KiB to 64 MiB");
         if (RunGrace < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RunGrace), RunGrace, "must not be negative");
     }

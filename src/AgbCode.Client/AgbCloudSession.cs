@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using AgbCode.Client.Files;
 using AgbCode.Client.Http;
 using AgbCode.Client.Parsing;
 using AgbCode.Client.Routes;
 using AgbCode.Client.Streaming;
 using AgbCode.Core.Errors;
+using AgbCode.Core.Files;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
@@ -34,6 +36,9 @@ public sealed class AgbCloudSession : ICodeSession
     private SessionDetails? _details;
     private IRunRoute? _route;
     private WsConnectionPool? _pool;
+    private IWorkspaceFiles? _files;
+    private ToolChannel? _apiChannel;
+    private ToolChannel? _linkChannel;
     private int _closed;
 
     internal AgbCloudSession(AgbCloudSpace space, string id, SessionDetails? details, SessionOptions? options)
@@ -128,12 +133,37 @@ public sealed class AgbCloudSession : ICodeSession
         }
     }
 
+    /// <summary>The session's workspace through the AGB file tools and shell (see <see cref="Files.AgbWorkspaceFiles"/>).</summary>
+    public IWorkspaceFiles Files => _files ??= new AgbWorkspaceFiles(this, _space.Options);
+
+    /// <summary>
+    /// Calls one of the session's tools by the route the SDKs would take: LinkUrl when the session has a linkUrl, a token
+    /// and the tool in its toolList with a server, else the API route. A gone session closes this one and throws.
+    /// </summary>
+    internal async Task<ToolReply> CallToolAsync(string tool, object args, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (IsClosed)
+            throw AgbErrors.Closed(Id);
+        SessionDetails details = await DetailsAsync(cancellationToken).ConfigureAwait(false);
+        string? server = details.Tools.FirstOrDefault(t => t.Name == tool && !string.IsNullOrEmpty(t.Server))?.Server;
+        ToolChannel channel = server is not null && details.LinkUrl is Uri linkUrl && details.Token is string token && TokenMayGoTo(linkUrl, null)
+            ? _linkChannel ??= new LinkToolChannel(_space.Api.Transport, linkUrl, token)
+            : _apiChannel ??= new ApiToolChannel(_space.Api, Id);
+        try
+        {
+            return await channel.CallAsync(tool, server, args, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgbException e) when (e.ErrorId == AgbErrors.SessionNotFound)
+        {
+            await CloseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>
     /// The AGB API starts kernels on first use and has no call to start one, so this runs a no-op snippet in the language;
     /// a kernel that cannot start fails here, at creation, rather than at the first real run.
     /// </summary>
-    public AgbCode.Core.Files.IWorkspaceFiles Files => throw new NotImplementedException("Workspace files: in progress (issue 11).");
-
     public async Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         string canonical = LanguageRules.Normalize(language);
@@ -162,13 +192,7 @@ public sealed class AgbCloudSession : ICodeSession
         {
             if (_route is not null)
                 return _route;
-            SessionDetails? details = _details ?? await _space.Api.GetSessionAsync(Id, cancellationToken).ConfigureAwait(false);
-            if (details is null)
-            {
-                await CloseAsync().ConfigureAwait(false);
-                throw AgbErrors.NotFound(Id, Location);
-            }
-            _details = details;
+            SessionDetails details = await DetailsAsync(cancellationToken).ConfigureAwait(false);
             _route = ChooseRoute(details, observer);
             observer?.OnDiagnostic($"Session {Id} at {Location}: runs go by {_route.Name}.");
             return _route;
@@ -177,6 +201,20 @@ public sealed class AgbCloudSession : ICodeSession
         {
             _routeLock.Release();
         }
+    }
+
+    /// <summary>The session's details, fetched with GetSession the first time they are needed.</summary>
+    private async Task<SessionDetails> DetailsAsync(CancellationToken cancellationToken)
+    {
+        if (_details is SessionDetails known)
+            return known;
+        SessionDetails? details = await _space.Api.GetSessionAsync(Id, cancellationToken).ConfigureAwait(false);
+        if (details is null)
+        {
+            await CloseAsync().ConfigureAwait(false);
+            throw AgbErrors.NotFound(Id, Location);
+        }
+        return _details = details;
     }
 
     private IRunRoute ChooseRoute(SessionDetails details, IRunObserver? observer)

@@ -40,6 +40,17 @@ internal static class AgbErrors
         AgbErrorKind.Platform, RequestFailed, $"The AGB endpoint {endpoint} failed {operation}: {detail}.",
         "Check that the endpoint speaks the AGB API and try again; if it keeps failing, ask its operator.");
 
+    public const string FileOperationFailed = "AgbFileOperationFailed";
+    public const string ItemNotFound = "AgbItemNotFound";
+
+    public static AgbException FileTool(string sessionId, string endpoint, string tool, string detail) => new(
+        AgbErrorKind.BadInput, FileOperationFailed, $"Session {sessionId} at {endpoint}: {tool} failed: {detail}",
+        "Check the path inside the session (Get-AgbChildItem lists it) and the session's free disk space.");
+
+    public static AgbException ItemMissing(string sessionId, string path) => new(
+        AgbErrorKind.NotFound, ItemNotFound, $"There is no file or folder '{path}' in session {sessionId}.",
+        "List the session's workspace with Get-AgbChildItem.");
+
     public static AgbException ApiKeyRequired() => new(
         AgbErrorKind.BadInput, ApiKeyMissing,
         $"An API key is required. Provide it as a parameter or set the {AgbEndpoint.ApiKeyVariable} environment variable.",

@@ -20,6 +20,14 @@ internal static class Sessions
     public static AgbSession? Find(string id, CancellationToken cancellationToken) =>
         All(cancellationToken).FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The session with this id or, failing that, the one session with this name.</summary>
+    public static AgbSession? FindByIdOrName(string idOrName, CancellationToken cancellationToken)
+    {
+        List<AgbSession> all = [.. All(cancellationToken)];
+        var named = all.Where(s => string.Equals(s.Name, idOrName, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
+        return all.FirstOrDefault(s => string.Equals(s.Id, idOrName, StringComparison.OrdinalIgnoreCase)) ?? (named.Count == 1 ? named[0] : null);
+    }
+
     public static AgbException NotFound(string id) => new(AgbErrorKind.NotFound, "AgbSessionNotFound",
         $"There is no session with id '{id}'.", "List the sessions with Get-AgbSession.");
 }

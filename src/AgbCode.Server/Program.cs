@@ -7,6 +7,7 @@ using AgbCode.Server.Ops;
 using AgbCode.Server.Sessions;
 using AgbCode.Server.Streaming;
 using AgbCode.Server.Tools;
+using AgbCode.Server.Tools.Files;
 using Prometheus;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -78,6 +79,9 @@ public static class Program
         builder.Services.AddSingleton<ICodeSpace>(_ => new LocalCodeSpace(options.SpareSessions));
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<RunCodeTool>();
+        builder.Services.AddSingleton<FileToolLimits>();
+        builder.Services.AddSingleton<FileChangeTracker>();
+        builder.Services.AddSingleton<ToolCatalog>();
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddSingleton<SessionView>();
         builder.Services.AddSingleton<StreamQuotas>();

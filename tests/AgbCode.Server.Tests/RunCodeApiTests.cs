@@ -17,7 +17,7 @@ public class RunCodeApiTests(SharedServer shared)
             Answer listed = await Server.PostAsync($"/mcp/listTools?imageId={image}", "{}");
             Assert.Equal(200, listed.Status);
             Assert.True(listed.Success);
-            SessionApiTests.AssertRunCodeToolList(listed.Data);
+            SessionApiTests.AssertToolList(listed.Data);
         }
         Answer refused = await Server.PostAsync("/mcp/listTools?imageId=agb-computer-use-ubuntu-2204", "{}");
         Assert.Equal(400, refused.Status);

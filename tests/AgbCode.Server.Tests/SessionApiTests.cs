@@ -40,21 +40,39 @@ public class SessionApiTests(SharedServer shared)
         Assert.Equal($"{Server.BaseUrl}/link/{id}", data["linkUrl"]!.GetValue<string>());
         Assert.Equal($"ws://{new Uri(Server.BaseUrl).Authority}/ws/{id}", data["wsUrl"]!.GetValue<string>());
         Assert.True(data["token"]!.GetValue<string>().Length >= 40);
-        AssertRunCodeToolList(data["toolList"]);
+        AssertToolList(data["toolList"]);
         await Server.DeleteSessionAsync(id);
     }
 
-    /// <summary>toolList is a JSON string (the TS SDK keeps it raw) listing run_code with a server, so the SDKs pick LinkUrl and WebSocket.</summary>
-    internal static void AssertRunCodeToolList(JsonNode? toolList)
+    /// <summary>
+    /// toolList is a JSON string (the TS SDK keeps it raw) listing run_code, the file tools, shell and get_metrics, each
+    /// with a server (so the SDKs pick LinkUrl and WebSocket), a description and an input schema.
+    /// </summary>
+    internal static void AssertToolList(JsonNode? toolList)
     {
         JsonArray tools = JsonNode.Parse(toolList!.GetValue<string>())!.AsArray();
-        JsonObject runCode = Assert.Single(tools)!.AsObject();
-        Assert.Equal("run_code", runCode["name"]!.GetValue<string>());
+        Assert.Equal(["create_directory", "delete_file", "edit_file", "get_file_change", "get_file_info", "get_metrics", "list_directory",
+                "move_file", "read_file", "read_multiple_files", "run_code", "search_files", "shell", "write_file"],
+            tools.Select(t => t!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        foreach (JsonNode? tool in tools)
+        {
+            Assert.Equal("wuying_codespace", tool!["server"]!.GetValue<string>());
+            Assert.NotEmpty(tool["description"]!.GetValue<string>());
+            Assert.Equal("object", tool["inputSchema"]!["type"]!.GetValue<string>());
+            Assert.All(tool["inputSchema"]!["required"]!.AsArray(), r => Assert.NotNull(tool["inputSchema"]!["properties"]![r!.GetValue<string>()]));
+        }
+        Assert.Equal(["path", "content"], Required(tools, "write_file"));
+        Assert.Equal(["command"], Required(tools, "shell"));
+        Assert.Empty(Required(tools, "get_metrics"));
+        JsonObject runCode = tools.Single(t => t!["name"]!.GetValue<string>() == "run_code")!.AsObject();
         Assert.Equal("wuying_codespace", runCode["server"]!.GetValue<string>());
         Assert.NotEmpty(runCode["description"]!.GetValue<string>());
         Assert.Equal(["code", "language"], runCode["inputSchema"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.NotNull(runCode["inputSchema"]!["properties"]!["timeout_s"]);
     }
+
+    private static IEnumerable<string> Required(JsonArray tools, string name) =>
+        tools.Single(t => t!["name"]!.GetValue<string>() == name)!["inputSchema"]!["required"]!.AsArray().Select(r => r!.GetValue<string>());
 
     [Fact]
     public async Task Both_AGB_code_images_are_accepted_and_any_other_image_is_refused_with_a_clear_error()
@@ -104,7 +122,7 @@ public class SessionApiTests(SharedServer shared)
         Assert.Equal(shared.Token, data["token"]!.GetValue<string>());
         Assert.Equal(shared.Session["resourceId"]!.GetValue<string>(), data["resourceId"]!.GetValue<string>());
         Assert.Equal(TestServer.InstanceId, data["appInstanceId"]!.GetValue<string>());
-        AssertRunCodeToolList(data["toolList"]);
+        AssertToolList(data["toolList"]);
 
         Answer detail = await Server.PostAsync("/mcp/getSessionInfo", new JsonObject { ["sessionId"] = shared.SessionId });
         Assert.Equal(200, detail.Status);

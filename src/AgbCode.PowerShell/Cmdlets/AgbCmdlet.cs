@@ -17,7 +17,7 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
     protected override void StopProcessing() => _stopping.Cancel();
 
     /// <summary>Blocks the pipeline thread on a task, giving up (not hanging) when the pipeline stops.</summary>
-    protected T Await<T>(Task<T> task)
+    protected internal T Await<T>(Task<T> task)
     {
         try
         {
@@ -29,7 +29,7 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    protected void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
+    protected internal void Await(Task task) => Await(task.ContinueWith(t => { t.GetAwaiter().GetResult(); return true; }, TaskScheduler.Default));
 
     // Verbose, warning and debug text can quote what an endpoint or a sandbox sent (a session id, a name): shown inert.
     protected new void WriteVerbose(string text) => base.WriteVerbose(InertText.Of(text));
@@ -43,6 +43,9 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
         WriteVerbose($"Created session {session.Id} ({space.Location}); isolation: {session.Isolation}.");
         return new AgbSession(session, space);
     }
+
+    /// <summary>A local file or folder as Get-Item gives it: a FileInfo or DirectoryInfo with PSPath, so it pipes into Get-Content.</summary>
+    internal PSObject LocalItem(string path) => SessionState.InvokeProvider.Item.Get([path], force: true, literalPath: true)[0];
 
     /// <summary>
     /// An error record for an <see cref="AgbException"/>: its id, a category from its kind, its fix. What it shows is inert:

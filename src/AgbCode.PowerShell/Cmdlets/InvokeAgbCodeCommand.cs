@@ -4,6 +4,7 @@ using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.PowerShell.Completers;
+using AgbCode.PowerShell.Files;
 using AgbCode.PowerShell.Model;
 using AgbCode.PowerShell.Output;
 
@@ -55,6 +56,30 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] InputPath { get; set; } = [];
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OutputPath { get; set; }
+
+    private RunFiles? _runFiles;
+
+    protected override void BeginProcessing()
+    {
+        if (InputPath.Length == 0 && OutputPath is null)
+            return;
+        bool failed = false;
+        List<string> inputs = [.. LocalPaths.Resolve(this, InputPath, literal: false, failure => { failed = true; WriteError(failure); })];
+        if (failed)   // a run without one of its inputs would fail confusingly, or worse, half-succeed
+            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbInputPathNotFound",
+                "Not every -InputPath names an existing file or folder; nothing was run.", "Fix the paths above, relative to the current location."), InputPath));
+        string? output = OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath);
+        _runFiles = new RunFiles(this, inputs, output, PassThru, StopToken);
+    }
+
     protected override void ProcessRecord()
     {
         foreach (var (code, language, source) in Inputs())
@@ -85,13 +110,13 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         var pump = new RunPump(this, new OutputMode(Quiet, Stream, PassThru), StopToken);
         if (given is not null)
         {
-            pump.Run(given, request, source);
+            RunWithFiles(pump, given, request, source);
             return;
         }
         AgbSession session = NewSession(Backend(), new SessionOptions());
         try
         {
-            pump.Run(session, request, source);
+            RunWithFiles(pump, session, request, source);
         }
         finally
         {
@@ -99,6 +124,16 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             if (!StopToken.IsCancellationRequested)
                 WriteVerbose($"Removed session {session.Id}.");
         }
+    }
+
+    /// <summary>Runs with -InputPath copied in first and, with -OutputPath, what the run made copied back (before an ephemeral session goes).</summary>
+    private void RunWithFiles(RunPump pump, AgbSession session, RunRequest request, string source)
+    {
+        string scriptFolder = ParameterSetName == CodeSet ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : System.IO.Path.GetDirectoryName(source)!;
+        RunFiles.Snapshot? before = _runFiles?.Before(session, scriptFolder);
+        pump.Run(session, request, source);
+        if (before is not null)
+            _runFiles!.After(session, before);
     }
 
     /// <summary>What to run: the code, or each file the paths name, with the language to run it in.</summary>
@@ -129,42 +164,15 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     private IEnumerable<string> Files()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string path in literal ? LiteralPath : Path)
+        foreach (string file in LocalPaths.Resolve(this, literal ? LiteralPath : Path, literal, WriteError))
         {
-            List<string> resolved = [];
-            try
-            {
-                ProviderInfo provider;
-                if (literal)
-                    resolved.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _));
-                else
-                    resolved.AddRange(GetResolvedProviderPathFromPSPath(path, out provider));
-                if (provider.Name != "FileSystem")
-                {
-                    WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbPathNotFileSystem",
-                        $"'{path}' is not a file-system path (provider {provider.Name}).", "Pass the path of a file on disk."), path));
-                    continue;
-                }
-            }
-            catch (Exception failure) when (failure is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
-            {
-                WriteError(ToErrorRecord(NotFound(path), path));
-                continue;
-            }
-            foreach (string file in resolved)
-            {
-                if (File.Exists(file))
-                    yield return file;
-                else
-                    WriteError(ToErrorRecord(Directory.Exists(file)
-                        ? new AgbException(AgbErrorKind.BadInput, "AgbPathNotFile", $"'{file}' is a folder, not a file.", "Pass the files in it, e.g. -Path folder/*.py.")
-                        : NotFound(file), file));
-            }
+            if (File.Exists(file))
+                yield return file;
+            else
+                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbPathNotFile", $"'{file}' is a folder, not a file.",
+                    "Pass the files in it, e.g. -Path folder/*.py."), file));
         }
     }
-
-    private static AgbException NotFound(string path) => new(AgbErrorKind.NotFound, "AgbPathNotFound",
-        $"Cannot find the file '{path}'.", "Check the path; -Path is relative to the current location.");
 
     private static AgbException CannotInferLanguage(string file) => new(AgbErrorKind.BadInput, "AgbLanguageUnknown",
         $"Cannot tell the language of '{file}' from its extension.",

@@ -2,7 +2,7 @@ using System.Management.Automation;
 
 namespace AgbCode.PowerShell.Model;
 
-/// <summary>Lets -Session take a session id as well as a session object.</summary>
+/// <summary>Lets -Session take a session id, or a session's name, as well as a session object.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class SessionTransformationAttribute : ArgumentTransformationAttribute
 {
@@ -10,8 +10,8 @@ public sealed class SessionTransformationAttribute : ArgumentTransformationAttri
     {
         object value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
         if (value is string id)
-            return Sessions.Find(id, CancellationToken.None)
-                   ?? throw new ArgumentTransformationMetadataException($"There is no session with id '{id}'. List the sessions with Get-AgbSession.");
+            return Sessions.FindByIdOrName(id, CancellationToken.None)
+                   ?? throw new ArgumentTransformationMetadataException($"There is no session with id or name '{id}' (or several share that name). List the sessions with Get-AgbSession.");
         return inputData;
     }
 }

@@ -44,7 +44,7 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
         {
             if (item is { } e)
                 Show(e, session.Id);
-            if (clock.Elapsed > ProgressAfter && ShowsProgress())
+            if (clock.Elapsed > ProgressAfter && InteractiveHost.ShowsProgress(cmdlet))
             {
                 progress.StatusDescription = $"{what}: {clock.Elapsed.TotalSeconds:0} s of {request.TimeoutSec:0} s (session {session.Id})";
                 progress.PercentComplete = (int)Math.Min(99, 100 * clock.Elapsed.TotalSeconds / request.TimeoutSec);
@@ -94,9 +94,4 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
         if (!result.Success)
             cmdlet.WriteError(RunFailure.For(result));
     }
-
-    // Progress bars belong to people at a console, not to logs or hosted runspaces.
-    private bool ShowsProgress() =>
-        cmdlet.Host.Name == "ConsoleHost" && !Console.IsOutputRedirected &&
-        !Environment.GetCommandLineArgs().Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
 }

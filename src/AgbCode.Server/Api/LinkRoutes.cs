@@ -16,7 +16,7 @@ public static class LinkRoutes
 {
     public static void Map(IEndpointRouteBuilder app) => app.MapPost("/link/{sessionId}/callTool", CallAsync).WithMetadata(BodyLimit.Link);
 
-    private static async Task<IResult> CallAsync(string sessionId, HttpContext context, SessionRegistry registry, RunCodeTool tool,
+    private static async Task<IResult> CallAsync(string sessionId, HttpContext context, SessionRegistry registry, ToolCatalog tools,
         ServerOptions options, ILoggerFactory logs)
     {
         // Authenticated before the body is buffered: by the header, before a byte is read, or else by a "token" within
@@ -36,10 +36,7 @@ public static class LinkRoutes
         if (clientRequestId is not null)
             logs.CreateLogger(typeof(LinkRoutes)).LogDebug("LinkUrl call {ClientRequestId} for session {SessionId}", clientRequestId, session.Id);
         string name = JsonBody.OptionalString(call, "tool") ?? JsonBody.OptionalString(call, "name") ?? throw ApiError.MissingParameter("tool", "callTool body");
-        if (name != ToolCatalog.RunCode)
-            throw ToolRoutes.UnknownTool(name);
-        RunRequest request = tool.ParseArgs(JsonBody.ObjectOrJsonString(call["args"], "args"));
-        EnhancedCodeExecutionResult result = await tool.RunAsync(session, request, "link", null, context.RequestAborted);
-        return new ToolAnswer(result, underResult: true);
+        JsonObject args = JsonBody.ObjectOrJsonString(call["args"], "args") ?? [];
+        return await tools.AnswerAsync(new ToolCall(name, session, args, "link", context.TraceIdentifier, context.RequestAborted), context, underResult: true);
     }
 }

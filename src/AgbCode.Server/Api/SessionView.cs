@@ -6,7 +6,7 @@ using AgbCode.Server.Tools;
 namespace AgbCode.Server.Api;
 
 /// <summary>A session's fields as CreateSession and GetSession return them.</summary>
-public sealed class SessionView(PublicUrls urls, ServerOptions options)
+public sealed class SessionView(PublicUrls urls, ServerOptions options, ToolCatalog tools)
 {
     /// <summary>What the AGB cloud reports for a session that is up.</summary>
     public const string Running = "RUNNING";
@@ -28,7 +28,7 @@ public sealed class SessionView(PublicUrls urls, ServerOptions options)
             ["linkUrl"] = linkUrl,
             ["wsUrl"] = urls.WsUrl(context, session.Id),
             ["token"] = session.AccessToken,
-            ["toolList"] = ToolCatalog.ToolsJson(),
+            ["toolList"] = tools.ToolsJson(),
         };
     }
 }

@@ -7,7 +7,7 @@ using AgbCode.Server.Tools;
 
 namespace AgbCode.Server.Api;
 
-/// <summary>ListMcpTools and CallMcpTool (the "API route" of run_code: API key, args as a JSON string).</summary>
+/// <summary>ListMcpTools and CallMcpTool (the "API route" of every tool: API key, args as a JSON string).</summary>
 public static class ToolRoutes
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -16,11 +16,11 @@ public static class ToolRoutes
         app.MapPost("/mcp/listTools", (HttpContext context) =>
         {
             SessionRoutes.ImageId(context.Request.Query["imageId"]);   // refuses images this server does not offer
-            return Envelope.Ok(context, JsonValue.Create(ToolCatalog.ToolsJson()));
+            return Envelope.Ok(context, JsonValue.Create(context.RequestServices.GetRequiredService<ToolCatalog>().ToolsJson()));
         }).RequireApiKey();
     }
 
-    private static async Task<IResult> CallAsync(HttpContext context, SessionRegistry registry, RunCodeTool tool)
+    private static async Task<IResult> CallAsync(HttpContext context, SessionRegistry registry, ToolCatalog tools)
     {
         if (string.Equals(context.Request.Query["autoGenSession"], "true", StringComparison.OrdinalIgnoreCase))
             throw ApiError.BadParameter("autoGenSession is not supported: create a session with CreateSession and pass its sessionId.");
@@ -28,13 +28,7 @@ public static class ToolRoutes
         string name = JsonBody.OptionalString(body, "name") ?? throw ApiError.MissingParameter("name", "tool call");
         string id = JsonBody.RequiredSessionId(context.Request, body);
         HostedSession session = registry.Find(context.Tenant(), id) ?? throw ApiError.SessionNotFound(id);
-        if (name != ToolCatalog.RunCode)
-            throw UnknownTool(name);
-        RunRequest request = tool.ParseArgs(JsonBody.ObjectOrJsonString(body["args"], "args"));
-        EnhancedCodeExecutionResult result = await tool.RunAsync(session, request, "api", null, context.RequestAborted);
-        return new ToolAnswer(result, underResult: false);
+        JsonObject args = JsonBody.ObjectOrJsonString(body["args"], "args") ?? [];
+        return await tools.AnswerAsync(new ToolCall(name, session, args, "api", context.TraceIdentifier, context.RequestAborted), context, underResult: false);
     }
-
-    public static ApiError UnknownTool(string? name) => new(400, "InvalidMcpTool.NotFound",
-        $"The tool '{name}' does not exist on this server; it offers {ToolCatalog.RunCode} (ListMcpTools lists it).");
 }

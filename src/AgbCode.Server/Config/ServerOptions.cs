@@ -23,6 +23,10 @@ public sealed partial record ServerOptions
     public int MaxCodeBytes { get; init; } = 1024 * 1024;
     public long MaxRequestBytes { get; init; } = 8 * 1024 * 1024;
     public int MaxFrameBytes { get; init; } = 8 * 1024 * 1024;
+    /// <summary>Bytes one file-tool call reads or writes (read_file length, write_file content, edit_file, read_multiple_files).</summary>
+    public int MaxFileChunkBytes { get; init; } = 4 * 1024 * 1024;
+    /// <summary>Entries one listing, search or change scan visits.</summary>
+    public int MaxListEntries { get; init; } = 100_000;
     /// <summary>Frames a WebSocket client has not read yet, per connection; past it the connection is dropped.</summary>
     public long WsSendBufferBytes { get; init; } = 16 * 1024 * 1024;
     public int WsMaxInflightRuns { get; init; } = 128;
@@ -69,6 +73,8 @@ public sealed partial record ServerOptions
             MaxCodeBytes = reader.Int("MAX_CODE_BYTES", 1024 * 1024, min: 1024, max: RunRequest.MaxCodeBytes),
             MaxRequestBytes = reader.Int("MAX_REQUEST_BYTES", 8 * 1024 * 1024, min: 16 * 1024),
             MaxFrameBytes = reader.Int("MAX_FRAME_BYTES", 8 * 1024 * 1024, min: 16 * 1024),
+            MaxFileChunkBytes = reader.Int("MAX_FILE_CHUNK_BYTES", 4 * 1024 * 1024, min: 64 * 1024, max: 64 * 1024 * 1024),
+            MaxListEntries = reader.Int("MAX_LIST_ENTRIES", 100_000, min: 100),
             WsSendBufferBytes = reader.Int("WS_SEND_BUFFER_BYTES", 16 * 1024 * 1024, min: 64 * 1024),
             WsMaxInflightRuns = reader.Int("WS_MAX_INFLIGHT_RUNS", 128, min: 1),
             MaxLinkRequestBytes = reader.Int("MAX_LINK_REQUEST_BYTES", 8 * 1024 * 1024, min: 16 * 1024),

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json;
 using AgbCode.Core.Results;
 
@@ -99,6 +100,22 @@ public static class ResultJson
     };
 
     /// <summary>What the SDKs show as error_message: "Name: value", never empty for a failed run.</summary>
+    /// <summary>An MCP tool result: {isError, content:[{type:"text", text}]}.</summary>
+    public static JsonObject ToolResult(string text, bool isError = false) => new()
+    {
+        ["isError"] = isError,
+        ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }),
+    };
+
+    /// <summary>The new-format result JSON as one string (for callers that need the text, not a stream).</summary>
+    public static string NewFormat(EnhancedCodeExecutionResult result)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, Api.WireJson.WriterOptions))
+            WriteNewFormat(w, result);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     public static string ErrorText(EnhancedCodeExecutionResult result) =>
         result.ErrorMessage.Length > 0 ? result.ErrorMessage : result.Error?.ToString() is { Length: > 0 } text ? text : "The run failed.";
 

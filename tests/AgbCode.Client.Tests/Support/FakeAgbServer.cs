@@ -37,6 +37,8 @@ internal sealed class FakeAgbServer : IAsyncDisposable
 
     public Uri Endpoint { get; private set; } = null!;
     public ConcurrentQueue<SeenRequest> Requests { get; } = new();
+    /// <summary>The session's files, behind every tool but run_code.</summary>
+    public FakeWorkspace Workspace { get; } = new();
 
     public bool OfferWebSocket { get; set; } = true;
     public bool OfferLinkUrl { get; set; } = true;
@@ -124,7 +126,7 @@ internal sealed class FakeAgbServer : IAsyncDisposable
             if (seen.AccessToken != SessionToken)
                 await Reply(context, 401, "{}");
             else
-                await Reply(context, 200, JsonSerializer.Serialize(new { data = new { result = Tool(RunToolText(seen.Json.GetProperty("args"))) } }));
+                await Reply(context, 200, JsonSerializer.Serialize(new { data = new { result = CallTool(seen.Json.GetProperty("tool").GetString()!, seen.Json.GetProperty("args")) } }));
             return;
         }
         if (seen.Authorization != "Bearer " + ApiKey)
@@ -169,7 +171,7 @@ internal sealed class FakeAgbServer : IAsyncDisposable
                 if (!live)
                     return notFound;
                 using (JsonDocument args = JsonDocument.Parse(seen.Json.GetProperty("args").GetString()!))
-                    return Envelope(Tool(RunToolText(args.RootElement)));
+                    return Envelope(CallTool(seen.Json.GetProperty("name").GetString()!, args.RootElement));
             default:
                 return Envelope(null, success: false, code: "NotImplemented", message: $"no such operation {seen.Path}");
         }
@@ -181,6 +183,14 @@ internal sealed class FakeAgbServer : IAsyncDisposable
         ["$WS"] = OfferWebSocket ? WsUrl.ToString() : "",
         ["$TOKEN"] = SessionToken,
     });
+
+    private object CallTool(string name, JsonElement args)
+    {
+        if (name == "run_code")
+            return Tool(RunToolText(args));
+        (string text, bool isError) = Workspace.Answer(name, args);
+        return Tool(text, isError);
+    }
 
     public static object Tool(string text, bool isError = false) => new { isError, content = new[] { new { type = "text", text } } };
 

@@ -328,13 +328,15 @@ def header(path, arcname, st):
 
 
 class Output:
-    """A tar stream on fd 1: pax headers from tarfile, file data moved with sendfile(2), without a copy through Python."""
+    """A tar stream on fd 1: GNU headers from tarfile, file data moved with sendfile(2), without a copy through Python.
+
+    GNU, not pax: .NET's TarReader (which unpacks this on the host) rejects a pax record whose value holds a newline."""
 
     def __init__(self, fd=1):
         self.fd = fd
 
     def header(self, info):
-        write_all(self.fd, info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape"))
+        write_all(self.fd, info.tobuf(tarfile.GNU_FORMAT, "utf-8", "surrogateescape"))
 
     def file(self, info, source_fd):
         """Exactly the size the header promised: a file that shrank meanwhile is padded with zeros, one that grew is cut,

@@ -10,7 +10,7 @@ namespace AgbCode.Server.Tools;
 /// The new-format text is built once, as UTF-8, and escaped into the response in slices that are sent as they are made,
 /// so a large result is held about once more, not as node trees and strings of strings.
 /// </summary>
-public sealed class ToolAnswer(EnhancedCodeExecutionResult result, bool underResult) : IResult
+public sealed class RunCodeAnswer(EnhancedCodeExecutionResult result, bool underResult) : IResult
 {
     private const int SliceBytes = 64 * 1024;
 

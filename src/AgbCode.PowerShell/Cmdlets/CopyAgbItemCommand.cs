@@ -1,0 +1,193 @@
+using System.Management.Automation;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Files;
+using AgbCode.PowerShell.Completers;
+using AgbCode.PowerShell.Files;
+using AgbCode.PowerShell.Model;
+
+namespace AgbCode.PowerShell.Cmdlets;
+
+/// <summary>
+/// Copies files and folders into a session (-ToSession) or out of one (-FromSession), as Copy-Item does with
+/// PowerShell sessions. What comes out is unpacked here by <see cref="SafeTarExtractor"/>.
+/// </summary>
+[Cmdlet(VerbsCommon.Copy, "AgbItem", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo), typeof(DirectoryInfo), typeof(WorkspaceItem))]
+public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "FullName", PathProperty)]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter(Position = 1)]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
+    [SessionTransformation]
+    public AgbSession? ToSession { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("SessionId")]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
+    [SessionTransformation]
+    public AgbSession? FromSession { get; set; }
+
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    private bool Literal => ParameterSetName == LiteralPathSet;
+
+    protected override void ProcessRecord()
+    {
+        if ((ToSession is null) == (FromSession is null))
+        {
+            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbCopyDirectionMissing",
+                ToSession is null ? "Copy-AgbItem needs -ToSession or -FromSession." : "Copy-AgbItem takes -ToSession or -FromSession, not both.",
+                "Copy into a session with -ToSession, out of one with -FromSession; to copy between sessions, copy out, then in."), null));
+            return;
+        }
+        try
+        {
+            if (ToSession is not null)
+                CopyIn(ToSession);
+            else
+                CopyOut(FromSession!);
+        }
+        catch (AgbException failure)
+        {
+            WriteError(ToErrorRecord(failure, Destination));
+        }
+    }
+
+    private bool Copyable(bool isDirectory, string shown)
+    {
+        if (!isDirectory || Recurse)
+            return true;
+        WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbFolderNeedsRecurse",
+            $"'{ShownName.Of(shown)}' is a folder.", "Pass -Recurse to copy a folder with everything in it."), shown));
+        return false;
+    }
+
+    // ---- into the session ----------------------------------------------------------------------------------------------
+
+    private void CopyIn(AgbSession session)
+    {
+        IWorkspaceFiles files = session.Inner.Files;
+        List<string> sources = [.. LocalPaths.Resolve(this, Literal ? LiteralPath : Path, Literal, WriteError).Where(s => Copyable(Directory.Exists(s), s))];
+        if (sources.Count == 0)
+            return;
+        string destination = Destination ?? SessionPath.Workspace;
+        WorkspaceItem? existing = Await(files.GetItemAsync(destination, StopToken));
+        bool into = existing is { IsDirectory: true } || sources.Count > 1 || destination.EndsWith('/');
+        string folder = into ? destination : SessionPath.Parent(destination);
+        List<(string Source, string Name)> roots = [];
+        List<UploadItem> items = [];
+        foreach (string source in sources)
+        {
+            string name = into ? System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(source)) : SessionPath.Leaf(destination);
+            string target = SessionPath.Join(folder, name);
+            if (!ShouldProcess($"Item: {source} Destination: {target} in session {session.Id}", "Copy"))
+                continue;
+            HashSet<string> taken = Force ? [] : TakenFiles(files, target);
+            foreach (UploadItem item in UploadArchive.Plan(source, name))
+            {
+                if (!item.IsDirectory && taken.Contains(SessionPath.Join(folder, item.EntryName)))
+                    WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, "AgbItemExists",
+                        $"'{ShownName.Of(SessionPath.Join(folder, item.EntryName))}' already exists in session {session.Id}; it was left as it was.",
+                        "Pass -Force to overwrite it, or copy to another -Destination."), item.LocalPath));
+                else
+                    items.Add(item);
+            }
+            roots.Add((source, target));
+        }
+        if (items.Count == 0)
+            return;
+        new WorkspaceTransfer(this, files, StopToken).Upload(items, folder, $"Copying to session {session.Id}", (item, failure) =>
+            WriteError(new ErrorRecord(failure, "AgbPathUnreadable", ErrorCategory.ReadError, item.LocalPath)));
+        WriteVerbose($"Copied {items.Count} item(s) to '{folder}' in session {session.Id}.");
+        if (PassThru)
+            foreach (var (_, target) in roots)
+                foreach (WorkspaceItem copied in Copied(files, target))
+                    WriteObject(Emitted(copied));
+    }
+
+    /// <summary>The files (and links) already at <paramref name="target"/> in the session, which a copy without -Force keeps.</summary>
+    private HashSet<string> TakenFiles(IWorkspaceFiles files, string target)
+    {
+        WorkspaceItem? there = Await(files.GetItemAsync(target, StopToken));
+        if (there is null)
+            return [];
+        IEnumerable<WorkspaceItem> below = there.IsDirectory ? Await(files.ListAsync(target, recurse: true, StopToken)) : [there];
+        return [.. below.Where(i => !i.IsDirectory).Select(i => i.Path)];
+    }
+
+    private IEnumerable<WorkspaceItem> Copied(IWorkspaceFiles files, string target)
+    {
+        WorkspaceItem? top = Await(files.GetItemAsync(target, StopToken));
+        if (top is null)
+            yield break;
+        yield return top;
+        if (top.IsDirectory)
+            foreach (WorkspaceItem below in Await(files.ListAsync(target, recurse: true, StopToken)))
+                yield return below;
+    }
+
+    // ---- out of the session ----------------------------------------------------------------------------------------------
+
+    private void CopyOut(AgbSession session)
+    {
+        List<WorkspaceItem> sources = [.. Items(session, Literal ? LiteralPath : Path, Literal).Where(s => Copyable(s.IsDirectory, s.Path))];
+        if (sources.Count == 0)
+            return;
+        string destination = GetUnresolvedProviderPathFromPSPath(Destination ?? ".");
+        bool into = Directory.Exists(destination) || sources.Count > 1 || (Destination ?? "").EndsWith('/');
+        string folder = into ? destination : System.IO.Path.GetDirectoryName(destination)!;
+        List<(WorkspaceItem Source, string Name)> approved = [.. sources
+            .Select(s => (Source: s, Name: into ? s.Name : System.IO.Path.GetFileName(destination)))
+            .Where(c => ShouldProcess($"Item: {ShownName.Of(c.Source.Path)} in session {session.Id} Destination: {System.IO.Path.Combine(folder, c.Name)}", "Copy"))];
+        if (approved.Count == 0)
+            return;
+        var extractor = new SafeTarExtractor(folder, Force, TransferLimits.Current());
+        var transfer = new WorkspaceTransfer(this, session.Inner.Files, StopToken);
+        foreach (var group in approved.GroupBy(c => SessionPath.Parent(c.Source.Path)))
+        {
+            Dictionary<string, string> names = group.ToDictionary(c => c.Source.Name, c => c.Name, StringComparer.Ordinal);
+            transfer.Download([.. group.Select(c => c.Source.Path)], group.Sum(c => c.Source.Length), $"Copying from session {session.Id}",
+                extractor, entry => Renamed(entry, names), Report);
+        }
+        WriteVerbose($"Copied {extractor.BytesWritten} bytes from session {session.Id} to '{folder}'.");
+    }
+
+    /// <summary>An archive entry's place here: its first part (the item's own name) becomes the name it is copied to.</summary>
+    internal static string? Renamed(string entry, IReadOnlyDictionary<string, string> names)
+    {
+        int slash = entry.IndexOf('/');
+        string first = slash < 0 ? entry : entry[..slash];
+        return names.TryGetValue(first, out string? name) ? name + (slash < 0 ? "" : entry[slash..]) : null;
+    }
+
+    private void Report(ExtractedItem item)
+    {
+        if (item.Refusal is not null)
+            WriteError(ToErrorRecord(item.Refusal, ShownName.Of(item.EntryName)));
+        else if (PassThru)
+            WriteObject(LocalItem(item.LocalPath!));
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Files;
+using AgbCode.Server.Api;
+
+namespace AgbCode.Server.Tools.Files;
+
+/// <summary>
+/// A tool over the session's workspace (<see cref="IWorkspaceFiles"/>: every operation runs in the session's sandbox).
+/// The engine's refusals (no such item, disk full, bad path) become tool errors that keep the engine's message; a session
+/// that went away is the envelope's "session not found", as for run_code.
+/// </summary>
+public abstract class WorkspaceTool(string name, string description, JsonObject inputSchema) : IAgbTool
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    public JsonObject InputSchema { get; } = inputSchema;
+
+    public async Task<ToolAnswer> CallAsync(ToolCall call)
+    {
+        try
+        {
+            return await RunAsync(call, call.Session.Engine.Files);
+        }
+        catch (AgbException error) when (error.ErrorId == "AgbSessionClosed")
+        {
+            throw ApiError.SessionNotFound(call.Session.Id);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw ApiError.SessionNotFound(call.Session.Id);
+        }
+        catch (AgbException error)
+        {
+            throw new ToolFailure($"{Name}: {error.MessageWithFix}");
+        }
+    }
+
+    protected abstract Task<ToolAnswer> RunAsync(ToolCall call, IWorkspaceFiles files);
+}
