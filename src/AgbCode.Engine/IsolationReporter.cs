@@ -8,7 +8,7 @@ namespace AgbCode.Engine;
 /// <summary>States, per protection, what a sandboxed session on this host really gets.</summary>
 internal static class IsolationReporter
 {
-    public static IsolationReport Describe(SessionLimits limits, SandboxSupport support, uint? uid, bool diskVolume, string? cgroupVersion, string cgroupProblem)
+    public static IsolationReport Describe(SessionLimits limits, SandboxSupport support, uint? uid, bool diskVolume, bool tmpfs, string? cgroupVersion, string cgroupProblem)
     {
         bool cgroups = cgroupVersion is not null;
         string viaCgroup = $"cgroup {cgroupVersion}";
@@ -31,6 +31,9 @@ internal static class IsolationReporter
             new("CPU limit", cgroups, cgroups ? $"{limits.CpuCores.ToString(CultureInfo.InvariantCulture)} cores ({viaCgroup})" : noCgroup),
             new("Workspace disk cap", diskVolume,
                 diskVolume ? $"{Sizes.Format(limits.DiskBytes)} ext4 volume" : "not enforced: needs a root engine (only the per-file cap applies)"),
+            new("Tmp size limit", tmpfs,
+                tmpfs ? $"{Sizes.Format(limits.TmpBytes)} tmpfs /tmp, one per session (its kernels and file operations share it)"
+                      : "not enforced: needs a root engine (the session's /tmp is a folder beside its workspace)"),
             new("File size limit", true, $"{Sizes.Format(limits.FileSizeBytes)} per file (RLIMIT_FSIZE)"),
             new("Open files limit", true, $"{limits.OpenFiles.ToString(CultureInfo.InvariantCulture)} (RLIMIT_NOFILE)"),
             new("Output cap", true, $"{Sizes.Format(limits.OutputBytes)} per run"),

@@ -20,6 +20,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private readonly int _slot;
     private readonly LedgerEntry _slotEntry;
     private readonly Workspace _workspace;
+    private readonly Workspace? _tmp;
     private readonly CgroupGroup? _cgroup;
     private readonly KernelContext _kernelContext;
     private readonly ConcurrentDictionary<string, Kernel> _kernels = new();
@@ -29,7 +30,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private int _runsInProgress;
 
     private LocalSession(string id, SessionOptions options, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
-        CgroupGroup? cgroup, uint? uid, IsolationReport isolation)
+        Workspace? tmp, CgroupGroup? cgroup, uint? uid, IsolationReport isolation)
     {
         Id = id;
         Name = options.Name;
@@ -42,6 +43,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         _slot = slot;
         _slotEntry = slotEntry;
         _workspace = workspace;
+        _tmp = tmp;
         _cgroup = cgroup;
         _kernelContext = new KernelContext
         {
@@ -49,6 +51,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Limits = options.Limits,
             Isolation = options.Isolation,
             WorkspacePath = workspace.HostPath,
+            TmpPath = tmp?.HostPath,
             DriversDir = host.Runtime.DriversDir,
             Uid = uid,
             ProcessLimit = ProcessLimitFor(options.Limits, uid, cgroup),
@@ -75,7 +78,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     internal string WorkspacePath => _workspace.HostPath;
     internal uint? Uid => _kernelContext.Uid;
     /// <summary>What the session holds on the host, for leak checks.</summary>
-    internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
+    internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _tmp?.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
 
     public static LocalSession Create(string id, SessionOptions options, EngineHost host)
     {
@@ -84,6 +87,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         int slot = host.Slots.Allocate();
         LedgerEntry slotEntry = host.Ledger.Add(LedgerEntry.Slot, slot.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Workspace? workspace = null;
+        Workspace? tmp = null;
         CgroupGroup? cgroup = null;
         try
         {
@@ -91,15 +95,19 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             workspace = uid is uint owner
                 ? Workspace.CreateVolume(host.Root, host.Ledger, owner, options.Limits.DiskBytes)
                 : Workspace.CreateDirectory(host.Root, host.Ledger);
+            tmp = !sandboxed ? null
+                : uid is uint tmpOwner ? Workspace.CreateTmpfs(host.Root, host.Ledger, tmpOwner, options.Limits.TmpBytes)
+                : Workspace.CreateDirectory(host.Root, host.Ledger);
             cgroup = sandboxed ? host.Cgroups?.CreateSession($"s{slot}", options.Limits, host.Ledger) : null;
             IsolationReport report = sandboxed
-                ? IsolationReporter.Describe(options.Limits, support!, uid, workspace.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
+                ? IsolationReporter.Describe(options.Limits, support!, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
                 : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")]);
-            return new LocalSession(id, options, host, slot, slotEntry, workspace, cgroup, uid, report);
+            return new LocalSession(id, options, host, slot, slotEntry, workspace, tmp, cgroup, uid, report);
         }
         catch
         {
             cgroup?.Remove();
+            tmp?.Remove();
             workspace?.Remove();
             host.Slots.Release(slot);
             host.Ledger.Remove(slotEntry);
@@ -194,6 +202,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             return;
         await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask()).Append(_files.CloseAsync())).ConfigureAwait(false);
         _cgroup?.Remove();
+        _tmp?.Remove();
         _workspace.Remove();
         _host.Slots.Release(_slot);
         _host.Ledger.Remove(_slotEntry);
@@ -202,5 +211,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     public override string ToString() => Name is null ? Id : $"{Id} ({Name})";
 }
 
-/// <summary>A session's host resources: its uid, workspace, cgroup folders and slot file.</summary>
-internal sealed record SessionFootprint(uint? Uid, string Workspace, IReadOnlyList<string> Cgroups, string SlotFile);
+/// <summary>A session's host resources: its uid, folders (workspace, /tmp), cgroup folders and slot file.</summary>
+internal sealed record SessionFootprint(uint? Uid, string Workspace, string? Tmp, IReadOnlyList<string> Cgroups, string SlotFile)
+{
+    public IEnumerable<string> Folders => Tmp is null ? [Workspace] : [Workspace, Tmp];
+}

@@ -33,6 +33,7 @@ public class NonRootTests
         Assert.False(protections["Memory limit"]);
         Assert.False(protections["CPU limit"]);
         Assert.False(protections["Workspace disk cap"]);
+        Assert.False(protections["Tmp size limit"]);
         Assert.True(protections["File size limit"]);
 
         engine.Send(new { op = "delete", id = (string)created["id"]! });

@@ -41,6 +41,8 @@ internal static class HelperFailure
             "unsafe_name" or "unsupported_entry" or "bad_archive" => new(AgbErrorKind.BadInput, "AgbUnsafeArchive",
                 $"The upload was refused: {text}. Files before it in the archive were written; nothing of it was.",
                 "Upload files, folders and links with names relative to the destination."),
+            "bad_request" => new(AgbErrorKind.BadInput, "AgbBadFileRequest", $"The file operation was refused: {text}.",
+                "Check the paths: relative ones start at the workspace, absolute ones are inside the sandbox."),
             "denied" => new(AgbErrorKind.BadInput, "AgbAccessDenied", $"The session may not do this: {text}.",
                 "Only the workspace and /tmp are writable inside a session."),
             "io" => new(AgbErrorKind.Platform, "AgbFileOperationFailed", $"The file operation failed in the session: {text}.",

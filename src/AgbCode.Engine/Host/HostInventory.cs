@@ -34,10 +34,9 @@ internal static class HostInventory
         if (footprint.Uid is uint uid)
             leftovers.AddRange(ProcessesOf(uid).Select(p => $"process {p} of uid {uid}"));
         leftovers.AddRange(footprint.Cgroups.Where(Directory.Exists).Select(c => $"cgroup {c}"));
-        if (MountPoints().Contains(footprint.Workspace))
-            leftovers.Add($"mount {footprint.Workspace}");
-        if (Directory.Exists(footprint.Workspace))
-            leftovers.Add($"workspace {footprint.Workspace}");
+        HashSet<string> mounts = MountPoints();
+        leftovers.AddRange(footprint.Folders.Where(mounts.Contains).Select(f => $"mount {f}"));
+        leftovers.AddRange(footprint.Folders.Where(Directory.Exists).Select(f => $"session folder {f}"));
         if (File.Exists(footprint.SlotFile))
             leftovers.Add($"slot {footprint.SlotFile}");
         return leftovers;

@@ -492,6 +492,8 @@ internal sealed record KernelContext
     public required SessionLimits Limits { get; init; }
     public required IsolationMode Isolation { get; init; }
     public required string WorkspacePath { get; init; }
+    /// <summary>The session's shared /tmp on the host (null: each sandbox gets a private one).</summary>
+    public string? TmpPath { get; init; }
     public required string DriversDir { get; init; }
     public required uint? Uid { get; init; }
     public required int ProcessLimit { get; init; }

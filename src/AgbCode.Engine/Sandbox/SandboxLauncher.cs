@@ -7,7 +7,7 @@ namespace AgbCode.Engine.Sandbox;
 /// <summary>
 /// Turns a <see cref="SandboxSpec"/> into the launcher command: bash launch.sh (fd sweep, cgroup join, SIGXFSZ ignored,
 /// seccomp on fd 7) → prlimit → setpriv to the session uid → bwrap with every namespace, a read-only /usr, a minimal
-/// /etc, sized tmpfs /tmp and /dev/shm and the workspace as home. Started with an empty environment.
+/// /etc, the session's /tmp (or a sized private tmpfs), a sized tmpfs /dev/shm and the workspace as home. Started with an empty environment.
 /// </summary>
 internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
 {
@@ -79,8 +79,12 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
             args.AddRange(["--ro-bind-try", path, path]);
         args.AddRange(["--ro-bind", runtime.Passwd, "/etc/passwd", "--ro-bind", runtime.Group, "/etc/group",
             "--ro-bind", runtime.DriversDir, DriversMount,
-            "--proc", "/proc", "--dev", "/dev",
-            "--size", spec.Limits.TmpBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
+            "--proc", "/proc", "--dev", "/dev"]);
+        if (spec.TmpPath is string tmp)
+            args.AddRange(["--bind", tmp, "/tmp"]);
+        else
+            args.AddRange(["--size", spec.Limits.TmpBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
+        args.AddRange([
             "--size", Math.Min(spec.Limits.TmpBytes, MaxShmBytes).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
             "--bind", spec.WorkspacePath, Home, "--chdir", Home,
             "--remount-ro", "/",   // the root bwrap builds (/etc, /opt, /home) is read-only too; /tmp and home stay writable

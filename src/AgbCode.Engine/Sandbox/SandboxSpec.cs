@@ -12,6 +12,8 @@ internal sealed record SandboxSpec
     /// <summary>RLIMIT_NPROC: per host uid, so exact with per-session uids and a shared budget without.</summary>
     public required int ProcessLimit { get; init; }
     public required string WorkspacePath { get; init; }
+    /// <summary>The session's /tmp on the host, shared by its sandboxes; null gives this sandbox a private tmpfs.</summary>
+    public string? TmpPath { get; init; }
     public required IReadOnlyList<string> Command { get; init; }
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     /// <summary>Host paths (under /etc) a runtime needs, bound read-only when they exist.</summary>

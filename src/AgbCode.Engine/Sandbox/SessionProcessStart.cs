@@ -37,6 +37,7 @@ internal static class SessionProcessStart
             Limits = context.Limits,
             ProcessLimit = context.ProcessLimit,
             WorkspacePath = context.WorkspacePath,
+            TmpPath = context.TmpPath,
             Command = command.Command(SandboxLauncher.DriversMount),
             Environment = command.Environment(SandboxLauncher.Home, "/tmp"),
             ReadOnlyEtc = command.ReadOnlyEtc,

@@ -5,7 +5,7 @@ using AgbCode.Engine.Host;
 namespace AgbCode.Engine.Sandbox;
 
 /// <summary>
-/// A session's workspace, bound as home and cwd into each of its kernels. A root engine gives it its own ext4 volume
+/// A session's folder on the host: its workspace, bound as home and cwd into each of its sandboxes, or its /tmp. A root engine gives it its own ext4 volume
 /// (a sparse image, loop-mounted nosuid,nodev) so its size is capped and removing it never walks user files; otherwise
 /// it is a private folder. Host-side code never follows a link inside it.
 /// </summary>
@@ -13,18 +13,17 @@ internal sealed class Workspace
 {
     private readonly EngineLedger _ledger;
     private readonly List<LedgerEntry> _entries;
-    private readonly string? _image;
 
-    private Workspace(string hostPath, string? image, List<LedgerEntry> entries, EngineLedger ledger)
+    private Workspace(string hostPath, List<LedgerEntry> entries, EngineLedger ledger)
     {
         HostPath = hostPath;
-        _image = image;
         _entries = entries;
         _ledger = ledger;
     }
 
     public string HostPath { get; }
-    public bool IsVolume => _image is not null;
+    /// <summary>True when it is a file system of its own (ext4 volume or tmpfs), so its size is capped.</summary>
+    public bool IsVolume => _entries.Any(e => e.Kind == LedgerEntry.Mount);
 
     /// <summary>An unguessable folder name: the host path shows inside the sandbox in /proc/self/mountinfo.</summary>
     private static string OpaqueName() => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
@@ -33,30 +32,57 @@ internal sealed class Workspace
     {
         string name = OpaqueName();
         string image = Path.Combine(root.ImagesDir, name + ".img");
-        string mountPoint = Path.Combine(root.WorkspacesDir, name);
-        var entries = new List<LedgerEntry>();
-        var workspace = new Workspace(mountPoint, image, entries, ledger);
-        try
+        return Mounted(root, ledger, name, image, "volume", mountPoint =>
         {
-            entries.Add(ledger.Add(LedgerEntry.Image, image));
             using (var file = new FileStream(image, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 file.SetLength(sizeBytes);
             string owner = uid.ToString(CultureInfo.InvariantCulture);
             HostCommand.Run(Tools.MkfsExt4, "-q", "-F", "-m", "0", "-O", "^has_journal",
                 "-E", $"root_owner={owner}:{owner},lazy_itable_init=1,nodiscard", image);
+            return () =>
+            {
+                HostCommand.Run(Tools.Mount, "-o", "loop,nosuid,nodev,errors=remount-ro", image, mountPoint);
+                File.SetUnixFileMode(mountPoint, StateRoot.Private);
+                Directory.Delete(Path.Combine(mountPoint, "lost+found"));
+            };
+        });
+    }
+
+    /// <summary>
+    /// A session's /tmp, shared by its kernels and file helpers: a tmpfs of <paramref name="sizeBytes"/> owned by the
+    /// session's uid (memory-backed, so counted in the memory of whoever writes to it).
+    /// </summary>
+    public static Workspace CreateTmpfs(StateRoot root, EngineLedger ledger, uint uid, long sizeBytes)
+    {
+        string owner = uid.ToString(CultureInfo.InvariantCulture);
+        return Mounted(root, ledger, OpaqueName(), null, "/tmp", mountPoint => () =>
+            HostCommand.Run(Tools.Mount, "-t", "tmpfs", "-o",
+                $"size={sizeBytes.ToString(CultureInfo.InvariantCulture)},mode=0700,uid={owner},gid={owner},nosuid,nodev", "tmpfs", mountPoint));
+    }
+
+    /// <summary>A mount point under the workspaces folder with a file system on it; every step is in the ledger first.</summary>
+    private static Workspace Mounted(StateRoot root, EngineLedger ledger, string name, string? image, string what,
+        Func<string, Action> prepare)
+    {
+        string mountPoint = Path.Combine(root.WorkspacesDir, name);
+        var entries = new List<LedgerEntry>();
+        var workspace = new Workspace(mountPoint, entries, ledger);
+        try
+        {
+            if (image is not null)
+                entries.Add(ledger.Add(LedgerEntry.Image, image));
+            Action mount = prepare(mountPoint);
             entries.Add(ledger.Add(LedgerEntry.MountPoint, mountPoint));
             Directory.CreateDirectory(mountPoint, StateRoot.Private);
             entries.Add(ledger.Add(LedgerEntry.Mount, mountPoint));
-            HostCommand.Run(Tools.Mount, "-o", "loop,nosuid,nodev,errors=remount-ro", image, mountPoint);
-            File.SetUnixFileMode(mountPoint, StateRoot.Private);
-            Directory.Delete(Path.Combine(mountPoint, "lost+found"));
+            mount();
             return workspace;
         }
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
         {
             workspace.Remove();
             throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, "AgbWorkspaceUnavailable",
-                $"The session's workspace volume could not be created in {root.WorkspaceRoot}: {failure.Message}",
+                $"The session's {what} could not be created in {root.WorkspaceRoot}: {failure.Message}",
                 $"Free space on that volume, or point {StateRoot.WorkspaceVariable} at a volume with room.", failure);
         }
     }
@@ -66,7 +92,7 @@ internal sealed class Workspace
         string path = Path.Combine(root.WorkspacesDir, OpaqueName());
         var entries = new List<LedgerEntry> { ledger.Add(LedgerEntry.Directory, path) };
         Directory.CreateDirectory(path, StateRoot.Private);
-        return new Workspace(path, null, entries, ledger);
+        return new Workspace(path, entries, ledger);
     }
 
     /// <summary>Removes the workspace. Call only when no process of the session is left.</summary>
