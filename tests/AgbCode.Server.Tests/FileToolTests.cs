@@ -218,6 +218,21 @@ public class FileToolTests(SharedServer shared)
     }
 
     [Fact]
+    public async Task A_write_on_a_deleted_session_fails_with_a_message()
+    {
+        string id = (await shared.Server.CreateSessionAsync())["sessionId"]!.GetValue<string>();
+        await shared.Server.DeleteSessionAsync(id);
+
+        Answer answer = await shared.Server.PostAsync("/mcp?autoGenSession=false", new JsonObject
+        {
+            ["sessionId"] = id, ["name"] = "write_file", ["args"] = new JsonObject { ["path"] = "x.txt", ["content"] = "x", ["mode"] = "overwrite" }.ToJsonString(),
+        });
+
+        Assert.Equal((400, "InvalidMcpSession.NotFound", false), (answer.Status, answer.Code, answer.Success));
+        Assert.Contains(id, answer.Message);
+    }
+
+    [Fact]
     public async Task Unknown_tools_and_bad_arguments_fail_with_a_message()
     {
         ToolReply unknown = await _tools.CallAsync("non_existent_tool_12345", []);
