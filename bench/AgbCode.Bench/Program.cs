@@ -22,6 +22,8 @@ if (what is "all" or "server")
     await ServerBench.RunAsync(warmRuns, streamRuns: 200);
 if (what is "remote-files")   // not part of "all": minutes at the SDKs' chunk size
     await RemoteFilesBench.RunAsync(largeBytes: 16L << 20, smallFiles: 100, smallBytes: 16 << 10, runs: 2);
+if (what is "all" or "files")
+    await FilesBench.RunAsync(rounds: what == "files" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
 if (what is "load")   // minutes of work: not part of "all"
     await Load.Run(sessions: 50, runsPerSession: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 
@@ -118,8 +120,8 @@ async Task ColdStart(int runs)
         "--proc", "/proc", "--dev", "/dev", "--", "/usr/bin/python3", "-c", "pass"];
     for (int i = 0; i < runs; i++)   // interleaved: each iteration measures every variant once
     {
-        plain.Add(Time("/usr/bin/python3", "-c", "pass"));
-        bwrap.Add(Time("/usr/bin/bwrap", bwrapArgs));
+        plain.Add(Command.Time("/usr/bin/python3", "-c", "pass"));
+        bwrap.Add(Command.Time("/usr/bin/bwrap", bwrapArgs));
         long start = Stopwatch.GetTimestamp();
         ICodeSession session = await space.CreateSessionAsync(new SessionOptions());
         var result = await session.RunAsync(new RunRequest("1+1", "python"));
@@ -141,16 +143,4 @@ async Task ColdStart(int runs)
     Console.WriteLine(new Stats("AgbCode with a spare session ready (the module's default): CreateSession + first `1+1`", spare).Row());
     Console.WriteLine(new Stats("`bwrap … /usr/bin/python3 -c pass`", bwrap).Row());
     Console.WriteLine(new Stats("`/usr/bin/python3 -c pass`", plain).Row());
-}
-
-static double Time(string file, params string[] arguments)
-{
-    var info = new ProcessStartInfo(file) { UseShellExecute = false };
-    foreach (string argument in arguments)
-        info.ArgumentList.Add(argument);
-    info.Environment.Clear();
-    long start = Stopwatch.GetTimestamp();
-    using Process process = Process.Start(info)!;
-    process.WaitForExit();
-    return Stopwatch.GetElapsedTime(start).TotalSeconds;
 }

@@ -19,27 +19,8 @@ public sealed class SmallDiskFixture : SessionFixture
 }
 
 /// <summary>What the file helper refuses, and how it stays confined: quotas, planted links, special files, hostile names.</summary>
-public class WorkspaceFilesSafetyTests(SmallDiskFixture fixture) : IClassFixture<SmallDiskFixture>
+public class WorkspaceFilesSafetyTests(SmallDiskFixture fixture) : WorkspaceFilesTestBase(fixture), IClassFixture<SmallDiskFixture>
 {
-    private IWorkspaceFiles Files => fixture.Session.Files;
-
-    private async Task<string> Python(string code)
-    {
-        EnhancedCodeExecutionResult result = await fixture.Python(code);
-        Assert.True(result.Success, result.ErrorMessage + "\n" + result.Error?.Traceback);
-        return result.Stdout.Trim();
-    }
-
-    private async Task<Dictionary<string, Archives.Entry>> Download(params string[] paths)
-    {
-        var archive = new MemoryStream();
-        await Files.DownloadAsync(paths, archive);
-        return Archives.Read(archive);
-    }
-
-    private async Task<string> Names(string folder) =>
-        string.Join(",", (await Files.ListAsync(folder, recurse: true)).Select(i => i.Path).Order(StringComparer.Ordinal));
-
     [Fact]
     public async Task An_upload_over_the_disk_cap_fails_naming_the_limit_and_leaves_no_partial_file()
     {
@@ -78,7 +59,7 @@ public class WorkspaceFilesSafetyTests(SmallDiskFixture fixture) : IClassFixture
                 os.makedirs('planted', exist_ok=True)
                 os.symlink({Quoted(secret)}, 'planted/to-host')
                 os.symlink('/etc/passwd', 'planted/to-passwd')
-                os.symlink('{fixture.Session.WorkspacePath}', 'planted/to-workspace-host-path')
+                os.symlink('{Fixture.Session.WorkspacePath}', 'planted/to-workspace-host-path')
                 """);
             Dictionary<string, Archives.Entry> single = await Download("planted/to-host");
             Dictionary<string, Archives.Entry> folder = await Download("planted");
@@ -210,7 +191,7 @@ public class WorkspaceFilesSafetyTests(SmallDiskFixture fixture) : IClassFixture
 
         Assert.Equal((124, true), (result.ExitCode, result.TimedOut));
         Assert.Equal("started\n", Encoding.UTF8.GetString(await Files.ReadAsync("timeout-marker", 0, 0)));
-        Assert.DoesNotContain(HostLeaks.ProcessesOf(fixture.Session.Uid!.Value).Select(ProcessName), name => name == "sleep");
+        Assert.DoesNotContain(HostLeaks.ProcessesOf(Fixture.Session.Uid!.Value).Select(ProcessName), name => name == "sleep");
     }
 
     private static string ProcessName(int pid)

@@ -9,24 +9,8 @@ using AgbCode.Engine.Tests.Support;
 namespace AgbCode.Engine.Tests;
 
 /// <summary>A session's files moved in and out through the helper in its sandbox: round trips, listings, odd names.</summary>
-public class WorkspaceFilesTests(SessionFixture fixture) : IClassFixture<SessionFixture>
+public class WorkspaceFilesTests(SessionFixture fixture) : WorkspaceFilesTestBase(fixture), IClassFixture<SessionFixture>
 {
-    private IWorkspaceFiles Files => fixture.Session.Files;
-
-    private async Task<string> Python(string code)
-    {
-        EnhancedCodeExecutionResult result = await fixture.Python(code);
-        Assert.True(result.Success, result.ErrorMessage + "\n" + result.Error?.Traceback);
-        return result.Stdout.Trim();
-    }
-
-    private async Task<Dictionary<string, Archives.Entry>> Download(params string[] paths)
-    {
-        var archive = new MemoryStream();
-        await Files.DownloadAsync(paths, archive);
-        return Archives.Read(archive);
-    }
-
     [Fact]
     public async Task A_large_file_round_trips_byte_for_byte_and_progress_counts_every_byte()
     {
@@ -87,7 +71,7 @@ public class WorkspaceFilesTests(SessionFixture fixture) : IClassFixture<Session
         IReadOnlyList<WorkspaceItem> flat = await Files.ListAsync("listing", recurse: false);
         Assert.Equal(["a.txt", "link", "sub"], flat.Select(i => i.Name));
         WorkspaceItem a = flat[0];
-        Assert.Equal((5L, false, Convert.ToInt32("640", 8), "listing/a.txt", fixture.Session.Id), (a.Length, a.IsDirectory, a.Mode, a.Path, a.SessionId));
+        Assert.Equal((5L, false, Convert.ToInt32("640", 8), "listing/a.txt", Fixture.Session.Id), (a.Length, a.IsDirectory, a.Mode, a.Path, a.SessionId));
         Assert.True(a.LastWriteTime > DateTimeOffset.UtcNow.AddMinutes(-5));
         Assert.Equal("/etc/passwd", flat[1].LinkTarget);
         Assert.True(flat[2].IsDirectory);

@@ -3,7 +3,7 @@ using System.Formats.Tar;
 namespace AgbCode.Engine.Tests.Support;
 
 /// <summary>Tar archives for upload tests, and what a downloaded archive holds (read as data, never unpacked).</summary>
-internal static class Archives
+public static class Archives
 {
     public sealed record Entry(TarEntryType Type, byte[] Content, string? LinkTarget);
 
