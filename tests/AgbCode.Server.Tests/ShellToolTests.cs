@@ -12,7 +12,8 @@ public class ShellToolTests(SharedServer shared)
 {
     private readonly ToolCaller _tools = new(shared);
 
-    private static JsonObject Command(string command, long? timeoutMs = 1000) =>
+    // Generous timeouts: on a loaded machine a sandbox can take a while; the default (1000 ms) is proven by cause below.
+    private static JsonObject Command(string command, long? timeoutMs = 30_000) =>
         timeoutMs is long ms ? new() { ["command"] = command, ["timeout_ms"] = ms } : new() { ["command"] = command };
 
     private static JsonObject Json(string text) => JsonNode.Parse(text)!.AsObject();
@@ -22,7 +23,7 @@ public class ShellToolTests(SharedServer shared)
     [InlineData(Route.Link)]
     public async Task Echo_answers_the_SDK_json_with_stdout_exit_code_and_traceId(Route route)
     {
-        JsonObject result = Json(await _tools.OkAsync("shell", Command("echo hello; echo oops >&2", timeoutMs: null), route));
+        JsonObject result = Json(await _tools.OkAsync("shell", Command("echo hello; echo oops >&2"), route));
 
         Assert.Equal(["stdout", "stderr", "exit_code", "traceId"], result.Select(p => p.Key));
         Assert.Equal(("hello\n", "oops\n", 0), (result["stdout"]!.GetValue<string>(), result["stderr"]!.GetValue<string>(), result["exit_code"]!.GetValue<int>()));
@@ -32,10 +33,10 @@ public class ShellToolTests(SharedServer shared)
     [Fact]
     public async Task Cwd_is_taken_exactly_even_with_spaces_and_each_call_gets_a_fresh_shell()
     {
-        Assert.Equal("/tmp", Json(await _tools.OkAsync("shell", new JsonObject { ["command"] = "pwd", ["timeout_ms"] = 1000, ["cwd"] = "/tmp" }))["stdout"]!.GetValue<string>().Trim());
+        Assert.Equal("/tmp", Json(await _tools.OkAsync("shell", new JsonObject { ["command"] = "pwd", ["timeout_ms"] = 30_000, ["cwd"] = "/tmp" }))["stdout"]!.GetValue<string>().Trim());
         await _tools.OkAsync("shell", Command("mkdir -p '/tmp/dir with spaces'"));
         Assert.Equal("/tmp/dir with spaces", Json(await _tools.OkAsync("shell",
-            new JsonObject { ["command"] = "pwd", ["timeout_ms"] = 1000, ["cwd"] = "/tmp/dir with spaces" }))["stdout"]!.GetValue<string>().Trim());
+            new JsonObject { ["command"] = "pwd", ["timeout_ms"] = 30_000, ["cwd"] = "/tmp/dir with spaces" }))["stdout"]!.GetValue<string>().Trim());
         await _tools.OkAsync("shell", Command("cd /tmp; export CARRIED=1"));
         Assert.Equal("", Json(await _tools.OkAsync("shell", Command("echo -n $CARRIED")))["stdout"]!.GetValue<string>());
     }
@@ -46,7 +47,7 @@ public class ShellToolTests(SharedServer shared)
         const string special = "it's \"quoted\"; rm -rf / !@#$%^&*() `id` $(id)";
         JsonObject result = Json(await _tools.OkAsync("shell", new JsonObject
         {
-            ["command"] = "printf '%s|%s' \"$SPECIAL\" \"$OTHER\"", ["timeout_ms"] = 1000, ["envs"] = new JsonObject { ["SPECIAL"] = special, ["OTHER"] = "two" },
+            ["command"] = "printf '%s|%s' \"$SPECIAL\" \"$OTHER\"", ["timeout_ms"] = 30_000, ["envs"] = new JsonObject { ["SPECIAL"] = special, ["OTHER"] = "two" },
         }));
 
         Assert.Equal($"{special}|two", result["stdout"]!.GetValue<string>());
@@ -77,12 +78,14 @@ public class ShellToolTests(SharedServer shared)
         JsonObject result = Json(slow.Text);
         Assert.Equal(124, result["exit_code"]!.GetValue<int>());
         Assert.Contains("timeout_ms (300 ms)", result["stderr"]!.GetValue<string>());
+        ToolReply byDefault = await _tools.CallAsync("shell", Command("sleep 30", timeoutMs: null));   // direct calls may omit timeout_ms
+        Assert.Contains("timeout_ms (1000 ms)", Json(byDefault.Text)["stderr"]!.GetValue<string>());
         ToolReply tooLong = await _tools.CallAsync("shell", Command("true", timeoutMs: 3_600_001));
         Assert.Contains("'timeout_ms' must be from 1 to 3600000", tooLong.Text);
     }
 
     [Fact]
-    public async Task A_file_made_by_dd_within_the_default_timeout_is_readable_through_the_file_tools()
+    public async Task A_file_made_by_dd_in_tmp_is_readable_through_the_file_tools()
     {
         string name = $"/tmp/dd-{Guid.NewGuid():N}.bin";
         await _tools.OkAsync("shell", Command($"dd if=/dev/urandom of={name} bs=1024 count=10"));

@@ -79,8 +79,19 @@ internal sealed partial class AgbWorkspaceFiles
                 Mode = item.Mode == 0 ? DefaultFileMode | UnixFileMode.UserExecute : (UnixFileMode)item.Mode,
             }, cancellationToken).ConfigureAwait(false);
         foreach (WorkspaceItem child in (await ListAsync(path, false, cancellationToken).ConfigureAwait(false)).OrderBy(c => c.Name, StringComparer.Ordinal))
-            await AddAsync(writer, child, name.Length == 0 ? child.Name : $"{name}/{child.Name}", child.Path, count, cancellationToken).ConfigureAwait(false);
+        {
+            string childName = CheckedName(child, path);
+            await AddAsync(writer, child, name.Length == 0 ? childName : $"{name}/{childName}", child.Path, count, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    // The endpoint's answers are data, not paths to trust: a listed name must be one file name.
+    private string CheckedName(WorkspaceItem child, string folder) =>
+        child.Name is "" or "." or ".." || child.Name.Contains('/') || child.Name.Contains('\0')
+            ? throw new AgbException(AgbErrorKind.Platform, "AgbUnsafeListing",
+                $"Session {session.Id} at {session.Location} listed an item named '{child.Name.Replace('\n', '?')}' in {folder}, which is not a file name; nothing of it was copied.",
+                "The endpoint is broken or hostile; copy from a trusted AgbCode server.")
+            : child.Name;
 
     /// <summary>The file's bytes, read in chunks into a temporary file that deletes itself (the tar entry needs its length).</summary>
     private async Task<FileStream> ReadToTempAsync(string path, long size, Action<int> count, CancellationToken cancellationToken)
@@ -91,9 +102,12 @@ internal sealed partial class AgbWorkspaceFiles
         {
             for (long offset = 0; offset < size;)
             {
-                byte[] chunk = await ReadAsync(path, offset, (int)Math.Min(options.FileChunkBytes, size - offset), cancellationToken).ConfigureAwait(false);
+                int want = (int)Math.Min(options.FileChunkBytes, size - offset);
+                byte[] chunk = await ReadAsync(path, offset, want, cancellationToken).ConfigureAwait(false);
                 if (chunk.Length == 0)
                     break;   // the file shrank while it was read
+                if (chunk.Length > want)
+                    throw AgbErrors.FileTool(session.Id, session.Location, "read_file", $"asked for {want} bytes of {path}, got {chunk.Length}");
                 await temp.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
                 offset += chunk.Length;
                 count(chunk.Length);

@@ -175,6 +175,22 @@ public sealed class WorkspaceFilesTests : IAsyncLifetime
         Assert.Empty(Fake.Seen("write_file"));
     }
 
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("..")]
+    [InlineData("a/b")]
+    public async Task A_download_refuses_a_listed_name_that_is_not_a_file_name(string forged)
+    {
+        IWorkspaceFiles files = await FilesAsync();
+        await files.CreateDirectoryAsync("out");
+        Fake.Forge = (tool, args) => tool == "list_directory" ? $$"""[{"name":"{{forged}}","path":"out/x","isDirectory":false,"size":1}]""" : null;
+
+        var error = await Assert.ThrowsAsync<AgbException>(() => files.DownloadAsync(["out"], new MemoryStream()));
+
+        Assert.Equal("AgbUnsafeListing", error.ErrorId);
+        Assert.Empty(Fake.Seen("read_file"));
+    }
+
     [Fact]
     public async Task Recursive_remove_walks_the_folder_deepest_first()
     {

@@ -16,6 +16,8 @@ internal sealed class FakeWorkspace
     public ConcurrentQueue<(string Tool, JsonElement Args)> Calls { get; } = new();
     /// <summary>Answers a call with this tool error instead of doing it, when it returns one.</summary>
     public Func<string, JsonElement, string?>? Refuse { get; set; }
+    /// <summary>Answers a call with this text instead of doing it, when it returns one (a broken or hostile server).</summary>
+    public Func<string, JsonElement, string?>? Forge { get; set; }
     public Func<JsonElement, (string Json, bool IsError)> Shell { get; set; } = _ => ("""{"stdout":"","stderr":"","exit_code":0,"traceId":"t"}""", false);
 
     public IEnumerable<JsonElement> Seen(string tool) => Calls.Where(c => c.Tool == tool).Select(c => c.Args);
@@ -25,6 +27,8 @@ internal sealed class FakeWorkspace
         Calls.Enqueue((tool, args.Clone()));
         if (Refuse?.Invoke(tool, args) is string refusal)
             return (refusal, true);
+        if (Forge?.Invoke(tool, args) is string forged)
+            return (forged, false);
         string Path(string name = "path") => Normal(args.GetProperty(name).GetString()!);
         switch (tool)
         {

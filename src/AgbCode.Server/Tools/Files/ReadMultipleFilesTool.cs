@@ -7,7 +7,8 @@ namespace AgbCode.Server.Tools.Files;
 
 /// <summary>
 /// read_multiple_files {paths}: one block per file, "&lt;path&gt;:" then its text, blocks separated by a "---" line; a file
-/// that cannot be read gives "&lt;path&gt;: Error - &lt;why&gt;". All the files together are bounded by the chunk limit.
+/// that cannot be read gives "&lt;path&gt;: Error - &lt;why&gt;". All the files together are bounded by the chunk limit, the
+/// number of paths by the listing limit.
 /// </summary>
 public sealed class ReadMultipleFilesTool(FileToolLimits limits) : WorkspaceTool("read_multiple_files",
     "Read several text files: blocks \"<path>:\" + content, separated by --- lines; unreadable files give \"<path>: Error - ...\".",
@@ -15,7 +16,7 @@ public sealed class ReadMultipleFilesTool(FileToolLimits limits) : WorkspaceTool
 {
     protected override async Task<ToolAnswer> RunAsync(ToolCall call, IWorkspaceFiles files)
     {
-        IReadOnlyList<string> paths = call.Strings("paths", required: true);
+        IReadOnlyList<string> paths = limits.Bounded(call.Strings("paths", required: true), Name, "the list of paths");
         var blocks = new List<string>();
         int budget = limits.ChunkBytes;
         foreach (string raw in paths)
