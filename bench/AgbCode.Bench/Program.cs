@@ -20,6 +20,8 @@ if (what is "all" or "crash")
     Console.WriteLine($"\nCleanup after the engine is SIGKILLed (10 trials)\n\n{Stats.Header}\n{CrashCleanup.Measure(10).Row()}");
 if (what is "all" or "server")
     await ServerBench.RunAsync(warmRuns, streamRuns: 200);
+if (what is "all" or "hostile")
+    await HostileKernels.RunAsync();
 if (what is "load")   // minutes of work: not part of "all"
     await Load.Run(sessions: 50, runsPerSession: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 
