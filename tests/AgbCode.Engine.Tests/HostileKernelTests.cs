@@ -129,8 +129,8 @@ public class HostileKernelTests(AbuseFixture fixture) : IClassFixture<AbuseFixtu
     public Task Between_runs_too_a_dishonest_kernel_is_killed_and_the_next_run_is_told(string message, int times, string reason) =>
         InOwnSession(async session =>
         {
-            EnhancedCodeExecutionResult attack = await Python(session, AfterTheRun(message, times));
-            Assert.True(attack.Success, attack.ErrorMessage);
+            // the forgery may arrive just before the driver's own done, or after it: either way the kernel dies
+            await Python(session, AfterTheRun(message, times));
             await WaitForKernelDeathAsync(session);
 
             EnhancedCodeExecutionResult next = await Python(session, "1 + 1");

@@ -459,7 +459,10 @@ internal sealed class Kernel : IAsyncDisposable
     private static readonly HashSet<string> MessageTypes =
         new(StringComparer.Ordinal) { "ready", "stream", "display_data", "execute_result", "error", "truncated", "done" };
 
-    /// <summary>What an honest driver sends outside a run: output of background threads (its id null, or the run that just ended).</summary>
+    /// <summary>
+    /// What an honest driver sends outside a run, and the only types it sends without an id: output of background
+    /// threads (id null, or the run that just ended).
+    /// </summary>
     private static readonly HashSet<string> BetweenRunTypes = new(StringComparer.Ordinal) { "stream", "display_data", "truncated" };
 
     /// <summary>
@@ -481,17 +484,21 @@ internal sealed class Kernel : IAsyncDisposable
         lock (_stateLock)
         {
             recorder = _current;
-            if (recorder is null || (message.RunId is not null && message.RunId != recorder.RunId))
+            if (recorder is null || message.RunId != recorder.RunId)
             {
                 if (message.RunId is not null && message.RunId != _lastRunId)
                     throw new ProtocolViolationException($"a message for a run that is not the kernel's current or last one ('{Printable(message.RunId)}')");
                 if (!BetweenRunTypes.Contains(message.Type))
                     throw new ProtocolViolationException($"a '{message.Type}' message outside its run");
-                if (!_late.Receive(lineBytes))
-                    throw new ProtocolViolationException($"more output between runs than the {Sizes.Format(_context.Limits.OutputBytes)} cap allows");
-                if (message.Type == "stream")
-                    _late.Keep(message.String("name"), message.String("text"));
-                return;
+                if (recorder is null || message.RunId is not null)
+                {
+                    if (!_late.Receive(lineBytes))
+                        throw new ProtocolViolationException($"more output between runs than the {Sizes.Format(_context.Limits.OutputBytes)} cap allows");
+                    if (message.Type == "stream")
+                        _late.Keep(message.String("name"), message.String("text"));
+                    return;
+                }
+                // else: output without an id while a run is in progress (a thread printed as the run began): the run keeps it
             }
         }
         if (!recorder.Receive(lineBytes))
