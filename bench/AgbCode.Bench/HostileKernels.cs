@@ -15,10 +15,12 @@ internal static class HostileKernels
 {
     private const string Forge = "import agb_protocol as p\n";
 
-    public static async Task RunAsync()
+    /// <param name="memoryAttack">Only this memory row (0-5), in a process of its own: the engine's RSS then starts fresh.</param>
+    public static async Task RunAsync(int? memoryAttack = null)
     {
-        await MemoryAsync();
-        await CpuAsync(TimeSpan.FromSeconds(20));
+        await MemoryAsync(memoryAttack);
+        if (memoryAttack is null)
+            await CpuAsync(TimeSpan.FromSeconds(20));
     }
 
     // ---- item 3 ------------------------------------------------------------------------------------------------
@@ -32,15 +34,19 @@ internal static class HostileKernels
         ("one forged display line of 20 MB (1,500,000 MIME keys)", Forge + "p.send({'type': 'display_data', 'id': p.Run.current_id(), 'data': {str(i): '' for i in range(1500000)}})"),
     ];
 
-    private static async Task MemoryAsync()
+    private static async Task MemoryAsync(int? only)
     {
         await using var space = new LocalCodeSpace();
         Console.WriteLine("\nEngine memory under output attacks (default limits: 10 MiB output cap; each run in a fresh session; peak RSS of the engine process during the run, minus its RSS before)\n");
         Console.WriteLine("| run | engine RSS before MiB | peak growth MiB | run result |\n|---|---|---|---|");
-        foreach (var (name, code) in MemoryAttacks)
-            Console.WriteLine(await MeasureMemoryAsync(space, name, [code]));
-        Console.WriteLine(await MeasureMemoryAsync(space, "four of the 600,000-display runs at once, in four sessions",
-            [.. Enumerable.Repeat(MemoryAttacks[1].Code, 4)]));
+        for (int i = 0; i <= MemoryAttacks.Length; i++)
+        {
+            if (only is not null && only != i)
+                continue;
+            Console.WriteLine(i < MemoryAttacks.Length
+                ? await MeasureMemoryAsync(space, MemoryAttacks[i].Name, [MemoryAttacks[i].Code])
+                : await MeasureMemoryAsync(space, "four of the 600,000-display runs at once, in four sessions", [.. Enumerable.Repeat(MemoryAttacks[1].Code, 4)]));
+        }
     }
 
     private static async Task<string> MeasureMemoryAsync(LocalCodeSpace space, string name, string[] codes)
@@ -98,7 +104,7 @@ internal static class HostileKernels
         threading.Thread(target=flood, daemon=True).start()
         """;
 
-    private static async Task CpuAsync(TimeSpan window)
+    public static async Task CpuAsync(TimeSpan window)
     {
         await using var space = new LocalCodeSpace();
         ICodeSession neighbour = await space.CreateSessionAsync(new SessionOptions { StartLanguages = ["python"] });

@@ -22,6 +22,10 @@ if (what is "all" or "server")
     await ServerBench.RunAsync(warmRuns, streamRuns: 200);
 if (what is "all" or "hostile")
     await HostileKernels.RunAsync();
+if (what is "hostile-memory")   // one memory row in this process: hostile-memory 0 … 5
+    await HostileKernels.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+if (what is "hostile-cpu")
+    await HostileKernels.CpuAsync(TimeSpan.FromSeconds(20));
 if (what is "load")   // minutes of work: not part of "all"
     await Load.Run(sessions: 50, runsPerSession: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 
