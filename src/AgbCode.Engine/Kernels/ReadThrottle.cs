@@ -9,7 +9,7 @@ namespace AgbCode.Engine.Kernels;
 /// </summary>
 internal sealed class ReadThrottle
 {
-    public const int MessagesPerSecond = 10_000;
+    public const int MessagesPerSecond = 2_000;
     public const long BytesPerSecond = 64L * 1024 * 1024;
     private static readonly double Burst = 1.0;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
