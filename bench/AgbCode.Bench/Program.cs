@@ -8,7 +8,7 @@ using AgbCode.Engine;
 
 // Every comparison is measured in this one run, on this machine, interleaved where it can be.
 string what = args.FirstOrDefault() ?? "all";
-if (what == "hostile-server")   // the server process the "hostile" mode attacks: the server's own Main
+if (what == "hostile-server")   // the server process the "hostile-clients" mode attacks: the server's own Main
     return await AgbCode.Server.Program.Main(args[1..]);
 int warmRuns = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 Console.WriteLine($"AgbCode benchmarks, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {Environment.OSVersion}");
@@ -22,12 +22,18 @@ if (what is "all" or "crash")
     Console.WriteLine($"\nCleanup after the engine is SIGKILLed (10 trials)\n\n{Stats.Header}\n{CrashCleanup.Measure(10).Row()}");
 if (what is "all" or "server")
     await ServerBench.RunAsync(warmRuns, streamRuns: 200);
-if (what is "hostile")   // a separate server process under attack: not part of "all"
+if (what is "hostile-clients")   // a separate server process under attack: not part of "all"
     await HostileBench.RunAsync();
 if (what is "all" or "files")
     await FilesBench.RunAsync(rounds: what == "files" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
 if (what is "remote-files")   // not part of "all": minutes at the SDKs' chunk size
     await RemoteFilesBench.RunAsync(largeBytes: 16L << 20, smallFiles: 100, smallBytes: 16 << 10, runs: 2);
+if (what is "all" or "hostile-kernels")
+    await HostileKernels.RunAsync();
+if (what is "hostile-memory")   // one memory row in this process: hostile-memory 0 … 5
+    await HostileKernels.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+if (what is "hostile-cpu")
+    await HostileKernels.CpuAsync(TimeSpan.FromSeconds(20));
 if (what is "load")   // minutes of work: not part of "all"
     await Load.Run(sessions: 50, runsPerSession: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 

@@ -84,6 +84,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     {
         bool sandboxed = options.Isolation == IsolationMode.Sandbox;
         SandboxSupport? support = sandboxed ? host.Sandbox : null;   // throws the platform error before anything is made
+        DiskReserve.EnsureRoom(host.Root);
         int slot = host.Slots.Allocate();
         LedgerEntry slotEntry = host.Ledger.Add(LedgerEntry.Slot, slot.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Workspace? workspace = null;

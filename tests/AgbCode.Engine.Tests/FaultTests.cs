@@ -39,7 +39,12 @@ public class FaultTests(SessionFixture fixture) : IClassFixture<SessionFixture>
         Host.HostCommand.Run(Sandbox.Tools.Mount, "-o", "loop", image, volume);
         try
         {
-            using EngineProcess engine = EngineProcess.Start(environment: new Dictionary<string, string> { ["AGBCODE_WORKSPACE_DIR"] = volume });
+            // no free-space reserve (DiskReserveTests covers it): this is what happens when the volume fills all the same
+            using EngineProcess engine = EngineProcess.Start(environment: new Dictionary<string, string>
+            {
+                ["AGBCODE_WORKSPACE_DIR"] = volume,
+                [Host.DiskReserve.Variable] = "0",
+            });
             var small = new { DiskBytes = 64L << 20 };
             string filler = (string)engine.Send(new { op = "create", limits = small })["id"]!;
             string keeper = (string)engine.Send(new { op = "create", limits = small })["id"]!;

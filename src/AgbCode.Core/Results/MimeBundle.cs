@@ -17,11 +17,22 @@ public static class MimeBundle
     public const string VegaLiteV4 = "application/vnd.vegalite.v4+json";
     public const string VegaLiteV5 = "application/vnd.vegalite.v5+json";
 
-    public static ExecutionResult ToResult(JsonElement bundle, bool isMainResult)
+    public static ExecutionResult ToResult(JsonElement bundle, bool isMainResult) =>
+        ToResult(bundle, isMainResult, int.MaxValue, out _);
+
+    /// <summary>The bundle as a result, keeping its first <paramref name="maxKeys"/> representations.</summary>
+    public static ExecutionResult ToResult(JsonElement bundle, bool isMainResult, int maxKeys, out bool keysDropped)
     {
         var result = new ExecutionResult { IsMainResult = isMainResult };
+        int seen = 0;
+        keysDropped = false;
         foreach (JsonProperty entry in bundle.EnumerateObject())
         {
+            if (++seen > maxKeys)
+            {
+                keysDropped = true;
+                break;
+            }
             JsonElement value = entry.Value;
             switch (entry.Name)
             {

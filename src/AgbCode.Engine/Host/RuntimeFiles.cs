@@ -22,6 +22,14 @@ internal sealed class RuntimeFiles
     public string ReapScript => Combine("sandbox/reap.sh");
     public string Passwd => Combine("etc/passwd");
     public string Group => Combine("etc/group");
+    /// <summary>An empty file, bound over /proc files the sandbox must not read.</summary>
+    public string Empty => Combine("etc/empty");
+    /// <summary>Where a root launcher mounts its private copy of the runtime (in its own mount namespace).</summary>
+    public string ViewMountPoint => Combine("view");
+    /// <summary>In the view: where the launcher mounts the session's workspace volume again, under a neutral device name.</summary>
+    public string ViewedWorkspace => Combine("home");
+    /// <summary>The same files as seen in that copy.</summary>
+    public RuntimeFiles View => new(ViewMountPoint);
     public string SeccompProgram => Combine("seccomp.bpf");
 
     private string Combine(string relative) => System.IO.Path.Combine(Path, relative);
@@ -33,6 +41,7 @@ internal sealed class RuntimeFiles
         var final = new RuntimeFiles(System.IO.Path.Combine(root.RuntimeParentDir, ContentHash(assembly, names)));
         if (Directory.Exists(final.Path))
         {
+            final.AddViewFiles(root);   // a folder an older build of the same drivers installed may lack them
             if (withSeccomp)
                 SeccompFilter.WriteTo(final.SeccompProgram);   // cheap, atomic, and follows the policy in this build
             return final;
@@ -51,6 +60,7 @@ internal sealed class RuntimeFiles
         Directory.CreateDirectory(staging.Combine("etc"));
         File.WriteAllText(staging.Passwd, "sandbox:x:1000:1000:sandbox:/home/sandbox:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
         File.WriteAllText(staging.Group, "sandbox:x:1000:\nnogroup:x:65534:\n");
+        staging.AddViewFiles(root);
         if (withSeccomp)
             SeccompFilter.WriteTo(staging.SeccompProgram);
         foreach (LanguageDriver driver in LanguageDriver.All)
@@ -66,6 +76,13 @@ internal sealed class RuntimeFiles
             Directory.Delete(staging.Path, recursive: true);   // another engine installed the same version first
         }
         return final;
+    }
+
+    private void AddViewFiles(StateRoot root)
+    {
+        if (!File.Exists(Empty))
+            File.WriteAllText(Empty, "");
+        StateRoot.EnsureDirectory(ViewMountPoint, root.IsRoot ? StateRoot.Readable : StateRoot.Private);
     }
 
     private static void Prepare(LanguageDriver driver, string driversDir)

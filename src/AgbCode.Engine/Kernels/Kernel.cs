@@ -23,8 +23,10 @@ internal sealed class Kernel : IAsyncDisposable
     private readonly LanguageDriver _driver;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly object _stateLock = new();
-    private readonly List<(string Name, string Text)> _lateOutput = [];
-    private long _lateBytes;
+    private readonly LateOutput _late;
+    private readonly ReadThrottle _throttle = new();
+    private IReadOnlySet<int> _kernelProcesses = new HashSet<int>();
+    private string? _lastRunId;
     private Process? _process;
     private CgroupGroup? _cgroup;
     private Task? _reader;
@@ -42,6 +44,7 @@ internal sealed class Kernel : IAsyncDisposable
     {
         _context = context;
         _driver = driver;
+        _late = new LateOutput(context.Limits.OutputBytes);
     }
 
     public string Language => _driver.Language;
@@ -104,6 +107,7 @@ internal sealed class Kernel : IAsyncDisposable
         {
             lock (_stateLock)
             {
+                _lastRunId = _current?.RunId;
                 _current = null;
                 if (State == KernelState.Busy)
                     State = KernelState.Idle;
@@ -178,6 +182,7 @@ internal sealed class Kernel : IAsyncDisposable
         try
         {
             Runtime = await ready.Task.WaitAsync(startLimit.Token).ConfigureAwait(false);
+            _kernelProcesses = SandboxProcesses.Descendants(process.Id);   // the kernel's own: kept when a run's strays are ended
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -273,10 +278,7 @@ internal sealed class Kernel : IAsyncDisposable
         {
             _current = recorder;
             State = KernelState.Busy;
-            foreach (var (name, text) in _lateOutput)   // printed after the previous run ended: it belongs here
-                recorder.Stream(name, text);
-            _lateOutput.Clear();
-            _lateBytes = 0;
+            _late.HandTo(recorder);   // printed after the previous run ended: it belongs here
         }
     }
 
@@ -328,9 +330,10 @@ internal sealed class Kernel : IAsyncDisposable
         Interrupt();
         // someone waits on a cancel (Ctrl+C): give the interrupt at most a second before the kill
         TimeSpan grace = timedOut ? _context.Limits.InterruptGrace : TimeSpan.FromTicks(Math.Min(_context.Limits.InterruptGrace.Ticks, TimeSpan.TicksPerSecond));
-        if (await Finished(recorder.Completion, grace).ConfigureAwait(false))
+        if (await Finished(recorder.Completion, grace).ConfigureAwait(false) && EndStrays() is int ended)
         {
-            recorder.Fail(name, $"{what} and was interrupted; the session's {Language} state was kept.", keepTraceback: true);
+            string strays = ended == 0 ? "" : $" The {ended} process(es) it left running were ended.";
+            recorder.Fail(name, $"{what} and was interrupted; the session's {Language} state was kept.{strays}", keepTraceback: true);
             return;
         }
         string message = $"{what}, did not stop within {Seconds(grace.TotalSeconds)} of the interrupt, and its kernel was killed: " +
@@ -338,6 +341,34 @@ internal sealed class Kernel : IAsyncDisposable
         recorder.Fail(name, message, keepTraceback: true);
         await KillAsync(name, timedOut ? "a run timed out and did not respond to the interrupt" : "a run was cancelled and did not respond to the interrupt")
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A timed-out or cancelled run must not leave work behind: every process in the kernel's sandbox that is not the
+    /// kernel's own (those seen when it became ready) is killed. Returns how many, or null when they kept coming back
+    /// (the caller then kills the kernel).
+    /// </summary>
+    private int? EndStrays()
+    {
+        Process? process;
+        lock (_stateLock)
+            process = _process;
+        if (process is null)
+            return 0;
+        var ended = new HashSet<int>();
+        for (int round = 0; round < 200; round++)
+        {
+            int[] strays = [.. SandboxProcesses.Descendants(process.Id).Where(pid => !_kernelProcesses.Contains(pid) && !SandboxProcesses.IsZombie(pid))];
+            if (strays.Length == 0)
+                return ended.Count;
+            foreach (int pid in strays)
+            {
+                Libc.Signal(pid, Libc.SIGKILL);
+                ended.Add(pid);
+            }
+            Thread.Sleep(5);
+        }
+        return null;
     }
 
     private static async Task<bool> Finished(Task task, TimeSpan within)
@@ -366,8 +397,9 @@ internal sealed class Kernel : IAsyncDisposable
             var reader = new JsonLineReader(process.StandardOutput.BaseStream, (int)maxLine);
             while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
+                await _throttle.TakeAsync(line.Length).ConfigureAwait(false);
                 using DriverMessage message = DriverMessage.Parse(line);
-                Dispatch(message, ready);
+                Dispatch(message, line.Length, ready);
             }
         }
         catch (ProtocolViolationException failure)
@@ -388,24 +420,53 @@ internal sealed class Kernel : IAsyncDisposable
         Exited(process, ready);
     }
 
-    private void Dispatch(DriverMessage message, TaskCompletionSource<string> ready)
+    private static readonly HashSet<string> MessageTypes =
+        new(StringComparer.Ordinal) { "ready", "stream", "display_data", "execute_result", "error", "truncated", "done" };
+
+    /// <summary>
+    /// What an honest driver sends outside a run, and the only types it sends without an id: output of background
+    /// threads (id null, or the run that just ended).
+    /// </summary>
+    private static readonly HashSet<string> BetweenRunTypes = new(StringComparer.Ordinal) { "stream", "display_data", "truncated" };
+
+    /// <summary>
+    /// Every line counts toward the volume of the run it arrives in (or of the time between runs), whatever it says.
+    /// A message an honest driver never sends (an unknown type, another run's id, a second ready, a result, error or
+    /// done outside its run) or more than an honest volume is a <see cref="ProtocolViolationException"/>: the kernel is killed.
+    /// </summary>
+    private void Dispatch(DriverMessage message, int lineBytes, TaskCompletionSource<string> ready)
     {
+        if (!MessageTypes.Contains(message.Type))
+            throw new ProtocolViolationException($"a message of unknown type '{Printable(message.Type)}'");
         if (message.Type == "ready")
         {
-            ready.TrySetResult(message.OptionalString("runtime") ?? Language);
+            if (!ready.TrySetResult(message.OptionalString("runtime") ?? Language))
+                throw new ProtocolViolationException("a second 'ready' message");
             return;
         }
         RunRecorder? recorder;
         lock (_stateLock)
         {
             recorder = _current;
-            if (recorder is null || (message.RunId is not null && message.RunId != recorder.RunId))
+            if (recorder is null || message.RunId != recorder.RunId)
             {
-                if (message.Type == "stream")
-                    KeepLateOutput(message.String("name"), message.String("text"));
-                return;
+                if (message.RunId is not null && message.RunId != _lastRunId)
+                    throw new ProtocolViolationException($"a message for a run that is not the kernel's current or last one ('{Printable(message.RunId)}')");
+                if (!BetweenRunTypes.Contains(message.Type))
+                    throw new ProtocolViolationException($"a '{message.Type}' message outside its run");
+                if (recorder is null || message.RunId is not null)
+                {
+                    if (!_late.Receive(lineBytes))
+                        throw new ProtocolViolationException($"more output between runs than the {Sizes.Format(_context.Limits.OutputBytes)} cap allows");
+                    if (message.Type == "stream")
+                        _late.Keep(message.String("name"), message.String("text"));
+                    return;
+                }
+                // else: output without an id while a run is in progress (a thread printed as the run began): the run keeps it
             }
         }
+        if (!recorder.Receive(lineBytes))
+            throw new ProtocolViolationException($"more output than the {Sizes.Format(_context.Limits.OutputBytes)} cap allows");
         switch (message.Type)
         {
             case "stream":
@@ -413,8 +474,7 @@ internal sealed class Kernel : IAsyncDisposable
                 break;
             case "display_data":
             case "execute_result":
-                JsonElement data = message.Object("data");
-                recorder.Result(MimeBundle.ToResult(data, isMainResult: message.Type == "execute_result"), data.GetRawText().Length);
+                recorder.Result(message.Object("data"), isMainResult: message.Type == "execute_result");
                 break;
             case "error":
                 recorder.Error(new ExecutionError
@@ -431,16 +491,13 @@ internal sealed class Kernel : IAsyncDisposable
                 recorder.Done(message.String("status"));
                 break;
         }
-        if (recorder.ExceededHonestVolume)
-            throw new ProtocolViolationException($"more output than the {Sizes.Format(_context.Limits.OutputBytes)} cap allows");
     }
 
-    private void KeepLateOutput(string name, string text)
+    /// <summary>A kernel-chosen string quoted in a reason: short, and without control characters.</summary>
+    private static string Printable(string text)
     {
-        if (_lateBytes + text.Length > _context.Limits.OutputBytes)
-            return;
-        _lateBytes += text.Length;
-        _lateOutput.Add((name, text));
+        string shown = new([.. text.Take(40).Select(c => char.IsControl(c) ? '?' : c)]);
+        return text.Length > 40 ? shown + "..." : shown;
     }
 
     private void Exited(Process process, TaskCompletionSource<string> ready)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 
@@ -7,7 +8,9 @@ namespace AgbCode.Engine.Kernels;
 
 /// <summary>
 /// One run's events: forwards them to the observer in order, keeps them up to the output cap (then cuts with a
-/// visible marker), and builds the AGB result. Called from the kernel's reader thread and from the run's caller.
+/// visible marker), and builds the AGB result. What it holds is bounded by the cap: text is coalesced into few
+/// strings, display items and MIME keys have fixed bounds (<see cref="OutputBounds"/>). Called from the kernel's
+/// reader thread and from the run's caller.
 /// </summary>
 internal sealed class RunRecorder
 {
@@ -16,13 +19,16 @@ internal sealed class RunRecorder
     private readonly long _cap;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<string> _stdout = [];
-    private readonly List<string> _stderr = [];
+    private readonly CoalescedText _stdout = new();
+    private readonly CoalescedText _stderr = new();
     private readonly List<ExecutionResult> _results = [];
+    private ExecutionResult? _mainResult;
     private ExecutionError? _error;
     private long _kept;
     private long _received;
     private bool _truncated;
+    private bool _itemsDropped;
+    private bool _mimeKeysDropped;
     private bool _stopping;
     private bool _failed;
     private string _status = "error";
@@ -38,8 +44,8 @@ internal sealed class RunRecorder
     public Task Completion => _done.Task;
     public bool IsDone => _done.Task.IsCompleted;
 
-    /// <summary>What an honest driver can send before it stops itself at the cap; more means it is misbehaving.</summary>
-    public bool ExceededHonestVolume => Interlocked.Read(ref _received) > 2 * _cap + 4 * 1024 * 1024;
+    /// <summary>Counts one message line the kernel sent for this run, whatever its type; false past the honest volume.</summary>
+    public bool Receive(int lineBytes) => Interlocked.Add(ref _received, lineBytes) <= OutputBounds.HonestVolume(_cap);
 
     /// <summary>The end of what the run wrote to stderr so far (a runtime's own last words, e.g. a fatal heap error).</summary>
     public string StderrTail
@@ -48,8 +54,7 @@ internal sealed class RunRecorder
         {
             lock (_gate)
             {
-                string all = string.Concat(_stderr.TakeLast(64));
-                return all.Length > 65536 ? all[^65536..] : all;
+                return _stderr.Tail(65536);
             }
         }
     }
@@ -60,7 +65,6 @@ internal sealed class RunRecorder
     public void Stream(string name, string text)
     {
         int bytes = Encoding.UTF8.GetByteCount(text);
-        Interlocked.Add(ref _received, bytes);
         lock (_gate)
         {
             if (_truncated || _done.Task.IsCompleted)
@@ -88,28 +92,53 @@ internal sealed class RunRecorder
     }
 
     /// <summary>
-    /// A display result counts against the cap like output; the main result is kept whenever it alone fits, because
-    /// it is the run's answer.
+    /// A display result counts against the cap like output, up to <see cref="OutputBounds.MaxResultItems"/> items; the
+    /// main result is kept whenever it alone fits, because it is the run's answer (one per run: a later one replaces it).
     /// </summary>
-    public void Result(ExecutionResult result, long bytes)
+    public void Result(JsonElement bundle, bool isMainResult)
     {
-        Interlocked.Add(ref _received, bytes);
+        long bytes = bundle.GetRawText().Length;
         lock (_gate)
         {
             if (_done.Task.IsCompleted)
                 return;
-            bool fits = result.IsMainResult ? bytes <= _cap : !_truncated && _kept + bytes <= _cap;
+            bool fits = isMainResult ? bytes <= _cap : !_truncated && _kept + bytes <= _cap;
             if (!fits)
             {
                 if (!_truncated)
                     Truncate("stdout");
                 return;
             }
-            if (!result.IsMainResult)
+            if (!isMainResult && _results.Count - (_mainResult is null ? 0 : 1) >= OutputBounds.MaxResultItems)
+            {
+                SayOnce(ref _itemsDropped, OutputBounds.ItemsMarker);
+                return;
+            }
+            ExecutionResult result = MimeBundle.ToResult(bundle, isMainResult, OutputBounds.MaxMimeKeys, out bool keysDropped);
+            if (keysDropped)
+                SayOnce(ref _mimeKeysDropped, OutputBounds.MimeKeysMarker);
+            if (isMainResult)
+            {
+                if (_mainResult is not null)
+                    _results.Remove(_mainResult);
+                _mainResult = result;
+            }
+            else
+            {
                 _kept += bytes;
+            }
             _results.Add(result);
             _observer?.OnResult(result);
         }
+    }
+
+    /// <summary>Something past a bound was dropped: the result is flagged as truncated and the marker shown, once per bound.</summary>
+    private void SayOnce(ref bool said, string marker)
+    {
+        if (said)
+            return;
+        said = true;
+        Keep("stdout", marker);
     }
 
     public void Error(ExecutionError error)
@@ -166,13 +195,13 @@ internal sealed class RunRecorder
                 Success = success,
                 ExecutionCount = executionCount,
                 ExecutionTime = _clock.Elapsed.TotalSeconds,
-                Logs = new ExecutionLogs { Stdout = [.. _stdout], Stderr = [.. _stderr] },
+                Logs = new ExecutionLogs { Stdout = _stdout.Chunks(), Stderr = _stderr.Chunks() },
                 Results = [.. _results],
                 Error = success ? null : _error ?? new ExecutionError { Name = "ExecutionError", Value = "The run failed." },
                 ErrorMessage = success ? "" : (_error ?? new ExecutionError { Name = "ExecutionError", Value = "The run failed." }).ToString(),
                 Language = language,
                 SessionId = sessionId,
-                OutputTruncated = _truncated,
+                OutputTruncated = _truncated || _itemsDropped || _mimeKeysDropped,
             };
         }
     }
@@ -181,12 +210,12 @@ internal sealed class RunRecorder
     {
         if (name == "stderr")
         {
-            _stderr.Add(text);
+            _stderr.Append(text);
             _observer?.OnStderr(text);
         }
         else
         {
-            _stdout.Add(text);
+            _stdout.Append(text);
             _observer?.OnStdout(text);
         }
     }

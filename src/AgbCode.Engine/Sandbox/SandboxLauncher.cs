@@ -6,8 +6,12 @@ namespace AgbCode.Engine.Sandbox;
 
 /// <summary>
 /// Turns a <see cref="SandboxSpec"/> into the launcher command: bash launch.sh (fd sweep, cgroup join, SIGXFSZ ignored,
-/// seccomp on fd 7) → prlimit → setpriv to the session uid → bwrap with every namespace, a read-only /usr, a minimal
-/// /etc, the session's /tmp (or a sized private tmpfs), a sized tmpfs /dev/shm and the workspace as home. Started with an empty environment.
+/// seccomp on fd 7, bwrap's arguments on fd 8) → prlimit → [root: a private mount namespace with the runtime copied to a
+/// tmpfs of its own] → setpriv to the session uid → bwrap with every namespace, a read-only /usr, a minimal /etc, the session's
+/// /tmp (or a sized private tmpfs), a sized tmpfs /dev/shm and the workspace as home. Started with an empty environment. What the sandbox could learn
+/// about the host from /proc is cut down: its arguments (/proc/1/cmdline) travel on a pipe, the runtime it sees is not
+/// under the engine's state path (/proc/self/mountinfo), and /proc/partitions and /proc/diskstats (every session's
+/// volume, with live I/O counters) are empty.
 /// </summary>
 internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
 {
@@ -16,6 +20,9 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
     private const long MaxShmBytes = 64L * 1024 * 1024;
 
     private static readonly string[] CommonEtc = ["/etc/alternatives", "/etc/ld.so.cache", "/etc/localtime", "/etc/fonts"];
+
+    /// <summary>Host-wide facts /proc would tell every sandbox; an empty file is bound over each.</summary>
+    private static readonly string[] HiddenProcFiles = ["/proc/partitions", "/proc/diskstats"];
 
     public ProcessStartInfo BuildStartInfo(SandboxSpec spec)
     {
@@ -41,6 +48,9 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
         yield return spec.Limits.OpenFiles.ToString(CultureInfo.InvariantCulture);
         yield return spec.ProcessLimit.ToString(CultureInfo.InvariantCulture);
         yield return spec.Limits.FileSizeBytes.ToString(CultureInfo.InvariantCulture);
+        yield return UsesRuntimeView(spec) ? runtime.ViewMountPoint : "-";
+        yield return runtime.Path;
+        yield return spec.WorkspacePath;
         foreach (string procs in spec.CgroupProcsFiles)
             yield return procs;
         yield return "--";
@@ -77,19 +87,26 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
             args.AddRange(["--symlink", "usr/lib64", "/lib64"]);
         foreach (string path in CommonEtc.Concat(spec.ReadOnlyEtc))
             args.AddRange(["--ro-bind-try", path, path]);
-        args.AddRange(["--ro-bind", runtime.Passwd, "/etc/passwd", "--ro-bind", runtime.Group, "/etc/group",
-            "--ro-bind", runtime.DriversDir, DriversMount,
-            "--proc", "/proc", "--dev", "/dev"]);
+        RuntimeFiles seen = UsesRuntimeView(spec) ? runtime.View : runtime;
+        args.AddRange(["--ro-bind", seen.Passwd, "/etc/passwd", "--ro-bind", seen.Group, "/etc/group",
+            "--ro-bind", seen.DriversDir, DriversMount,
+            "--proc", "/proc"]);
+        foreach (string hidden in HiddenProcFiles)
+            args.AddRange(["--ro-bind", seen.Empty, hidden]);
+        args.AddRange(["--dev", "/dev"]);
         if (spec.TmpPath is string tmp)
             args.AddRange(["--bind", tmp, "/tmp"]);
         else
             args.AddRange(["--size", spec.Limits.TmpBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
         args.AddRange([
             "--size", Math.Min(spec.Limits.TmpBytes, MaxShmBytes).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
-            "--bind", spec.WorkspacePath, Home, "--chdir", Home,
+            "--bind", UsesRuntimeView(spec) ? seen.ViewedWorkspace : spec.WorkspacePath, Home, "--chdir", Home,
             "--remount-ro", "/",   // the root bwrap builds (/etc, /opt, /home) is read-only too; /tmp and home stay writable
             "--"]);
         args.AddRange(spec.Command);
         return args;
     }
+
+    /// <summary>The launcher can mount (it runs as root before setpriv) only when the session has a uid of its own.</summary>
+    private static bool UsesRuntimeView(SandboxSpec spec) => spec.Uid is not null;
 }

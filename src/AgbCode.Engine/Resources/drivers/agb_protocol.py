@@ -47,16 +47,25 @@ def requests():
         yield json.loads(line)
 
 
-class Run:
-    """The request being executed; output between requests is sent with id None."""
-    current = None
+class Budget:
+    """Output counts against a cap, per run and, with a cap of its own, between runs (threads that print after a run)."""
 
-    def __init__(self, request):
-        self.id = request["id"]
-        self.execution_count = int(request["execution_count"])
-        self.cap = int(request.get("output_cap", 10 * 1024 * 1024))
+    def __init__(self, run_id, cap):
+        self.id = run_id
+        self.cap = cap
         self.sent = 0
         self.truncated = False
+
+
+class Run(Budget):
+    """The request being executed; output between requests is sent with id None."""
+    current = None
+    idle = Budget(None, 10 * 1024 * 1024)
+
+    def __init__(self, request):
+        super().__init__(request["id"], int(request.get("output_cap", 10 * 1024 * 1024)))
+        self.execution_count = int(request["execution_count"])
+        Run.idle = Budget(None, self.cap)   # what is printed after this run, until the next, starts afresh
 
     @staticmethod
     def current_id():
@@ -65,10 +74,8 @@ class Run:
 
 
 def _within_cap(name, size):
-    """Output counts against the run's cap; past it, the run's output is dropped and the engine told once."""
-    run = Run.current
-    if run is None:
-        return True
+    """Output counts against the run's cap (between runs, the idle one); past it, output is dropped and the engine told once."""
+    run = Run.current or Run.idle
     with _cap_lock:
         if run.truncated:
             return False
@@ -89,6 +96,12 @@ def emit_rich(message):
     """display_data counts against the output cap; an error, and a main result no larger than the cap, always go."""
     message = dict(message, id=Run.current_id())
     kind = message["type"]
+    if kind in ("error", "execute_result") and Run.current is None:
+        # Outside a run there is no result or failure to report (the engine kills a kernel that sends one): an error
+        # of code still running in the background is shown as output.
+        if kind == "error":
+            emit_stream("stderr", f"{message.get('ename', 'Error')}: {message.get('evalue', '')}\n")
+        return
     if kind == "display_data" and not _within_cap("stdout", len(json.dumps(message.get("data", {}), default=str))):
         return
     run = Run.current
