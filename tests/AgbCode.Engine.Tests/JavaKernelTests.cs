@@ -235,25 +235,6 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
 
     // ---- exit, memory -----------------------------------------------------------------------------------------------
 
-    [Theory]
-    [InlineData("System.exit(3);", "System.exit(3)")]
-    [InlineData("Runtime.getRuntime().exit(4);", "Runtime.exit(4)")]
-    [InlineData("Runtime.getRuntime().halt(5);", "Runtime.halt(5)")]
-    [InlineData("try { System.exit(6); } catch (Exception swallowed) { System.out.println(\"swallowed\"); }", "System.exit(6)")]
-    public async Task Exit_in_a_cell_is_an_error_of_the_cell_and_the_kernel_keeps_its_state(string exit, string call)
-    {
-        await Java("int keptAfterExit = 7;");
-        EnhancedCodeExecutionResult exited = await Java("System.out.println(\"bye\");\n" + exit + "\nSystem.out.println(\"not reached\");");
-        EnhancedCodeExecutionResult after = await Java("keptAfterExit");
-
-        Assert.False(exited.Success);
-        Assert.Equal("SystemExit", exited.Error!.Name);
-        Assert.Contains(call + " was called", exited.Error.Value);
-        Assert.Equal("bye\n", exited.Stdout);
-        Assert.Equal("7", after.Text);
-        Assert.False(after.KernelRestarted);
-    }
-
     [Fact]
     public async Task Filling_the_heap_is_an_OutOfMemoryError_of_the_cell_and_the_kernel_recovers()
     {

@@ -340,21 +340,6 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
     }
 
     [Fact]
-    public async Task Process_exit_fails_the_cell_instead_of_ending_the_kernel()
-    {
-        await Js("var keptAfterExit = 7");
-        EnhancedCodeExecutionResult exited = await Js("console.log('before exit'); process.exit(3); console.log('not reached')");
-        EnhancedCodeExecutionResult after = await Js("keptAfterExit");
-
-        Assert.False(exited.Success);
-        Assert.Equal("ProcessExitError", exited.Error!.Name);
-        Assert.Contains("process.exit(3)", exited.Error.Value);
-        Assert.Equal("before exit\n", exited.Stdout);
-        Assert.Equal("7", after.Text);
-        Assert.False(after.KernelRestarted);
-    }
-
-    [Fact]
     public async Task Child_processes_cannot_reach_the_kernel_channels()
     {
         EnhancedCodeExecutionResult result = await Js("""

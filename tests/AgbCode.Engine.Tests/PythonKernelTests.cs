@@ -208,8 +208,10 @@ public class PythonKernelTests(SessionFixture fixture) : IClassFixture<SessionFi
     public async Task Exit_in_a_cell_does_not_end_the_kernel()
     {
         await fixture.Python("kept_after_exit = 7");
-        await fixture.Python("exit()");
+        EnhancedCodeExecutionResult exited = await fixture.Python("exit()");
         EnhancedCodeExecutionResult after = await fixture.Python("kept_after_exit");
+        Assert.True(exited.Success, exited.ErrorMessage);
+        Assert.Equal(0, exited.ExitCode);
         Assert.Equal("7", after.Text);
         Assert.False(after.KernelRestarted);
     }

@@ -233,22 +233,6 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
         Assert.True(log.Of("result").Single().At >= third);
     }
 
-    [Fact]
-    public async Task Quit_in_a_cell_does_not_end_the_kernel()
-    {
-        await R("kept_after_quit <- 7");
-        EnhancedCodeExecutionResult quit = await R("cat('before\\n'); quit(save = 'no', status = 3); cat('after\\n')");
-        EnhancedCodeExecutionResult q = await R("base::q()");
-        EnhancedCodeExecutionResult after = await R("kept_after_quit");
-
-        Assert.True(quit.Success, quit.ErrorMessage);
-        Assert.Equal("before\n", quit.Stdout);   // the rest of the cell is skipped, as when R exits
-        Assert.Contains("quit() does not end the kernel", quit.Stderr);
-        Assert.True(q.Success, q.ErrorMessage);
-        Assert.Equal("[1] 7", after.Text);
-        Assert.False(after.KernelRestarted);
-    }
-
     [Theory]
     [InlineData("while (TRUE) {}")]
     [InlineData("Sys.sleep(100)")]

@@ -70,7 +70,10 @@ def relay_messages():
         elif kind == "done" and Run.current is not None:
             run = Run.current
             Run.current = None
-            send({"type": "done", "id": run.id, "status": message.get("status", "error"), "execution_count": run.execution_count})
+            done = {"type": "done", "id": run.id, "status": message.get("status", "error"), "execution_count": run.execution_count}
+            if type(message.get("exit_code")) is int:
+                done["exit_code"] = message["exit_code"]
+            send(done)
             _idle.set()
     _, status = os.waitpid(evaluator, 0)
     drain()

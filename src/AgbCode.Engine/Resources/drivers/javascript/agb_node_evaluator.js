@@ -21,7 +21,8 @@
  *   undefined gives none;
  * - errors keep their JS name (a class MyError extends Error is "MyError"), message and stack (frames of this
  *   evaluator and of node internals are left out); a thrown non-Error is "Uncaught"; syntax errors give line:column;
- *   process.exit() throws ProcessExitError instead of ending the kernel;
+ *   process.exit(n) ends the cell, not the kernel, and the run reports exit code n (done's exit_code), as
+ *   process.exitCode = n does when the cell finishes: 0 is a success, any other code a failure;
  * - an uncaught exception or unhandled rejection from a callback is an error of the running cell (which ends), or is
  *   printed to stderr between cells;
  * - SIGINT interrupts the running cell and keeps the context: code running inside the cell's own script (including
@@ -204,6 +205,12 @@ class ProcessExitError extends Error {
         this.name = 'ProcessExitError';
         this.exitCode = code;
     }
+}
+
+/** The status `node x.js` would exit with: process.exit's argument, else process.exitCode, else 0. */
+function exitStatus(code) {
+    const number = Number(code ?? process.exitCode ?? 0);
+    return Number.isSafeInteger(number) ? number : 1;
 }
 
 process.exit = function exit(code) {
@@ -652,6 +659,7 @@ async function execute(line) {
     Atomics.store(shared, SLOTS.CELL, cell.number);
     for (const message of lateDisplays.splice(0)) send(message);
     let status = 'ok';
+    let exitCode;
     try {
         if (acornProblem) throw Object.assign(new Error(acornProblem), { name: 'KernelSetupError' });
         let outcome;
@@ -669,12 +677,19 @@ async function execute(line) {
         if (cell.failure) throw cell.failure.error;
         if (outcome.hasResult && outcome.value !== undefined) send({ type: 'execute_result', data: bundleOf(outcome.value) });
     } catch (error) {
-        status = 'error';
-        send({ type: 'error', ...describeError(error) });
+        if (error instanceof ProcessExitError) {
+            exitCode = exitStatus(error.exitCode);
+        } else {
+            status = 'error';
+            send({ type: 'error', ...describeError(error) });
+        }
     } finally {
         Atomics.store(shared, SLOTS.CELL, 0);
         current = null;
-        send({ type: 'done', status });
+        if (exitCode === undefined && status === 'ok' && process.exitCode !== undefined) exitCode = exitStatus();
+        process.exitCode = undefined;   // each cell is a program of its own
+        if (exitCode !== undefined && exitCode !== 0) status = 'error';
+        send(exitCode === undefined ? { type: 'done', status } : { type: 'done', status, exit_code: exitCode });
     }
 }
 

@@ -15,7 +15,8 @@
 ##   a "Calls:" line as Rscript prints it. A SIGINT interrupts the cell the same way (ename "interrupt"); the global
 ##   environment is kept.
 ## - quit()/q() do not end the kernel: they are replaced in the base environment by a function that skips the rest
-##   of the cell (status ok). Only code that bypasses them (.Internal(quit(...)), killing the process) ends it.
+##   of the cell and reports its status as the run's exit code (done's exit_code; 0 is a success, as for Rscript).
+##   Only code that bypasses them (.Internal(quit(...)), killing the process) ends it.
 ##   invokeRestart("abort"), which would end a non-interactive R, ends the cell with an error "abort".
 
 ## The call that evaluates user code, as conditions raised at the cell's top level report it. The console reports no
@@ -41,7 +42,7 @@ install_quit_guard <- function() {
   kernel$quit <- base::quit
   guard <- function(save = "default", status = 0, runLast = TRUE) {
     if (!is.null(findRestart("agbQuit")))
-      invokeRestart("agbQuit")
+      invokeRestart("agbQuit", status)
     kernel$quit(save = save, status = status, runLast = runLast)
   }
   for (name in c("quit", "q")) {
@@ -229,7 +230,7 @@ run_cell <- function(code) {
       }, warning = on_warning, error = on_error),
       error = function(e) e,
       interrupt = function(e) e),
-    agbQuit = function() "quit",
+    agbQuit = function(status) structure("quit", status = status),
     abort = function() "abort")   # invokeRestart("abort") would otherwise end Rscript ("Execution halted")
   show_warnings()
   finish_plots()
@@ -246,10 +247,17 @@ run_cell <- function(code) {
                "abort: the cell was aborted (invokeRestart(\"abort\")); later code did not run")
     return("error")
   }
-  if (identical(outcome, "quit"))
-    cat("quit() does not end the kernel of an AgbCode session: the rest of the cell was skipped; the session's state",
-        "was kept.\n", file = stderr())
-  else if (!is.null(result))
+  if (inherits(outcome, "character") && identical(as.vector(outcome), "quit")) {
+    kernel$exit_code <- exit_status(attr(outcome, "status"))
+    return(if (kernel$exit_code == 0L) "ok" else "error")
+  }
+  if (!is.null(result))
     send(list(type = "execute_result", data = result))
   "ok"
+}
+
+## The status Rscript would exit with after quit(status = status): a whole number, else 0 as R's quit() does.
+exit_status <- function(status) {
+  status <- suppressWarnings(as.integer(status)[1L])
+  if (length(status) != 1L || is.na(status)) 0L else status
 }

@@ -8,6 +8,7 @@ channels <- new.env(parent = emptyenv())
 kernel <- new.env(parent = emptyenv())
 kernel$in_flight <- FALSE    # a request is running and its done is still owed
 kernel$error_sent <- FALSE   # the running request has sent its error
+kernel$exit_code <- NULL     # the status the running request's quit() asked for
 
 ## A connection this module opened, reopened if user code closed it (closeAllConnections()) or its slot now holds
 ## another connection. fds 3 and 4 themselves stay open: R only ever opened /dev/fd/N, a new descriptor for them.
@@ -157,6 +158,7 @@ serve_one <- function() {
   tryCatch(Sys.sleep(0), interrupt = function(e) NULL)
   kernel$in_flight <- TRUE
   kernel$error_sent <- FALSE
+  kernel$exit_code <- NULL
   request <- jsonlite::parse_json(line)
   status <- run_cell(paste(as.character(request$code), collapse = "\n"))
   finish(status)
@@ -166,7 +168,7 @@ serve_one <- function() {
 finish <- function(status) {
   suspendInterrupts(if (kernel$in_flight) {
     kernel$in_flight <- FALSE
-    send(list(type = "done", status = status))
+    send(c(list(type = "done", status = status), if (!is.null(kernel$exit_code)) list(exit_code = kernel$exit_code)))
   })
 }
 
