@@ -11,7 +11,7 @@ namespace AgbCode.PowerShell.Cmdlets;
 
 /// <summary>Runs code or files in a sandbox: output shows live, the typed result goes down the pipeline.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AgbCode", DefaultParameterSetName = CodeSet)]
-[OutputType(typeof(EnhancedCodeExecutionResult), typeof(AgbOutputChunk))]
+[OutputType(typeof(EnhancedCodeExecutionResult), typeof(string))]
 public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 {
     private const string CodeSet = "Code";

@@ -24,6 +24,7 @@ internal static class RunFailure
             "OutOfMemoryError" => ("AgbOutOfMemory", ErrorCategory.LimitsExceeded),
             "KernelDiedError" or "KernelProtocolError" => ("AgbKernelDied", ErrorCategory.ResourceUnavailable),
             "SessionClosedError" => ("AgbSessionClosed", ErrorCategory.ResourceUnavailable),
+            _ when result.ExitCode is not null => ("AgbExitCode", ErrorCategory.NotSpecified),
             _ => ("AgbExecutionFailed", ErrorCategory.NotSpecified),
         };
         return new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);

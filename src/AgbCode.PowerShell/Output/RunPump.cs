@@ -34,13 +34,14 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
             }
         });
 
+        var lines = new LineSplitter();
         var clock = Stopwatch.StartNew();
         var progress = new ProgressRecord(Interlocked.Increment(ref _nextActivity), $"Running {request.Language}", what);
         bool progressShown = false;
         foreach (RunEvent? item in queue.Drain(Tick))
         {
             if (item is { } e)
-                Show(e, session.Id);
+                Show(e, lines);
             if (clock.Elapsed > ProgressAfter && ShowsProgress())
             {
                 progress.StatusDescription = $"{what}: {clock.Elapsed.TotalSeconds:0} s of {request.TimeoutSec:0} s (session {session.Id})";
@@ -59,15 +60,18 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
             run.Wait(TimeSpan.FromSeconds(5));   // the engine interrupts (or kills) the code before the pipeline unwinds
             throw new PipelineStoppedException();
         }
+        if (mode.Stream && lines.Rest() is { } last)
+            cmdlet.WriteObject(last);
         Write(run.GetAwaiter().GetResult());
     }
 
-    private void Show(RunEvent e, string sessionId)
+    private void Show(RunEvent e, LineSplitter lines)
     {
         switch (e.Kind)
         {
             case RunEventKind.Stdout when mode.Stream:
-                cmdlet.WriteObject(new AgbOutputChunk(e.Text!, "Stdout", e.Time, sessionId));
+                foreach (string line in lines.Add(e.Text!))
+                    cmdlet.WriteObject(line);
                 break;
             case RunEventKind.Stdout or RunEventKind.Stderr when !mode.Quiet:
                 cmdlet.WriteInformation(new HostInformationMessage { Message = e.Text!, NoNewLine = true },
