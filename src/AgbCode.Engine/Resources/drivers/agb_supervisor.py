@@ -3,9 +3,11 @@
     agb_supervisor.py EVALUATOR_ARGV...
 
 The evaluator is started with fd 0 = /dev/null, fd 1 and fd 2 = pipes this supervisor relays live as stdout and
-stderr, fd 3 = requests ({"code", "execution_count"}, one JSON object per line) and fd 4 = its messages (ready,
-display_data, execute_result, error, done). Before each message it has flushed what it printed, so relaying all the
-output already in the pipes first keeps every message in order with the output before it. SIGINT from the engine is
+stderr, fd 3 = requests ({"code", "execution_count"}, one JSON object per line), fd 4 = its messages (ready, stream,
+display_data, execute_result, error, done) and fd 5 = acknowledgements (a newline for each stream message that asks
+for one with "sync"). Before each message it has flushed what it printed, so relaying all the output already in the
+pipes first keeps every message in order with the output before it. Text the evaluator sends as stream messages
+keeps its order with its other output: two pipes alone cannot say whether stdout or stderr came first. SIGINT from the engine is
 forwarded to the evaluator during a run. When the evaluator exits, so does the supervisor, with the same status.
 See docs/protocol.md.
 """
@@ -24,6 +26,7 @@ out_r, out_w = os.pipe()
 err_r, err_w = os.pipe()
 req_r, req_w = os.pipe()
 msg_r, msg_w = os.pipe()
+ack_r, ack_w = os.pipe()
 
 evaluator = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=[
     (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
@@ -31,8 +34,9 @@ evaluator = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=[
     (os.POSIX_SPAWN_DUP2, err_w, 2),
     (os.POSIX_SPAWN_DUP2, req_r, 3),
     (os.POSIX_SPAWN_DUP2, msg_w, 4),
+    (os.POSIX_SPAWN_DUP2, ack_r, 5),
 ])
-for fd in (out_w, err_w, req_r, msg_w):
+for fd in (out_w, err_w, req_r, msg_w, ack_r):
     os.close(fd)
 
 relays = [protocol.FdRelay(out_r, "stdout"), protocol.FdRelay(err_r, "stderr")]
@@ -61,7 +65,12 @@ def relay_messages():
             break
         kind = message.get("type")
         drain()
-        if kind == "ready":
+        if kind == "stream":
+            if message.get("name") in ("stdout", "stderr") and isinstance(message.get("text"), str):
+                protocol.emit_stream(message["name"], message["text"])
+            if message.get("sync"):
+                os.write(ack_w, b"\n")   # the evaluator waits for this before it prints on
+        elif kind == "ready":
             send({"type": "ready", "runtime": message.get("runtime", "")})
         elif kind in ("display_data", "execute_result", "error"):
             if kind == "execute_result" and Run.current is not None:

@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * The evaluator's side of the supervisor channels (docs/protocol.md, "Supervisor ↔ evaluator"): requests arrive on
  * fd 3, one JSON object per line; messages go to fd 4, one JSON object per line, each after the output printed before
- * it has been flushed to fd 1 / fd 2. Also the small JSON reader and writer the JDK does not have.
+ * it (Output's stream messages) has been sent. Also the small JSON reader and writer the JDK does not have.
  */
 final class Protocol {
     private static OutputStream messages;
@@ -47,9 +47,14 @@ final class Protocol {
         }
     }
 
-    /** Sends one message, after everything printed so far has reached fd 1 and fd 2. Safe from any thread. */
+    /** Sends one message, after everything printed so far. Safe from any thread. */
     static void send(Map<String, ?> message) {
         Output.flushAll();
+        sendUnflushed(message);
+    }
+
+    /** Sends one message as it is: what Output sends its text with. */
+    static void sendUnflushed(Map<String, ?> message) {
         StringBuilder line = new StringBuilder(256);
         write(line, message);
         line.append('\n');

@@ -6,10 +6,11 @@
  *
  * Channels (docs/protocol.md, "Supervisor ↔ evaluator"): fd 0 /dev/null; fd 1 and 2 pipes the supervisor relays as
  * stdout / stderr (inherited by child processes); fd 3 requests {"code", "execution_count"}, one JSON object per line;
- * fd 4 our messages: ready, display_data, execute_result, error, done. fd 3 and 4 are reopened close-on-exec at start
- * (through /proc/self/fd), so the processes a cell starts do not inherit them. process.stdout / process.stderr are
- * replaced by streams that write synchronously (blocking) to fd 1 / fd 2: everything printed is in the pipe before the
- * next message, and the pipes stay blocking for child processes. At end of file on fd 3 the cells already received
+ * fd 4 our messages: ready, stream, display_data, execute_result, error, done. fd 3 and 4 are reopened close-on-exec
+ * at start (through /proc/self/fd), so the processes a cell starts do not inherit them. process.stdout /
+ * process.stderr are replaced by streams that send each write synchronously as a stream message: what the cell prints
+ * keeps its order, stdout with stderr and both with the other messages; the pipes on fd 1 / 2 stay blocking for child
+ * processes. At end of file on fd 3 the cells already received
  * are run, then the evaluator exits 0.
  *
  * Semantics (like the Python kernel):
@@ -46,6 +47,7 @@ const vm = require('vm');
 const net = require('net');
 const readline = require('readline');
 const { Writable } = require('stream');
+const { StringDecoder } = require('string_decoder');
 const { Console } = require('console');
 const Module = require('module');
 const { Worker } = require('worker_threads');
@@ -83,11 +85,17 @@ function writeAll(fd, data) {
     }
 }
 
-/** process.stdout / process.stderr: synchronous writes to fd 1 / 2, never closed. */
-class SyncFdStream extends Writable {
-    constructor(fd) {
+/**
+ * process.stdout / process.stderr: each write goes out at once as a stream message, so stdout and stderr keep the order
+ * they were written in (two pipes cannot tell); never closed. Child processes write to fd 1 / 2, which the supervisor
+ * relays.
+ */
+class StreamMessages extends Writable {
+    constructor(name, fd) {
         super({ decodeStrings: true, emitClose: false });
+        this.name = name;
         this.fd = fd;
+        this.decoder = new StringDecoder('utf8');   // keeps a character cut between two writes whole
         this._type = 'pipe';
         this._isStdio = true;
         this.isTTY = false;
@@ -95,7 +103,8 @@ class SyncFdStream extends Writable {
 
     _write(chunk, encoding, callback) {
         try {
-            writeAll(this.fd, chunk);
+            const text = this.decoder.write(chunk);
+            if (text) send({ type: 'stream', name: this.name, text });
         } catch (error) {
             return callback(error);
         }
@@ -120,8 +129,8 @@ class SyncFdStream extends Writable {
     getColorDepth() { return 1; }
 }
 
-const stdout = new SyncFdStream(1);
-const stderr = new SyncFdStream(2);
+const stdout = new StreamMessages('stdout', 1);
+const stderr = new StreamMessages('stderr', 2);
 for (const [name, stream] of [['stdout', stdout], ['stderr', stderr]])
     Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
 

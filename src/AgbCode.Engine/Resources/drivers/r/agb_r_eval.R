@@ -7,6 +7,8 @@
 ## - Visible values auto-print as at the console. The value of the cell's last expression, when visible, is the main
 ##   result (execute_result, with text/html etc. from repr); visible values of earlier expressions are printed to
 ##   stdout, as the console prints them.
+## - message() text and warnings reach stderr in order with stdout (write_stderr()); a cat(file = stderr()) of the
+##   user's own goes straight to fd 2 and may overtake stdout printed just before it.
 ## - Warnings (options(warn = 0)) are printed to stderr after the top-level expression that raised them, formatted as
 ##   the console does ("Warning message:" / "Warning messages:"), and kept for warnings(); warn = 1 prints them at
 ##   once, warn = 2 turns them into errors (R's own handling).
@@ -81,7 +83,7 @@ on_warning <- function(w) {
   call <- user_call(conditionCall(w))
   message <- conditionMessage(w)
   if (level == 1L) {
-    cat(immediate_warning(call, message), file = stderr())
+    write_stderr(immediate_warning(call, message))
   } else {
     cell$warning_count <- cell$warning_count + 1L
     if (length(cell$warnings) < max(1L, as.integer(getOption("nwarnings", 50L))))
@@ -132,11 +134,19 @@ show_warnings <- function() {
   } else {
     sprintf("There were %d or more warnings (use warnings() to see the first %d)\n", length(found), length(found))
   }
-  cat(text, file = stderr())
+  write_stderr(text)
   if (exists("last.warning", envir = baseenv(), inherits = FALSE))
     assign("last.warning", structure(lapply(found, `[[`, "call"), names = vapply(found, `[[`, "", "message")),
            envir = baseenv())
   invisible()
+}
+
+## message() to the console's stderr, in order with stdout (see write_stderr()); a user's sink of messages keeps them.
+on_message <- function(m) {
+  if (sink.number(type = "message") != 2L || is.null(findRestart("muffleMessage")))
+    return()
+  write_stderr(conditionMessage(m))
+  invokeRestart("muffleMessage")
 }
 
 ## ---- errors -----------------------------------------------------------------------------------------------------
@@ -227,7 +237,7 @@ run_cell <- function(code) {
           plot_checkpoint()
         }
         "ok"
-      }, warning = on_warning, error = on_error),
+      }, warning = on_warning, message = on_message, error = on_error),
       error = function(e) e,
       interrupt = function(e) e),
     agbQuit = function(status) structure("quit", status = status),

@@ -23,6 +23,7 @@ channel <- function(name, path, open) {
 
 requests <- function() channel("requests", "/dev/fd/3", function(path) file(path, open = "r", raw = TRUE))
 messages <- function() channel("messages", "/dev/fd/4", function(path) file(path, open = "a", raw = TRUE))
+acks <- function() channel("acks", "/dev/fd/5", function(path) file(path, open = "r", raw = TRUE))
 ## The same pipe opened again without blocking (a separate open file description): only used to see whether a
 ## request is waiting while the kernel warms up (see warm_up()). It reads a byte at a time, so it is not used otherwise.
 peeker <- function() channel("peek", "/dev/fd/3", function(path) fifo(path, open = "r", blocking = FALSE))
@@ -76,6 +77,19 @@ send <- function(message) {
     con <- messages()
     writeLines(line, con, useBytes = TRUE)
     flush(con)
+  })
+  invisible()
+}
+
+## Writes text to stderr in order with stdout: R's stdout and stderr are two pipes, and the supervisor cannot tell which
+## was written first. So the text goes as a stream message after the stdout printed before it, and R waits until the
+## supervisor has relayed it (its acknowledgement on fd 5) before anything printed after it can overtake it.
+write_stderr <- function(text) {
+  if (!length(text) || !nzchar(text <- paste(text, collapse = "")))
+    return(invisible())
+  suspendInterrupts({
+    send(list(type = "stream", name = "stderr", text = enc2utf8(text), sync = TRUE))
+    readLines(acks(), n = 1L, warn = FALSE)
   })
   invisible()
 }
