@@ -3,11 +3,12 @@
     agb_supervisor.py EVALUATOR_ARGV...
 
 The evaluator is started with fd 0 = /dev/null, fd 1 and fd 2 = pipes this supervisor relays live as stdout and
-stderr, fd 3 = requests ({"code", "execution_count"}, one JSON object per line), fd 4 = its messages (ready, stream,
-display_data, execute_result, error, done) and fd 5 = acknowledgements (a newline for each stream message that asks
-for one with "sync"). Before each message it has flushed what it printed, so relaying all the output already in the
-pipes first keeps every message in order with the output before it. Text the evaluator sends as stream messages
-keeps its order with its other output: two pipes alone cannot say whether stdout or stderr came first. SIGINT from the engine is
+stderr, fd 3 = requests ({"code", "execution_count"}, one JSON object per line), fd 4 = its messages (ready, sync,
+display_data, execute_result, error, done) and fd 5 = acknowledgements. Before each message it has flushed what it
+printed, so relaying all the output already in the pipes first keeps every message in order with the output before
+it. Two pipes cannot say whether stdout or stderr was written first, so an evaluator that switches from one to the
+other first sends "sync": the supervisor relays what is in the pipes and answers with a newline on fd 5, and only
+then does the evaluator write to the other pipe. SIGINT from the engine is
 forwarded to the evaluator during a run. When the evaluator exits, so does the supervisor, with the same status.
 See docs/protocol.md.
 """
@@ -65,11 +66,8 @@ def relay_messages():
             break
         kind = message.get("type")
         drain()
-        if kind == "stream":
-            if message.get("name") in ("stdout", "stderr") and isinstance(message.get("text"), str):
-                protocol.emit_stream(message["name"], message["text"])
-            if message.get("sync"):
-                os.write(ack_w, b"\n")   # the evaluator waits for this before it prints on
+        if kind == "sync":
+            os.write(ack_w, b"\n")   # the output before it is relayed: the evaluator may write to the other pipe
         elif kind == "ready":
             send({"type": "ready", "runtime": message.get("runtime", "")})
         elif kind in ("display_data", "execute_result", "error"):

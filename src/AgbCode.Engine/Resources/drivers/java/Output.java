@@ -1,20 +1,25 @@
 package agb;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * System.out and System.err for user code: stream messages on the message channel, so that stdout and stderr keep the
- * order they were printed in (two pipes cannot tell). Child processes started with inheritIO write to fd 1 / fd 2,
- * which the supervisor relays. A line goes out as soon as it ends; a partial line (print without newline) within
- * 50 ms, so output arrives as it is printed without a message per character.
+ * System.out and System.err for user code: UTF-8 straight to fd 1 / fd 2 (the pipes the supervisor relays live, which
+ * child processes started with inheritIO share). A line goes out as soon as it ends; a partial line (print without
+ * newline) within 50 ms, so output arrives as it is printed without a system call per character. Before writing to
+ * the other pipe than last time, the supervisor relays what is in both (Protocol.sync), so stdout and stderr keep the
+ * order they were printed in.
  */
 final class Output {
-    private static final LiveStream OUT = new LiveStream("stdout");
-    private static final LiveStream ERR = new LiveStream("stderr");
+    private static final LiveStream OUT = new LiveStream(FileDescriptor.out);
+    private static final LiveStream ERR = new LiveStream(FileDescriptor.err);
     private static volatile Thread flusher;
+    private static LiveStream lastWritten = OUT;
 
     private Output() {
     }
@@ -68,49 +73,49 @@ final class Output {
     }
 
     private static final class LiveStream extends OutputStream {
-        private final String name;
+        private final FileOutputStream fd;
         private final byte[] buffer = new byte[8192];
         private int count;
         private boolean flushScheduled;
 
-        LiveStream(String name) {
-            this.name = name;
+        LiveStream(FileDescriptor descriptor) {
+            fd = new FileOutputStream(descriptor);
         }
 
         @Override
         public synchronized void write(int b) {
             if (count == buffer.length)
-                drain(false);
+                drain();
             buffer[count++] = (byte) b;
             if (b == '\n')
-                drain(true);
+                drain();
             else
                 schedule();
         }
 
         @Override
         public synchronized void write(byte[] bytes, int offset, int length) {
-            boolean newline = false;
-            while (length > 0) {
-                if (count == buffer.length)
-                    drain(false);
-                int n = Math.min(length, buffer.length - count);
-                System.arraycopy(bytes, offset, buffer, count, n);
-                for (int i = count; i < count + n && !newline; i++)
-                    newline = buffer[i] == '\n';
-                count += n;
-                offset += n;
-                length -= n;
+            if (length >= buffer.length) {
+                drain();
+                writeFully(bytes, offset, length);
+                return;
             }
-            if (newline)
-                drain(true);
-            else
-                schedule();
+            if (length > buffer.length - count)
+                drain();
+            System.arraycopy(bytes, offset, buffer, count, length);
+            count += length;
+            for (int i = offset + length - 1; i >= offset; i--) {
+                if (bytes[i] == '\n') {
+                    drain();
+                    return;
+                }
+            }
+            schedule();
         }
 
         @Override
         public synchronized void flush() {
-            drain(true);
+            drain();
         }
 
         private void schedule() {
@@ -122,26 +127,26 @@ final class Output {
             }
         }
 
-        /** Sends what is buffered; unless all of it is wanted, a character cut at the buffer's end waits for its rest. */
-        private void drain(boolean all) {
+        private void drain() {
             flushScheduled = false;
-            int end = all ? count : completeCharacters();
-            if (end == 0)
-                return;
-            String text = new String(buffer, 0, end, StandardCharsets.UTF_8);
-            System.arraycopy(buffer, end, buffer, 0, count - end);
-            count -= end;
-            Protocol.sendUnflushed(Protocol.message("stream", "name", name, "text", text));
+            int n = count;
+            count = 0;
+            if (n > 0)
+                writeFully(buffer, 0, n);
         }
 
-        /** The length of the buffer without a UTF-8 sequence that is still incomplete at its end. */
-        private int completeCharacters() {
-            int start = count - 1;
-            while (start > 0 && count - start < 4 && (buffer[start] & 0xC0) == 0x80)
-                start--;
-            int lead = buffer[start] & 0xFF;
-            int length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-            return count - start < length ? start : count;
+        private void writeFully(byte[] bytes, int offset, int length) {
+            synchronized (Output.class) {
+                if (lastWritten != this) {   // (a partial line still buffered in the other stream stays there, as in Java)
+                    Protocol.sync();
+                    lastWritten = this;
+                }
+            }
+            try {
+                fd.write(bytes, offset, length);
+            } catch (IOException gone) {
+                // the supervisor closed the pipe: the output has nowhere to go
+            }
         }
     }
 }

@@ -6,11 +6,11 @@
  *
  * Channels (docs/protocol.md, "Supervisor ↔ evaluator"): fd 0 /dev/null; fd 1 and 2 pipes the supervisor relays as
  * stdout / stderr (inherited by child processes); fd 3 requests {"code", "execution_count"}, one JSON object per line;
- * fd 4 our messages: ready, stream, display_data, execute_result, error, done. fd 3 and 4 are reopened close-on-exec
- * at start (through /proc/self/fd), so the processes a cell starts do not inherit them. process.stdout /
- * process.stderr are replaced by streams that send each write synchronously as a stream message: what the cell prints
- * keeps its order, stdout with stderr and both with the other messages; the pipes on fd 1 / 2 stay blocking for child
- * processes. At end of file on fd 3 the cells already received
+ * fd 4 our messages: ready, sync, display_data, execute_result, error, done; fd 5 the supervisor's acknowledgements of
+ * sync. fd 3 to 5 are reopened close-on-exec at start (through /proc/self/fd), so the processes a cell starts do not
+ * inherit them. process.stdout / process.stderr are replaced by streams that write synchronously (blocking) to fd 1 /
+ * fd 2, with a sync between a write to one and a write to the other: everything printed is in the pipe before the next
+ * message, stdout and stderr keep their order, and the pipes stay blocking for child processes. At end of file on fd 3 the cells already received
  * are run, then the evaluator exits 0.
  *
  * Semantics (like the Python kernel):
@@ -47,7 +47,6 @@ const vm = require('vm');
 const net = require('net');
 const readline = require('readline');
 const { Writable } = require('stream');
-const { StringDecoder } = require('string_decoder');
 const { Console } = require('console');
 const Module = require('module');
 const { Worker } = require('worker_threads');
@@ -71,6 +70,7 @@ function privateCopy(fd, flags) {
 
 const REQUESTS_FD = privateCopy(3, fs.constants.O_RDONLY);
 const MESSAGES_FD = privateCopy(4, fs.constants.O_WRONLY);
+const ACKS_FD = privateCopy(5, fs.constants.O_RDONLY);
 
 function writeAll(fd, data) {
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -85,17 +85,25 @@ function writeAll(fd, data) {
     }
 }
 
+let lastWrittenFd = 1;
+const ack = Buffer.alloc(1);
+
 /**
- * process.stdout / process.stderr: each write goes out at once as a stream message, so stdout and stderr keep the order
- * they were written in (two pipes cannot tell); never closed. Child processes write to fd 1 / 2, which the supervisor
- * relays.
+ * Before writing to the other pipe than last time: the supervisor relays what is in both (sync, answered on fd 5), so
+ * stdout and stderr keep the order they were written in.
  */
-class StreamMessages extends Writable {
-    constructor(name, fd) {
+function switchTo(fd) {
+    if (fd === lastWrittenFd) return;
+    send({ type: 'sync' });
+    fs.readSync(ACKS_FD, ack, 0, 1, null);
+    lastWrittenFd = fd;
+}
+
+/** process.stdout / process.stderr: synchronous writes to fd 1 / 2, in order with each other, never closed. */
+class SyncFdStream extends Writable {
+    constructor(fd) {
         super({ decodeStrings: true, emitClose: false });
-        this.name = name;
         this.fd = fd;
-        this.decoder = new StringDecoder('utf8');   // keeps a character cut between two writes whole
         this._type = 'pipe';
         this._isStdio = true;
         this.isTTY = false;
@@ -103,8 +111,8 @@ class StreamMessages extends Writable {
 
     _write(chunk, encoding, callback) {
         try {
-            const text = this.decoder.write(chunk);
-            if (text) send({ type: 'stream', name: this.name, text });
+            switchTo(this.fd);
+            writeAll(this.fd, chunk);
         } catch (error) {
             return callback(error);
         }
@@ -129,8 +137,8 @@ class StreamMessages extends Writable {
     getColorDepth() { return 1; }
 }
 
-const stdout = new StreamMessages('stdout', 1);
-const stderr = new StreamMessages('stderr', 2);
+const stdout = new SyncFdStream(1);
+const stderr = new SyncFdStream(2);
 for (const [name, stream] of [['stdout', stdout], ['stderr', stderr]])
     Object.defineProperty(process, name, { configurable: true, enumerable: true, get: () => stream });
 

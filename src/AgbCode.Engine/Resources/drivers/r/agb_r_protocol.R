@@ -82,16 +82,22 @@ send <- function(message) {
 }
 
 ## Writes text to stderr in order with stdout: R's stdout and stderr are two pipes, and the supervisor cannot tell which
-## was written first. So the text goes as a stream message after the stdout printed before it, and R waits until the
-## supervisor has relayed it (its acknowledgement on fd 5) before anything printed after it can overtake it.
+## was written first. So R asks the supervisor to relay what is in the pipes (sync, answered on fd 5) before the text,
+## and again after it, before anything printed later can overtake it.
 write_stderr <- function(text) {
   if (!length(text) || !nzchar(text <- paste(text, collapse = "")))
     return(invisible())
   suspendInterrupts({
-    send(list(type = "stream", name = "stderr", text = enc2utf8(text), sync = TRUE))
-    readLines(acks(), n = 1L, warn = FALSE)
+    sync_pipes()
+    cat(text, file = stderr())
+    sync_pipes()
   })
   invisible()
+}
+
+sync_pipes <- function() {
+  send(list(type = "sync"))
+  readLines(acks(), n = 1L, warn = FALSE)
 }
 
 ## ---- JSON (only what the messages need: named lists, unnamed lists, single strings and logicals) --------------
