@@ -20,6 +20,17 @@ internal static class Sessions
     public static AgbSession? Find(string id, CancellationToken cancellationToken) =>
         All(cancellationToken).FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    public static AgbException NotFound(string id) => new(AgbErrorKind.NotFound, "AgbSessionNotFound",
-        $"There is no session with id '{id}'.", "List the sessions with Get-AgbSession.");
+    /// <summary>The session with this id, else the one session with this name; a name several sessions share is refused.</summary>
+    public static AgbSession? FindByIdOrName(string idOrName, CancellationToken cancellationToken)
+    {
+        List<AgbSession> all = [.. All(cancellationToken)];
+        if (all.FirstOrDefault(s => string.Equals(s.Id, idOrName, StringComparison.OrdinalIgnoreCase)) is { } byId)
+            return byId;
+        List<AgbSession> named = [.. all.Where(s => string.Equals(s.Name, idOrName, StringComparison.OrdinalIgnoreCase))];
+        return named.Count <= 1 ? named.FirstOrDefault() : throw new AgbException(AgbErrorKind.BadInput, "AgbSessionNameAmbiguous",
+            $"{named.Count} sessions are named '{idOrName}': {string.Join(", ", named.Select(s => s.Id))}.", "Pass the id of the one you mean.");
+    }
+
+    public static AgbException NotFound(string idOrName) => new(AgbErrorKind.NotFound, "AgbSessionNotFound",
+        $"There is no session with id or name '{idOrName}'.", "List the sessions with Get-AgbSession.");
 }

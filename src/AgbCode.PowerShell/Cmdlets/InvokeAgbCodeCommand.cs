@@ -32,7 +32,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = CodeSet)]
+    [Parameter(Position = 1, ParameterSetName = CodeSet)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [ArgumentCompleter(typeof(LanguageCompleter))]
@@ -41,6 +41,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 
     [Parameter(ValueFromPipeline = true)]
     [SessionTransformation]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public AgbSession? Session { get; set; }
 
     [Parameter]
@@ -62,7 +63,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             RunRequest request;
             try
             {
-                request = new RunRequest(code, language ?? throw CannotInferLanguage(source), TimeoutSec).Validated();
+                request = new RunRequest(code, language ?? throw (source == CodeSource ? LanguageRequired() : CannotInferLanguage(source)), TimeoutSec).Validated();
             }
             catch (AgbException failure)
             {
@@ -105,12 +106,21 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     private IEnumerable<(string Code, string? Language, string Source)> Inputs()
     {
         string? explicitLanguage = MyInvocation.BoundParameters.ContainsKey(nameof(Language)) ? Language : null;
+        IEnumerable<string> files;
         if (ParameterSetName == CodeSet)
         {
-            yield return (Code, Language, "code");
-            yield break;
+            if (explicitLanguage is not null || !CodePath.NamesFiles(Code, SessionState.Path))
+            {
+                yield return (Code, explicitLanguage ?? OnlyKernelLanguage(), CodeSource);
+                yield break;
+            }
+            files = Files([Code.Trim()], literal: false);
         }
-        foreach (string file in Files())
+        else
+        {
+            files = ParameterSetName == LiteralPathSet ? Files(LiteralPath, literal: true) : Files(Path, literal: false);
+        }
+        foreach (string file in files)
         {
             string code;
             try
@@ -126,10 +136,12 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         }
     }
 
-    private IEnumerable<string> Files()
+    /// <summary>Code without -Language runs in the session's language when the session has exactly one kernel.</summary>
+    private string? OnlyKernelLanguage() => Session?.Kernels is [{ } only] ? only.Language : null;
+
+    private IEnumerable<string> Files(IEnumerable<string> paths, bool literal)
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string path in literal ? LiteralPath : Path)
+        foreach (string path in paths)
         {
             List<string> resolved = [];
             try
@@ -165,6 +177,12 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 
     private static AgbException NotFound(string path) => new(AgbErrorKind.NotFound, "AgbPathNotFound",
         $"Cannot find the file '{path}'.", "Check the path; -Path is relative to the current location.");
+
+    private const string CodeSource = "code";
+
+    private static AgbException LanguageRequired() => new(AgbErrorKind.BadInput, "AgbLanguageRequired",
+        "Cannot tell which language the code is in.",
+        $"Pass -Language ({LanguageRules.SupportedList}); it may be left out only with a -Session that has exactly one kernel.");
 
     private static AgbException CannotInferLanguage(string file) => new(AgbErrorKind.BadInput, "AgbLanguageUnknown",
         $"Cannot tell the language of '{file}' from its extension.",
