@@ -12,13 +12,13 @@
         Parameters  = @{
             Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
             ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
-            Code        = 'The code to run. Empty or whitespace-only code is rejected.'
+            Code        = 'The code to run. Empty or whitespace-only code is rejected. Without -Language, one line that names existing files (wildcards allowed: *.py) or ends in a language extension and holds none of ( ) '' " ; = { } < > | $ ` runs those files instead (Invoke-AgbCode ./x.R); see about_AgbCode.'
             Path        = 'Files to run; wildcards allowed, relative to the current location. The language is inferred from each file''s extension (.py, .js .mjs .cjs, .java .jsh, .r .R) unless -Language is given.'
             LiteralPath = 'Files to run, taken literally (no wildcards). Binds the FullName and PSPath properties of piped objects, so Get-ChildItem *.R | Invoke-AgbCode works.'
-            Language    = 'The language: java, javascript, python or r, or an alias (py, python3, js, node, nodejs), in any case. Required with -Code; with files it overrides the extension.'
-            Session     = 'The session to run in: a session from New-AgbSession or Get-AgbSession, or its id. Piped sessions bind here. Without it, each input gets a fresh session that is removed afterwards.'
+            Language    = 'The language: java, javascript, python or r, or an alias (py, python3, js, node, nodejs), in any case. Required with -Code unless -Session has exactly one kernel; with files it overrides the extension.'
+            Session     = 'The session to run in: a session from New-AgbSession or Get-AgbSession, its id or its name (Tab completes them). Piped sessions bind here. Without it, each input gets a fresh session that is removed afterwards; $null is an error, not a fresh session.'
             TimeoutSec  = 'Wall-clock limit of each run, in seconds (default 60). On timeout the code is interrupted (state kept) and, if it does not stop within the grace period, its kernel is killed (state lost); the result''s Error.Name is TimeoutError either way and says which.'
-            Stream      = 'Writes stdout chunks to the pipeline as AgbOutputChunk objects, live, instead of showing them on the host; they print as the program''s own text. Stderr still shows on the host. The result is written only with -PassThru.'
+            Stream      = 'Writes stdout to the pipeline as one string per line, without its newline, live, like a native command (a last line without newline comes out when the run ends). Stderr still shows on the host. The result is written only with -PassThru.'
             PassThru    = 'With -Stream, also writes the result object after the chunks.'
             Quiet       = 'Shows nothing live; the result still holds all the output.'
         }
@@ -42,7 +42,7 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
                 Remarks = 'With -Stream, output flows down the pipeline like a native command''s standard output.'
             }
         )
-        Outputs     = 'AgbCode.Core.Results.EnhancedCodeExecutionResult; with -Stream, AgbCode.PowerShell.Model.AgbOutputChunk'
+        Outputs     = 'AgbCode.Core.Results.EnhancedCodeExecutionResult (ExitCode is set when the program exited); with -Stream, System.String (one per line)'
         Inputs      = 'AgbCode.PowerShell.Model.AgbSession by value; objects with a FullName or PSPath property (files) by property name'
         Notes       = @(
             'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
