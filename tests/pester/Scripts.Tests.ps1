@@ -137,3 +137,29 @@ Describe 'Parameters' {
         $failures[0].FullyQualifiedErrorId | Should -BeLike 'AgbLanguageRequired,*'
     }
 }
+
+Describe 'Views' {
+    It 'the default result view does not repeat the live output, and names no session that is gone' {
+        $result = Invoke-AgbCode -Language python -Code "print('shown live')`n6 * 7" 6>$null
+        $view = $result | Out-String
+        $view | Should -Match 'Success\s+: True'
+        $view | Should -Match 'Results \(\* main\)\s+: \[1\]\* 42'
+        $view | Should -Not -Match 'Stdout|shown live'
+        $view | Should -Not -Match $result.SessionId
+        ($result | Format-List * | Out-String) | Should -Match 'shown live'
+    }
+
+    It 'names the session while it exists, and shows the exit code' {
+        $result = Invoke-AgbCode -Session $s -Language python -Code 'import sys; sys.exit(0)'
+        $view = $result | Out-String
+        $view | Should -Match "Session\s+: $($s.Id)"
+        $view | Should -Match 'ExitCode\s+: 0'
+    }
+
+    It 'a failed run shows its traceback in the view, the error record and Get-Error' {
+        $result = Invoke-AgbCode -Session $s -Language python -Code "def inner():`n    return 1 / 0`ninner()" -ErrorVariable failures -ErrorAction SilentlyContinue
+        ($result | Out-String) | Should -Match '(?s)Traceback\s+:.*inner\(\).*ZeroDivisionError'
+        $failures[0].ErrorDetails.Message | Should -Match '(?s)inner\(\).*return 1 / 0.*ZeroDivisionError: division by zero'
+        ($failures[0] | Get-Error | Out-String) | Should -Match 'return 1 / 0'
+    }
+}

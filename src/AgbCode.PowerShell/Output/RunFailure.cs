@@ -27,6 +27,11 @@ internal static class RunFailure
             _ when result.ExitCode is not null => ("AgbExitCode", ErrorCategory.NotSpecified),
             _ => ("AgbExecutionFailed", ErrorCategory.NotSpecified),
         };
-        return new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
+        var record = new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
+        if (result.Error?.Traceback.TrimEnd() is { Length: > 0 } traceback)   // what a host and Get-Error show
+            record.ErrorDetails = new ErrorDetails(traceback.Contains(result.ErrorMessage, StringComparison.Ordinal)
+                ? $"{result.Language}:\n{traceback}"
+                : $"{result.Language}: {result.ErrorMessage}\n{traceback}");
+        return record;
     }
 }
