@@ -163,3 +163,20 @@ Describe 'Views' {
         ($failures[0] | Get-Error | Out-String) | Should -Match 'return 1 / 0'
     }
 }
+
+Describe 'Session table' {
+    It 'keeps Isolation and Location at 80 columns, even with a long name' {
+        $long = New-AgbSession -Name "a-rather-long-session-name-$PID"
+        try {
+            $table = Get-AgbSession -Id $long.Id | Format-Table | Out-String -Width 80
+            $header = ($table -split "`n" | Where-Object { $_ -match '^Id\s' })
+            $header | Should -Match 'Isolation'
+            $header | Should -Match 'Location'
+            $table | Should -Match 'sandbox|weaker'
+            $table | Should -Match 'local'
+        }
+        finally {
+            Remove-AgbSession -Session $long
+        }
+    }
+}
