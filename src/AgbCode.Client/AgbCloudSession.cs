@@ -115,6 +115,7 @@ public sealed class AgbCloudSession : ICodeSession
         }
         result.Language = valid.Language;
         result.SessionId = Id;
+        result.ExitCode ??= ExitStatus.Of(result.Error);   // the wire carries it only in the error text
         return result;
     }
 

@@ -16,16 +16,16 @@ internal static class AgbErrors
 
     public static AgbException Connection(string endpoint, string cause, Exception? inner = null) => new(
         AgbErrorKind.Platform, ConnectionFailed, $"Cannot reach the AGB endpoint {endpoint}: {cause}.",
-        $"Check the endpoint (-Endpoint or ${AgbEndpoint.EndpointVariable}), that the server is running, and that this machine can reach it.",
+        $"Check the endpoint (-Endpoint or $env:{AgbEndpoint.EndpointVariable}), that the server is running, and that this machine can reach it.",
         inner);
 
     public static AgbException Authentication(string endpoint, int status, string? detail) => new(
-        AgbErrorKind.Platform, AuthenticationFailed,
+        AgbErrorKind.Authentication, AuthenticationFailed,
         $"The AGB endpoint {endpoint} refused the API key (HTTP {status}{(string.IsNullOrEmpty(detail) ? "" : ": " + detail)}).",
-        $"Check the key (-ApiKey or ${AgbEndpoint.ApiKeyVariable}): it must be a valid key for this endpoint.");
+        $"Check the key (-ApiKey or $env:{AgbEndpoint.ApiKeyVariable}): it must be a valid key for this endpoint.");
 
     public static AgbException TokenRefused(string url, int status) => new(
-        AgbErrorKind.Platform, AuthenticationFailed,
+        AgbErrorKind.Authentication, AuthenticationFailed,
         $"The session's access URL {url} refused the session token (HTTP {status}).",
         "Get the session again (Get-AgbSession -Id) or create a new one; its token may have expired.");
 
@@ -54,5 +54,5 @@ internal static class AgbErrors
     public static AgbException ApiKeyRequired() => new(
         AgbErrorKind.BadInput, ApiKeyMissing,
         $"An API key is required. Provide it as a parameter or set the {AgbEndpoint.ApiKeyVariable} environment variable.",
-        $"Pass -ApiKey (a SecureString, e.g. from Get-Secret) or set ${AgbEndpoint.ApiKeyVariable}.");
+        $"Pass -ApiKey (a SecureString, e.g. from Get-Secret) or set $env:{AgbEndpoint.ApiKeyVariable}.");
 }

@@ -20,14 +20,17 @@ internal static class Sessions
     public static AgbSession? Find(string id, CancellationToken cancellationToken) =>
         All(cancellationToken).FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The session with this id or, failing that, the one session with this name.</summary>
+    /// <summary>The session with this id, else the one session with this name; a name several sessions share is refused.</summary>
     public static AgbSession? FindByIdOrName(string idOrName, CancellationToken cancellationToken)
     {
         List<AgbSession> all = [.. All(cancellationToken)];
-        var named = all.Where(s => string.Equals(s.Name, idOrName, StringComparison.OrdinalIgnoreCase)).Take(2).ToList();
-        return all.FirstOrDefault(s => string.Equals(s.Id, idOrName, StringComparison.OrdinalIgnoreCase)) ?? (named.Count == 1 ? named[0] : null);
+        if (all.FirstOrDefault(s => string.Equals(s.Id, idOrName, StringComparison.OrdinalIgnoreCase)) is { } byId)
+            return byId;
+        List<AgbSession> named = [.. all.Where(s => string.Equals(s.Name, idOrName, StringComparison.OrdinalIgnoreCase))];
+        return named.Count <= 1 ? named.FirstOrDefault() : throw new AgbException(AgbErrorKind.BadInput, "AgbSessionNameAmbiguous",
+            $"{named.Count} sessions are named '{idOrName}': {string.Join(", ", named.Select(s => s.Id))}.", "Pass the id of the one you mean.");
     }
 
-    public static AgbException NotFound(string id) => new(AgbErrorKind.NotFound, "AgbSessionNotFound",
-        $"There is no session with id '{id}'.", "List the sessions with Get-AgbSession.");
+    public static AgbException NotFound(string idOrName) => new(AgbErrorKind.NotFound, "AgbSessionNotFound",
+        $"There is no session with id or name '{idOrName}'.", "List the sessions with Get-AgbSession.");
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using AgbCode.Core.Results;
-using AgbCode.PowerShell.Model;
 
 namespace AgbCode.PowerShell.Tests;
 
@@ -31,30 +30,37 @@ public class InvokeAgbCodeStreamTests : IDisposable
     }
 
     [Fact]
-    public void Stream_writes_stdout_chunks_as_objects_and_keeps_stderr_on_the_host()
+    public void Stream_writes_one_string_per_line_without_its_newline_and_keeps_stderr_on_the_host()
     {
         using var shell = _host.New();
-        shell.AddScript("Invoke-AgbCode -Language py -Code \"import sys`nprint('one')`nprint('warn', file=sys.stderr)`nprint('two')\" -Stream");
+        shell.AddScript("Invoke-AgbCode -Language py -Code \"import sys`nprint('a\\nb\\nc')`nprint('warn', file=sys.stderr)`nprint('two\\r')`nprint('', end='')\" -Stream");
         var output = shell.Invoke().Select(o => o.BaseObject).ToList();
 
-        Assert.All(output, o => Assert.IsType<AgbOutputChunk>(o));
-        var chunks = output.Cast<AgbOutputChunk>().ToList();
-        Assert.Equal("one\ntwo\n", string.Concat(chunks.Select(c => c.Text)));
-        Assert.All(chunks, c => Assert.Equal("Stdout", c.Stream));
-        Assert.Equal("one\n", chunks[0].ToString());
+        Assert.Equal(["a", "b", "c", "two"], output.Cast<string>());
         Assert.Single(shell.Streams.Information, r => r.Tags.Contains("Stderr"));
         Assert.DoesNotContain(shell.Streams.Information, r => r.Tags.Contains("Stdout"));
     }
 
     [Fact]
-    public void Stream_with_PassThru_writes_the_result_after_the_chunks()
+    public void Stream_writes_a_last_line_without_newline_when_the_run_ends()
     {
         using var shell = _host.New();
-        shell.AddScript("Invoke-AgbCode -Language py -Code \"print('x')`n7\" -Stream -PassThru");
+        shell.AddScript("Invoke-AgbCode -Language javascript -Code \"process.stdout.write('x'); process.stdout.write('y\\nla'); process.stdout.write('st')\" -Stream");
         var output = shell.Invoke().Select(o => o.BaseObject).ToList();
 
-        Assert.IsType<AgbOutputChunk>(output[0]);
-        Assert.Equal("7", Assert.IsType<EnhancedCodeExecutionResult>(output[^1]).Text);
+        Assert.Equal(["xy", "last"], output.Cast<string>());
+    }
+
+    [Fact]
+    public void Stream_of_100000_lines_is_exactly_100000_strings_in_order()
+    {
+        using var shell = _host.New();
+        shell.AddScript("Invoke-AgbCode -Language python -Code \"for i in range(100000): print(f'line {i}')\" -Stream -TimeoutSec 120");
+        var output = shell.Invoke().Select(o => o.BaseObject).ToList();
+
+        Assert.Equal(100_000, output.Count);
+        Assert.Equal(Enumerable.Range(0, 100_000).Select(i => $"line {i}"), output.Cast<string>());
+        Assert.Empty(shell.Streams.Error);
     }
 
     [Fact]
@@ -70,6 +76,33 @@ public class InvokeAgbCodeStreamTests : IDisposable
         Assert.Same(result, error.TargetObject);
         Assert.Equal("AgbExecutionFailed,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand", error.FullyQualifiedErrorId);
         Assert.Equal("NameError", result.Error!.Name);
+    }
+
+    [Fact]
+    public void A_clean_exit_is_a_success_that_prints_nothing()
+    {
+        using var shell = _host.New();
+        shell.AddScript("Invoke-AgbCode -Language python -Code \"print('done')`nimport sys`nsys.exit(0)\"");
+        var result = Assert.IsType<EnhancedCodeExecutionResult>(Assert.Single(shell.Invoke()).BaseObject);
+
+        Assert.True(result.Success);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Empty(shell.Streams.Error);
+        Assert.Equal(["done\n"], shell.Streams.Information.Select(r => ((HostInformationMessage)r.MessageData).Message));
+    }
+
+    [Fact]
+    public void A_non_zero_exit_is_an_AgbExitCode_error_that_carries_the_code()
+    {
+        using var shell = _host.New();
+        shell.AddScript("Invoke-AgbCode -Language r -Code 'quit(status = 5)' 2>&1");
+        var merged = shell.Invoke().Select(o => o.BaseObject).ToList();
+
+        var result = Assert.IsType<EnhancedCodeExecutionResult>(merged[0]);
+        var error = Assert.IsType<ErrorRecord>(merged[1]);
+        Assert.Equal(5, result.ExitCode);
+        Assert.Equal("AgbExitCode,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand", error.FullyQualifiedErrorId);
+        Assert.Equal("r: SystemExit: exit code 5", error.Exception.Message);
     }
 
     [Fact]

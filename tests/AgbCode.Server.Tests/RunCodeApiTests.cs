@@ -54,6 +54,18 @@ public class RunCodeApiTests(SharedServer shared)
     }
 
     [Fact]
+    public async Task An_exit_code_travels_in_executionError_and_a_clean_exit_is_a_success()
+    {
+        var (failed, _) = await Server.RunAsync(shared.SessionId, "print('bye')\nimport sys; sys.exit(3)");
+        var (clean, _) = await Server.RunAsync(shared.SessionId, "import sys; sys.exit(0)");
+
+        Assert.Equal("SystemExit: exit code 3", failed["executionError"]!.GetValue<string>());
+        Assert.Equal(["bye\n"], failed["stdout"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.False(clean.ContainsKey("executionError"));
+        Assert.Empty(clean["stderr"]!.AsArray());
+    }
+
+    [Fact]
     public async Task State_persists_across_runs_and_rich_results_carry_their_MIME_types()
     {
         await Server.RunAsync(shared.SessionId, "persisted = 41");

@@ -11,4 +11,6 @@ public enum AgbErrorKind
     Platform,
     /// <summary>The session is busy or in a state that does not allow the operation.</summary>
     InvalidState,
+    /// <summary>The endpoint refused the credentials (a missing, wrong or expired key or token).</summary>
+    Authentication,
 }

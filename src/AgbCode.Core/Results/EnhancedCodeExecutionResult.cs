@@ -17,6 +17,11 @@ public sealed class EnhancedCodeExecutionResult
 
     // Conveniences, never instead of the AGB fields.
     public string Language { get; set; } = "";
+    /// <summary>
+    /// The code the program exited with (<see cref="ExitStatus"/>): 0 for a clean exit, which is a success; null when
+    /// the code did not call exit.
+    /// </summary>
+    public int? ExitCode { get; set; }
     public string SessionId { get; set; } = "";
     /// <summary>True when the run printed more than the session's output cap; the rest was discarded.</summary>
     public bool OutputTruncated { get; set; }

@@ -62,6 +62,11 @@ internal sealed class DriverMessage : IDisposable
     public string? OptionalString(string name) =>
         Root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? String(name) : null;
 
+    public long? OptionalInteger(string name) =>
+        !Root.TryGetProperty(name, out JsonElement value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long number) ? number
+        : throw new ProtocolViolationException($"'{name}' is not a whole number in a {Type} message");
+
     public JsonElement Object(string name) =>
         Root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object
             ? value

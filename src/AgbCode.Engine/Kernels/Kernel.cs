@@ -488,7 +488,7 @@ internal sealed class Kernel : IAsyncDisposable
                 recorder.Truncated(message.OptionalString("name") ?? "stdout");
                 break;
             case "done":
-                recorder.Done(message.String("status"));
+                recorder.Done(message.String("status"), message.OptionalInteger("exit_code"));
                 break;
         }
     }

@@ -32,6 +32,7 @@ internal sealed class RunRecorder
     private bool _stopping;
     private bool _failed;
     private string _status = "error";
+    private int? _exitCode;
 
     public RunRecorder(string runId, IRunObserver? observer, long outputCap)
     {
@@ -160,10 +161,25 @@ internal sealed class RunRecorder
             _stopping = true;
     }
 
-    public void Done(string status)
+    /// <summary>The driver's done: its status, and the code when the program exited (sys.exit, quit, process.exit, System.exit).</summary>
+    public void Done(string status, long? exitCode)
     {
+        ExecutionError? exitError = null;
         lock (_gate)
+        {
+            if (_failed)
+                return;
             _status = status;
+            if (exitCode is { } code)
+            {
+                _exitCode = ExitStatus.Normalize(code);
+                _error = null;   // an exit is not an exception, whatever the runtime used to unwind the program
+                if (_exitCode != 0)
+                    _error = exitError = ExitStatus.Error(_exitCode.Value);
+            }
+        }
+        if (exitError is not null)
+            _observer?.OnError(exitError);
         _done.TrySetResult();
     }
 
@@ -188,7 +204,7 @@ internal sealed class RunRecorder
     {
         lock (_gate)
         {
-            bool success = _status == "ok" && _error is null;
+            bool success = _exitCode is { } exit ? exit == 0 && !_failed : _status == "ok" && _error is null;
             return new EnhancedCodeExecutionResult
             {
                 RequestId = RunId,
@@ -202,6 +218,7 @@ internal sealed class RunRecorder
                 Language = language,
                 SessionId = sessionId,
                 OutputTruncated = _truncated || _itemsDropped || _mimeKeysDropped,
+                ExitCode = _failed ? null : _exitCode,
             };
         }
     }

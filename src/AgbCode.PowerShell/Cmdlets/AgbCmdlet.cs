@@ -58,6 +58,7 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
             AgbErrorKind.BadInput => ErrorCategory.InvalidArgument,
             AgbErrorKind.NotFound => ErrorCategory.ObjectNotFound,
             AgbErrorKind.InvalidState => ErrorCategory.InvalidOperation,
+            AgbErrorKind.Authentication => ErrorCategory.AuthenticationError,
             _ => ErrorCategory.ResourceUnavailable,
         };
         var record = new ErrorRecord(failure, failure.ErrorId, category, target);

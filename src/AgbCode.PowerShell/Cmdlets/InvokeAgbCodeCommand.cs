@@ -12,7 +12,7 @@ namespace AgbCode.PowerShell.Cmdlets;
 
 /// <summary>Runs code or files in a sandbox: output shows live, the typed result goes down the pipeline.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "AgbCode", DefaultParameterSetName = CodeSet)]
-[OutputType(typeof(EnhancedCodeExecutionResult), typeof(AgbOutputChunk))]
+[OutputType(typeof(EnhancedCodeExecutionResult), typeof(string))]
 public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 {
     private const string CodeSet = "Code";
@@ -33,7 +33,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    [Parameter(Mandatory = true, Position = 1, ParameterSetName = CodeSet)]
+    [Parameter(Position = 1, ParameterSetName = CodeSet)]
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
     [ArgumentCompleter(typeof(LanguageCompleter))]
@@ -42,6 +42,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 
     [Parameter(ValueFromPipeline = true)]
     [SessionTransformation]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
     public AgbSession? Session { get; set; }
 
     [Parameter]
@@ -87,7 +88,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             RunRequest request;
             try
             {
-                request = new RunRequest(code, language ?? throw CannotInferLanguage(source), TimeoutSec).Validated();
+                request = new RunRequest(code, language ?? throw (source == CodeSource ? LanguageRequired() : CannotInferLanguage(source)), TimeoutSec).Validated();
             }
             catch (AgbException failure)
             {
@@ -140,12 +141,21 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     private IEnumerable<(string Code, string? Language, string Source)> Inputs()
     {
         string? explicitLanguage = MyInvocation.BoundParameters.ContainsKey(nameof(Language)) ? Language : null;
+        IEnumerable<string> files;
         if (ParameterSetName == CodeSet)
         {
-            yield return (Code, Language, "code");
-            yield break;
+            if (explicitLanguage is not null || !CodePath.NamesFiles(Code, SessionState.Path))
+            {
+                yield return (Code, explicitLanguage ?? OnlyKernelLanguage(), CodeSource);
+                yield break;
+            }
+            files = Files([Code.Trim()], literal: false);
         }
-        foreach (string file in Files())
+        else
+        {
+            files = ParameterSetName == LiteralPathSet ? Files(LiteralPath, literal: true) : Files(Path, literal: false);
+        }
+        foreach (string file in files)
         {
             string code;
             try
@@ -161,10 +171,12 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         }
     }
 
-    private IEnumerable<string> Files()
+    /// <summary>Code without -Language runs in the session's language when the session has exactly one kernel.</summary>
+    private string? OnlyKernelLanguage() => Session?.Kernels is [{ } only] ? only.Language : null;
+
+    private IEnumerable<string> Files(IEnumerable<string> paths, bool literal)
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string file in LocalPaths.Resolve(this, literal ? LiteralPath : Path, literal, WriteError))
+        foreach (string file in LocalPaths.Resolve(this, paths, literal, WriteError))
         {
             if (File.Exists(file))
                 yield return file;
@@ -173,6 +185,12 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
                     "Pass the files in it, e.g. -Path folder/*.py."), file));
         }
     }
+
+    private const string CodeSource = "code";
+
+    private static AgbException LanguageRequired() => new(AgbErrorKind.BadInput, "AgbLanguageRequired",
+        "Cannot tell which language the code is in.",
+        $"Pass -Language ({LanguageRules.SupportedList}); it may be left out only with a -Session that has exactly one kernel.");
 
     private static AgbException CannotInferLanguage(string file) => new(AgbErrorKind.BadInput, "AgbLanguageUnknown",
         $"Cannot tell the language of '{file}' from its extension.",

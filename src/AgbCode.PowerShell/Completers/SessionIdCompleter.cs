@@ -4,7 +4,7 @@ using System.Management.Automation.Language;
 
 namespace AgbCode.PowerShell.Completers;
 
-/// <summary>Completes session ids with the sessions this process has.</summary>
+/// <summary>Completes session ids with the sessions this process has, matching their ids or names.</summary>
 public sealed class SessionIdCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -12,7 +12,7 @@ public sealed class SessionIdCompleter : IArgumentCompleter
     {
         var pattern = new WildcardPattern((wordToComplete ?? "").Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         return Sessions.All(CancellationToken.None)
-            .Where(s => pattern.IsMatch(s.Id))
+            .Where(s => pattern.IsMatch(s.Id) || (s.Name is not null && pattern.IsMatch(s.Name)))
             .Select(s => new CompletionResult(s.Id, s.Id, CompletionResultType.ParameterValue, s.Name ?? s.Id));
     }
 }

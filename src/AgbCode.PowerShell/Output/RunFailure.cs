@@ -26,11 +26,16 @@ internal static class RunFailure
             "OutOfMemoryError" => ("AgbOutOfMemory", ErrorCategory.LimitsExceeded),
             "KernelDiedError" or "KernelProtocolError" => ("AgbKernelDied", ErrorCategory.ResourceUnavailable),
             "SessionClosedError" => ("AgbSessionClosed", ErrorCategory.ResourceUnavailable),
+            _ when result.ExitCode is not null => ("AgbExitCode", ErrorCategory.NotSpecified),
             _ => ("AgbExecutionFailed", ErrorCategory.NotSpecified),
         };
         var record = new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
         // The error view names the target by its ToString(), which is the run's own output.
         record.CategoryInfo.TargetName = InertText.Of($"{result.Language} run in session {result.SessionId}");
+        if (result.Error?.Traceback.TrimEnd() is { Length: > 0 } traceback)   // what a host and Get-Error show
+            record.ErrorDetails = new ErrorDetails(InertText.Of(traceback.Contains(result.ErrorMessage, StringComparison.Ordinal)
+                ? $"{result.Language}:\n{traceback}"
+                : $"{result.Language}: {result.ErrorMessage}\n{traceback}"));
         return record;
     }
 }

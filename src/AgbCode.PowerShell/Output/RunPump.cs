@@ -7,7 +7,7 @@ using AgbCode.PowerShell.Model;
 
 namespace AgbCode.PowerShell.Output;
 
-/// <summary>How Invoke-AgbCode writes a run: live on the host (default), nothing live (Quiet), or chunks as objects (Stream).</summary>
+/// <summary>How Invoke-AgbCode writes a run: live on the host (default), nothing live (Quiet), or stdout lines as strings (Stream).</summary>
 internal sealed record OutputMode(bool Quiet, bool Stream, bool PassThru);
 
 /// <summary>
@@ -37,13 +37,14 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
             }
         });
 
+        var lines = new LineSplitter();
         var clock = Stopwatch.StartNew();
         var progress = new ProgressRecord(Interlocked.Increment(ref _nextActivity), $"Running {request.Language}", what);
         bool progressShown = false;
         foreach (RunEvent? item in queue.Drain(Tick))
         {
             if (item is { } e)
-                Show(e, session.Id);
+                Show(e, lines);
             if (clock.Elapsed > ProgressAfter && InteractiveHost.ShowsProgress(cmdlet))
             {
                 progress.StatusDescription = $"{what}: {clock.Elapsed.TotalSeconds:0} s of {request.TimeoutSec:0} s (session {session.Id})";
@@ -62,15 +63,18 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
             run.Wait(TimeSpan.FromSeconds(5));   // the engine interrupts (or kills) the code before the pipeline unwinds
             throw new PipelineStoppedException();
         }
+        if (mode.Stream && lines.Rest() is { } last)
+            cmdlet.WriteObject(StreamLine(last));
         Write(run.GetAwaiter().GetResult());
     }
 
-    private void Show(RunEvent e, string sessionId)
+    private void Show(RunEvent e, LineSplitter lines)
     {
         switch (e.Kind)
         {
             case RunEventKind.Stdout when mode.Stream:
-                cmdlet.WriteObject(new AgbOutputChunk(e.Text!, "Stdout", e.Time, sessionId));
+                foreach (string line in lines.Add(e.Text!))
+                    cmdlet.WriteObject(StreamLine(line));
                 break;
             case RunEventKind.Stdout or RunEventKind.Stderr when !mode.Quiet:
                 cmdlet.WriteInformation(new HostInformationMessage { Message = InertText.Of(e.Text, _colour), NoNewLine = true },
@@ -81,6 +85,13 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
                 break;
         }
     }
+
+    /// <summary>
+    /// A -Stream line as PowerShell will print it if it reaches the host: a string prints as it is, never through a view,
+    /// so its control characters are made visible here (tab and, where the host renders it, colour pass). The exact
+    /// bytes stay in the result's Stdout (-PassThru).
+    /// </summary>
+    private string StreamLine(string line) => InertText.Of(line, _colour);
 
     private void Write(EnhancedCodeExecutionResult result)
     {

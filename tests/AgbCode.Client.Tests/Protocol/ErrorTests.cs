@@ -20,10 +20,10 @@ public sealed class ErrorTests
 
         var e = await Assert.ThrowsAsync<AgbException>(() => space.CreateSessionAsync(new SessionOptions()));
 
-        Assert.Equal(("AgbAuthenticationFailed", AgbErrorKind.Platform), (e.ErrorId, e.Kind));
+        Assert.Equal(("AgbAuthenticationFailed", AgbErrorKind.Authentication), (e.ErrorId, e.Kind));
         Assert.Contains("HTTP 401", e.Message);
         Assert.Contains(server.Endpoint.Authority, e.Message);
-        Assert.Contains("AGB_API_KEY", e.Fix);
+        Assert.Contains("-ApiKey or $env:AGB_API_KEY", e.Fix);   // what a PowerShell user types
         Assert.DoesNotContain(Key, e.ToString());
         Assert.Equal("Bearer " + Key, Assert.Single(server.Requests).Authorization);   // it was sent, to the right place
     }

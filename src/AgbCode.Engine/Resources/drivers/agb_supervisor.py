@@ -3,9 +3,12 @@
     agb_supervisor.py EVALUATOR_ARGV...
 
 The evaluator is started with fd 0 = /dev/null, fd 1 and fd 2 = pipes this supervisor relays live as stdout and
-stderr, fd 3 = requests ({"code", "execution_count"}, one JSON object per line) and fd 4 = its messages (ready,
-display_data, execute_result, error, done). Before each message it has flushed what it printed, so relaying all the
-output already in the pipes first keeps every message in order with the output before it. SIGINT from the engine is
+stderr, fd 3 = requests ({"code", "execution_count"}, one JSON object per line), fd 4 = its messages (ready, sync,
+display_data, execute_result, error, done) and fd 5 = acknowledgements. Before each message it has flushed what it
+printed, so relaying all the output already in the pipes first keeps every message in order with the output before
+it. Two pipes cannot say whether stdout or stderr was written first, so an evaluator that switches from one to the
+other first sends "sync": the supervisor relays what is in the pipes and answers with a newline on fd 5, and only
+then does the evaluator write to the other pipe. SIGINT from the engine is
 forwarded to the evaluator during a run. When the evaluator exits, so does the supervisor, with the same status.
 See docs/protocol.md.
 """
@@ -24,6 +27,7 @@ out_r, out_w = os.pipe()
 err_r, err_w = os.pipe()
 req_r, req_w = os.pipe()
 msg_r, msg_w = os.pipe()
+ack_r, ack_w = os.pipe()
 
 evaluator = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=[
     (os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
@@ -31,8 +35,9 @@ evaluator = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=[
     (os.POSIX_SPAWN_DUP2, err_w, 2),
     (os.POSIX_SPAWN_DUP2, req_r, 3),
     (os.POSIX_SPAWN_DUP2, msg_w, 4),
+    (os.POSIX_SPAWN_DUP2, ack_r, 5),
 ])
-for fd in (out_w, err_w, req_r, msg_w):
+for fd in (out_w, err_w, req_r, msg_w, ack_r):
     os.close(fd)
 
 relays = [protocol.FdRelay(out_r, "stdout"), protocol.FdRelay(err_r, "stderr")]
@@ -61,7 +66,9 @@ def relay_messages():
             break
         kind = message.get("type")
         drain()
-        if kind == "ready":
+        if kind == "sync":
+            os.write(ack_w, b"\n")   # the output before it is relayed: the evaluator may write to the other pipe
+        elif kind == "ready":
             send({"type": "ready", "runtime": message.get("runtime", "")})
         elif kind in ("display_data", "execute_result", "error"):
             if kind == "execute_result" and Run.current is not None:
@@ -70,7 +77,10 @@ def relay_messages():
         elif kind == "done" and Run.current is not None:
             run = Run.current
             Run.current = None
-            send({"type": "done", "id": run.id, "status": message.get("status", "error"), "execution_count": run.execution_count})
+            done = {"type": "done", "id": run.id, "status": message.get("status", "error"), "execution_count": run.execution_count}
+            if type(message.get("exit_code")) is int:
+                done["exit_code"] = message["exit_code"]
+            send(done)
             _idle.set()
     _, status = os.waitpid(evaluator, 0)
     drain()

@@ -15,6 +15,8 @@ import java.util.concurrent.ForkJoinPool;
 @SuppressWarnings("removal")
 final class ExitGuard extends SecurityManager {
     private static volatile boolean exitAllowed;
+    /** The status of the last System.exit in user code; the kernel reports it when that exit ended a snippet. */
+    private static volatile int lastStatus;
 
     /** Installs the guard; false when this JVM no longer supports a security manager (then exit ends the kernel). */
     static boolean install() {
@@ -93,6 +95,10 @@ final class ExitGuard extends SecurityManager {
     public void checkConnect(String host, int port) {
     }
 
+    static int lastStatus() {
+        return lastStatus;
+    }
+
     /** The evaluator itself is ending. */
     static void allowExit() {
         exitAllowed = true;
@@ -106,6 +112,7 @@ final class ExitGuard extends SecurityManager {
                 .reduce((inner, outer) -> outer)   // the outermost: System.exit calls Runtime.exit
                 .map(frame -> frame.getClassName().substring("java.lang.".length()) + "." + frame.getMethodName())
                 .orElse("System.exit"));
+            lastStatus = status;
             throw new SystemExit(call + "(" + status + ")");
         }
     }

@@ -159,6 +159,7 @@ public final class JavaKernel {
     private void execute(String code, int count) {
         boolean ok = false;
         outOfMemory = false;
+        exitStatus = null;
         Execution.cell(true);
         try {
             ok = run(code, count);
@@ -179,8 +180,14 @@ public final class JavaKernel {
             Output.install();   // a stopped thread may have been inside a PrintStream
         if (!outOfMemory)
             keepReserve();
-        Protocol.send(Protocol.message("done", "status", ok ? "ok" : "error"));
+        if (exitStatus == null)
+            Protocol.send(Protocol.message("done", "status", ok ? "ok" : "error"));
+        else
+            Protocol.send(Protocol.message("done", "status", exitStatus == 0 ? "ok" : "error", "exit_code", exitStatus));
     }
+
+    /** The status of the System.exit that ended this cell, as `java Main.java` would exit with it; null when none did. */
+    private Integer exitStatus;
 
     /**
      * Heap held back for the evaluator: when user code fills the heap (and a variable keeps it full), this much is freed
@@ -402,7 +409,11 @@ public final class JavaKernel {
             outOfMemory = true;
             reserve = null;   // the next cells must still compile
         }
-        String name = ExitGuard.SystemExit.class.getName().equals(className) ? "SystemExit" : clean(className);
+        if (ExitGuard.SystemExit.class.getName().equals(className)) {
+            exitStatus = ExitGuard.lastStatus();   // the program's verdict, not an error
+            return;
+        }
+        String name = clean(className);
         List<String> traceback = new ArrayList<>();
         String value = describeThrown(thrown, name, traceback);
         Throwable cause = thrown.getCause();

@@ -11,12 +11,15 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * System.out and System.err for user code: UTF-8 straight to fd 1 / fd 2 (the pipes the supervisor relays live, which
  * child processes started with inheritIO share). A line goes out as soon as it ends; a partial line (print without
- * newline) within 50 ms, so output arrives as it is printed without a system call per character.
+ * newline) within 50 ms, so output arrives as it is printed without a system call per character. Before writing to
+ * the other pipe than last time, the supervisor relays what is in both (Protocol.sync), so stdout and stderr keep the
+ * order they were printed in.
  */
 final class Output {
     private static final LiveStream OUT = new LiveStream(FileDescriptor.out);
     private static final LiveStream ERR = new LiveStream(FileDescriptor.err);
     private static volatile Thread flusher;
+    private static LiveStream lastWritten = OUT;
 
     private Output() {
     }
@@ -133,6 +136,12 @@ final class Output {
         }
 
         private void writeFully(byte[] bytes, int offset, int length) {
+            synchronized (Output.class) {
+                if (lastWritten != this) {   // (a partial line still buffered in the other stream stays there, as in Java)
+                    Protocol.sync();
+                    lastWritten = this;
+                }
+            }
             try {
                 fd.write(bytes, offset, length);
             } catch (IOException gone) {

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.Map;
 final class Protocol {
     private static OutputStream messages;
     private static BufferedReader requests;
+    private static InputStream acks;
 
     private Protocol() {
     }
@@ -28,6 +30,19 @@ final class Protocol {
     static void open() throws IOException {
         requests = new BufferedReader(new InputStreamReader(new FileInputStream("/dev/fd/3"), StandardCharsets.UTF_8), 1 << 16);
         messages = new FileOutputStream("/dev/fd/4", true);
+        acks = new FileInputStream("/dev/fd/5");
+    }
+
+    /** Waits until the supervisor has relayed what is in the output pipes (docs/protocol.md, sync). */
+    static void sync() {
+        sendUnflushed(message("sync"));
+        synchronized (Protocol.class) {
+            try {
+                acks.read();
+            } catch (IOException gone) {
+                // the supervisor is gone; it reports our exit
+            }
+        }
     }
 
     /** The next request, or null once the supervisor has closed fd 3. */
@@ -50,6 +65,10 @@ final class Protocol {
     /** Sends one message, after everything printed so far has reached fd 1 and fd 2. Safe from any thread. */
     static void send(Map<String, ?> message) {
         Output.flushAll();
+        sendUnflushed(message);
+    }
+
+    private static void sendUnflushed(Map<String, ?> message) {
         StringBuilder line = new StringBuilder(256);
         write(line, message);
         line.append('\n');

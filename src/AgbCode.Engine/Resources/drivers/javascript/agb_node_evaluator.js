@@ -6,10 +6,11 @@
  *
  * Channels (docs/protocol.md, "Supervisor ↔ evaluator"): fd 0 /dev/null; fd 1 and 2 pipes the supervisor relays as
  * stdout / stderr (inherited by child processes); fd 3 requests {"code", "execution_count"}, one JSON object per line;
- * fd 4 our messages: ready, display_data, execute_result, error, done. fd 3 and 4 are reopened close-on-exec at start
- * (through /proc/self/fd), so the processes a cell starts do not inherit them. process.stdout / process.stderr are
- * replaced by streams that write synchronously (blocking) to fd 1 / fd 2: everything printed is in the pipe before the
- * next message, and the pipes stay blocking for child processes. At end of file on fd 3 the cells already received
+ * fd 4 our messages: ready, sync, display_data, execute_result, error, done; fd 5 the supervisor's acknowledgements of
+ * sync. fd 3 to 5 are reopened close-on-exec at start (through /proc/self/fd), so the processes a cell starts do not
+ * inherit them. process.stdout / process.stderr are replaced by streams that write synchronously (blocking) to fd 1 /
+ * fd 2, with a sync between a write to one and a write to the other: everything printed is in the pipe before the next
+ * message, stdout and stderr keep their order, and the pipes stay blocking for child processes. At end of file on fd 3 the cells already received
  * are run, then the evaluator exits 0.
  *
  * Semantics (like the Python kernel):
@@ -21,7 +22,8 @@
  *   undefined gives none;
  * - errors keep their JS name (a class MyError extends Error is "MyError"), message and stack (frames of this
  *   evaluator and of node internals are left out); a thrown non-Error is "Uncaught"; syntax errors give line:column;
- *   process.exit() throws ProcessExitError instead of ending the kernel;
+ *   process.exit(n) ends the cell, not the kernel, and the run reports exit code n (done's exit_code), as
+ *   process.exitCode = n does when the cell finishes: 0 is a success, any other code a failure;
  * - an uncaught exception or unhandled rejection from a callback is an error of the running cell (which ends), or is
  *   printed to stderr between cells;
  * - SIGINT interrupts the running cell and keeps the context: code running inside the cell's own script (including
@@ -68,6 +70,7 @@ function privateCopy(fd, flags) {
 
 const REQUESTS_FD = privateCopy(3, fs.constants.O_RDONLY);
 const MESSAGES_FD = privateCopy(4, fs.constants.O_WRONLY);
+const ACKS_FD = privateCopy(5, fs.constants.O_RDONLY);
 
 function writeAll(fd, data) {
     const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -82,7 +85,21 @@ function writeAll(fd, data) {
     }
 }
 
-/** process.stdout / process.stderr: synchronous writes to fd 1 / 2, never closed. */
+let lastWrittenFd = 1;
+const ack = Buffer.alloc(1);
+
+/**
+ * Before writing to the other pipe than last time: the supervisor relays what is in both (sync, answered on fd 5), so
+ * stdout and stderr keep the order they were written in.
+ */
+function switchTo(fd) {
+    if (fd === lastWrittenFd) return;
+    send({ type: 'sync' });
+    fs.readSync(ACKS_FD, ack, 0, 1, null);
+    lastWrittenFd = fd;
+}
+
+/** process.stdout / process.stderr: synchronous writes to fd 1 / 2, in order with each other, never closed. */
 class SyncFdStream extends Writable {
     constructor(fd) {
         super({ decodeStrings: true, emitClose: false });
@@ -94,6 +111,7 @@ class SyncFdStream extends Writable {
 
     _write(chunk, encoding, callback) {
         try {
+            switchTo(this.fd);
             writeAll(this.fd, chunk);
         } catch (error) {
             return callback(error);
@@ -204,6 +222,12 @@ class ProcessExitError extends Error {
         this.name = 'ProcessExitError';
         this.exitCode = code;
     }
+}
+
+/** The status `node x.js` would exit with: process.exit's argument, else process.exitCode, else 0. */
+function exitStatus(code) {
+    const number = Number(code ?? process.exitCode ?? 0);
+    return Number.isSafeInteger(number) ? number : 1;
 }
 
 process.exit = function exit(code) {
@@ -652,6 +676,7 @@ async function execute(line) {
     Atomics.store(shared, SLOTS.CELL, cell.number);
     for (const message of lateDisplays.splice(0)) send(message);
     let status = 'ok';
+    let exitCode;
     try {
         if (acornProblem) throw Object.assign(new Error(acornProblem), { name: 'KernelSetupError' });
         let outcome;
@@ -669,12 +694,19 @@ async function execute(line) {
         if (cell.failure) throw cell.failure.error;
         if (outcome.hasResult && outcome.value !== undefined) send({ type: 'execute_result', data: bundleOf(outcome.value) });
     } catch (error) {
-        status = 'error';
-        send({ type: 'error', ...describeError(error) });
+        if (error instanceof ProcessExitError) {
+            exitCode = exitStatus(error.exitCode);
+        } else {
+            status = 'error';
+            send({ type: 'error', ...describeError(error) });
+        }
     } finally {
         Atomics.store(shared, SLOTS.CELL, 0);
         current = null;
-        send({ type: 'done', status });
+        if (exitCode === undefined && status === 'ok' && process.exitCode !== undefined) exitCode = exitStatus();
+        process.exitCode = undefined;   // each cell is a program of its own
+        if (exitCode !== undefined && exitCode !== 0) status = 'error';
+        send(exitCode === undefined ? { type: 'done', status } : { type: 'done', status, exit_code: exitCode });
     }
 }
 

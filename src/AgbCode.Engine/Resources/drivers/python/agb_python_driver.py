@@ -138,6 +138,7 @@ from traitlets.config import Config                          # noqa: E402
 from IPython.core.interactiveshell import InteractiveShell   # noqa: E402
 from IPython.core.displayhook import DisplayHook             # noqa: E402
 from IPython.core.displaypub import DisplayPublisher         # noqa: E402
+import IPython.core.interactiveshell as ipython_shell          # noqa: E402
 
 
 def jsonable(bundle):
@@ -183,6 +184,35 @@ class AgbShell(InteractiveShell):
     def ask_exit(self):
         pass   # `exit` in a cell must not end the kernel
 
+    def showtraceback(self, exc_tuple=None, *args, **kwargs):
+        failure = (exc_tuple or sys.exc_info())[1]
+        if isinstance(failure, SystemExit):
+            exit_message(failure)   # an exit is the program's verdict, not an error: execute() reports its code
+            return
+        super().showtraceback(exc_tuple, *args, **kwargs)
+
+
+def exit_message(failure):
+    """sys.exit("text") prints the text to stderr, as Python does when it exits with it (code 1)."""
+    if failure.code is not None and not isinstance(failure.code, int):
+        stderr.write(f"{failure.code}\n")
+
+
+def exit_code(failure):
+    """The status `python3 x.py` would exit with after this SystemExit."""
+    code = failure.code
+    return 0 if code is None else int(code) & 0xFF if isinstance(code, int) else 1
+
+
+def _warn_unless_exit_hint(message, *args, **kwargs):
+    """IPython answers SystemExit with "To exit: use 'exit', 'quit', or Ctrl-D.": not for a script that exits."""
+    if not str(message).startswith("To exit: use"):
+        _ipython_warn(message, *args, **kwargs)
+
+
+_ipython_warn = ipython_shell.warn
+ipython_shell.warn = _warn_unless_exit_hint
+
 
 def no_input(*args, **kwargs):
     raise EOFError("input() is not available: code runs without an interactive stdin")
@@ -195,6 +225,7 @@ config.InteractiveShell.autocall = 0
 config.InteractiveShell.xmode = "Plain"
 shell = AgbShell.instance(config=config, displayhook_class=AgbDisplayHook, display_pub_class=AgbDisplayPublisher)
 shell.user_ns["input"] = no_input
+shell.user_ns["exit"] = shell.user_ns["quit"] = sys.exit   # as in a script: exit(n) raises SystemExit(n)
 
 
 def arm_interrupts(armed):
@@ -207,20 +238,26 @@ def execute(request):
     Run.current = run
     shell.execution_count = run.execution_count
     status = "ok"
+    exited = None
     try:
         arm_interrupts(True)
         try:
             outcome = shell.run_cell(request["code"], store_history=True)
         finally:
             arm_interrupts(False)
-        if not outcome.success:
+        if isinstance(outcome.error_in_exec, SystemExit):
+            exited = exit_code(outcome.error_in_exec)
+        if not outcome.success and exited != 0:
             status = "error"
     except KeyboardInterrupt:
         status = "error"
         emit_rich({"type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []})
     flush_all()
     Run.current = None
-    send({"type": "done", "id": run.id, "status": status, "execution_count": run.execution_count})
+    done = {"type": "done", "id": run.id, "status": status, "execution_count": run.execution_count}
+    if exited is not None:
+        done["exit_code"] = exited
+    send(done)
 
 
 def main():

@@ -7,6 +7,8 @@
 ## - Visible values auto-print as at the console. The value of the cell's last expression, when visible, is the main
 ##   result (execute_result, with text/html etc. from repr); visible values of earlier expressions are printed to
 ##   stdout, as the console prints them.
+## - message() text and warnings reach stderr in order with stdout (write_stderr()); a cat(file = stderr()) of the
+##   user's own goes straight to fd 2 and may overtake stdout printed just before it.
 ## - Warnings (options(warn = 0)) are printed to stderr after the top-level expression that raised them, formatted as
 ##   the console does ("Warning message:" / "Warning messages:"), and kept for warnings(); warn = 1 prints them at
 ##   once, warn = 2 turns them into errors (R's own handling).
@@ -15,7 +17,8 @@
 ##   a "Calls:" line as Rscript prints it. A SIGINT interrupts the cell the same way (ename "interrupt"); the global
 ##   environment is kept.
 ## - quit()/q() do not end the kernel: they are replaced in the base environment by a function that skips the rest
-##   of the cell (status ok). Only code that bypasses them (.Internal(quit(...)), killing the process) ends it.
+##   of the cell and reports its status as the run's exit code (done's exit_code; 0 is a success, as for Rscript).
+##   Only code that bypasses them (.Internal(quit(...)), killing the process) ends it.
 ##   invokeRestart("abort"), which would end a non-interactive R, ends the cell with an error "abort".
 
 ## The call that evaluates user code, as conditions raised at the cell's top level report it. The console reports no
@@ -41,7 +44,7 @@ install_quit_guard <- function() {
   kernel$quit <- base::quit
   guard <- function(save = "default", status = 0, runLast = TRUE) {
     if (!is.null(findRestart("agbQuit")))
-      invokeRestart("agbQuit")
+      invokeRestart("agbQuit", status)
     kernel$quit(save = save, status = status, runLast = runLast)
   }
   for (name in c("quit", "q")) {
@@ -80,7 +83,7 @@ on_warning <- function(w) {
   call <- user_call(conditionCall(w))
   message <- conditionMessage(w)
   if (level == 1L) {
-    cat(immediate_warning(call, message), file = stderr())
+    write_stderr(immediate_warning(call, message))
   } else {
     cell$warning_count <- cell$warning_count + 1L
     if (length(cell$warnings) < max(1L, as.integer(getOption("nwarnings", 50L))))
@@ -131,11 +134,19 @@ show_warnings <- function() {
   } else {
     sprintf("There were %d or more warnings (use warnings() to see the first %d)\n", length(found), length(found))
   }
-  cat(text, file = stderr())
+  write_stderr(text)
   if (exists("last.warning", envir = baseenv(), inherits = FALSE))
     assign("last.warning", structure(lapply(found, `[[`, "call"), names = vapply(found, `[[`, "", "message")),
            envir = baseenv())
   invisible()
+}
+
+## message() to the console's stderr, in order with stdout (see write_stderr()); a user's sink of messages keeps them.
+on_message <- function(m) {
+  if (sink.number(type = "message") != 2L || is.null(findRestart("muffleMessage")))
+    return()
+  write_stderr(conditionMessage(m))
+  invokeRestart("muffleMessage")
 }
 
 ## ---- errors -----------------------------------------------------------------------------------------------------
@@ -226,10 +237,10 @@ run_cell <- function(code) {
           plot_checkpoint()
         }
         "ok"
-      }, warning = on_warning, error = on_error),
+      }, warning = on_warning, message = on_message, error = on_error),
       error = function(e) e,
       interrupt = function(e) e),
-    agbQuit = function() "quit",
+    agbQuit = function(status) structure("quit", status = status),
     abort = function() "abort")   # invokeRestart("abort") would otherwise end Rscript ("Execution halted")
   show_warnings()
   finish_plots()
@@ -246,10 +257,17 @@ run_cell <- function(code) {
                "abort: the cell was aborted (invokeRestart(\"abort\")); later code did not run")
     return("error")
   }
-  if (identical(outcome, "quit"))
-    cat("quit() does not end the kernel of an AgbCode session: the rest of the cell was skipped; the session's state",
-        "was kept.\n", file = stderr())
-  else if (!is.null(result))
+  if (inherits(outcome, "character") && identical(as.vector(outcome), "quit")) {
+    kernel$exit_code <- exit_status(attr(outcome, "status"))
+    return(if (kernel$exit_code == 0L) "ok" else "error")
+  }
+  if (!is.null(result))
     send(list(type = "execute_result", data = result))
   "ok"
+}
+
+## The status Rscript would exit with after quit(status = status): a whole number, else 0 as R's quit() does.
+exit_status <- function(status) {
+  status <- suppressWarnings(as.integer(status)[1L])
+  if (length(status) != 1L || is.na(status)) 0L else status
 }

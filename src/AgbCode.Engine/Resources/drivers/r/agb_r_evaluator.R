@@ -1,5 +1,6 @@
 ## AgbCode R evaluator, started by agb_supervisor.py as `Rscript --vanilla agb_r_evaluator.R` (docs/protocol.md,
-## "Supervisor <-> evaluator"): fd 3 = requests, fd 4 = messages, fd 1/2 = output relayed live, fd 0 = /dev/null.
+## "Supervisor <-> evaluator"): fd 3 = requests, fd 4 = messages, fd 5 = acknowledgements, fd 1/2 = output relayed
+## live, fd 0 = /dev/null.
 ##
 ## This file only wires the parts together. They are sourced into a private environment whose parent is the base
 ## environment, so nothing appears in the user's global environment and user definitions there (a variable named
@@ -11,9 +12,9 @@ local({
   script <- sub("^--file=", "", grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE))
   script <- normalizePath(gsub("~+~", " ", script[length(script)], fixed = TRUE))
   here <- dirname(script)
-  ## fds 3 and 4 come from the supervisor. Were one of them closed, R would have opened this very script on that
+  ## fds 3 to 5 come from the supervisor. Were one of them closed, R would have opened this very script on that
   ## number: reading requests from it, or writing messages to it, must not happen.
-  for (fd in 3:4) {
+  for (fd in 3:5) {
     target <- Sys.readlink(file.path("/proc/self/fd", fd))
     if (!nzchar(target) || identical(target, script)) {
       cat("agb_r_evaluator.R: fd ", fd, " is not open; start the evaluator with agb_supervisor.py\n", sep = "",

@@ -8,6 +8,7 @@ channels <- new.env(parent = emptyenv())
 kernel <- new.env(parent = emptyenv())
 kernel$in_flight <- FALSE    # a request is running and its done is still owed
 kernel$error_sent <- FALSE   # the running request has sent its error
+kernel$exit_code <- NULL     # the status the running request's quit() asked for
 
 ## A connection this module opened, reopened if user code closed it (closeAllConnections()) or its slot now holds
 ## another connection. fds 3 and 4 themselves stay open: R only ever opened /dev/fd/N, a new descriptor for them.
@@ -22,6 +23,7 @@ channel <- function(name, path, open) {
 
 requests <- function() channel("requests", "/dev/fd/3", function(path) file(path, open = "r", raw = TRUE))
 messages <- function() channel("messages", "/dev/fd/4", function(path) file(path, open = "a", raw = TRUE))
+acks <- function() channel("acks", "/dev/fd/5", function(path) file(path, open = "r", raw = TRUE))
 ## The same pipe opened again without blocking (a separate open file description): only used to see whether a
 ## request is waiting while the kernel warms up (see warm_up()). It reads a byte at a time, so it is not used otherwise.
 peeker <- function() channel("peek", "/dev/fd/3", function(path) fifo(path, open = "r", blocking = FALSE))
@@ -77,6 +79,25 @@ send <- function(message) {
     flush(con)
   })
   invisible()
+}
+
+## Writes text to stderr in order with stdout: R's stdout and stderr are two pipes, and the supervisor cannot tell which
+## was written first. So R asks the supervisor to relay what is in the pipes (sync, answered on fd 5) before the text,
+## and again after it, before anything printed later can overtake it.
+write_stderr <- function(text) {
+  if (!length(text) || !nzchar(text <- paste(text, collapse = "")))
+    return(invisible())
+  suspendInterrupts({
+    sync_pipes()
+    cat(text, file = stderr())
+    sync_pipes()
+  })
+  invisible()
+}
+
+sync_pipes <- function() {
+  send(list(type = "sync"))
+  readLines(acks(), n = 1L, warn = FALSE)
 }
 
 ## ---- JSON (only what the messages need: named lists, unnamed lists, single strings and logicals) --------------
@@ -157,6 +178,7 @@ serve_one <- function() {
   tryCatch(Sys.sleep(0), interrupt = function(e) NULL)
   kernel$in_flight <- TRUE
   kernel$error_sent <- FALSE
+  kernel$exit_code <- NULL
   request <- jsonlite::parse_json(line)
   status <- run_cell(paste(as.character(request$code), collapse = "\n"))
   finish(status)
@@ -166,7 +188,7 @@ serve_one <- function() {
 finish <- function(status) {
   suspendInterrupts(if (kernel$in_flight) {
     kernel$in_flight <- FALSE
-    send(list(type = "done", status = status))
+    send(c(list(type = "done", status = status), if (!is.null(kernel$exit_code)) list(exit_code = kernel$exit_code)))
   })
 }
 
