@@ -9,6 +9,7 @@
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('AgbCode.format.ps1xml')
+    TypesToProcess       = @('AgbCode.types.ps1xml')
     CmdletsToExport      = @('New-AgbSession', 'Get-AgbSession', 'Invoke-AgbCode', 'Remove-AgbSession', 'Save-AgbResult', 'Get-AgbLanguage')
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -103,7 +103,7 @@ function Invoke-Build {
     foreach ($name in 'AgbCode.PowerShell', 'AgbCode.Core', 'AgbCode.Engine', 'AgbCode.Client') {
         Copy-Item (Join-Path $bin "$name.dll") $moduleDir
     }
-    Copy-Item (Join-Path $root 'AgbCode.psd1'), (Join-Path $root 'AgbCode.format.ps1xml') $moduleDir
+    Copy-Item (Join-Path $root 'AgbCode.psd1'), (Join-Path $root 'AgbCode.format.ps1xml'), (Join-Path $root 'AgbCode.types.ps1xml') $moduleDir
     Copy-Item (Join-Path $root 'docs/help/en-US/*') (Join-Path $moduleDir 'en-US')
     $helpExit = Invoke-FreshPwsh 'help' (Join-Path $root 'build/New-AgbHelp.ps1') @(
         '-ModulePath', $moduleDir, '-Source', (Join-Path $root 'docs/help/AgbCode.help.psd1'),

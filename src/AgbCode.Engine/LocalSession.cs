@@ -53,6 +53,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Ledger = host.Ledger,
             Spawner = host.Spawner,
             Launcher = options.Isolation == IsolationMode.Sandbox ? host.Launcher : null,
+            Environment = options.Environment,
         };
     }
 

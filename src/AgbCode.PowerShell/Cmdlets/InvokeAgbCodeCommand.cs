@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Management.Automation;
+using System.Text.Json;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
@@ -6,6 +8,7 @@ using AgbCode.Core.Sessions;
 using AgbCode.PowerShell.Completers;
 using AgbCode.PowerShell.Model;
 using AgbCode.PowerShell.Output;
+using AgbCode.PowerShell.Values;
 
 namespace AgbCode.PowerShell.Cmdlets;
 
@@ -55,14 +58,42 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
+    [Parameter]
+    [ValidateNotNull]
+    public IDictionary? Variable { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Alias("Args")]
+    [AllowEmptyString]
+    [ValidateNotNull]
+    public string[] ArgumentList { get; set; } = [];
+
+    private IReadOnlyDictionary<string, JsonElement>? _variables;
+
     protected override void ProcessRecord()
     {
+        try
+        {
+            _variables ??= Variable is null ? new Dictionary<string, JsonElement>() : new PowerShellJson(ValueSettings.Current()).Convert(Variable);
+        }
+        catch (AgbException failure)
+        {
+            WriteError(ToErrorRecord(failure, Variable));
+            return;
+        }
         foreach (var (code, language, source) in Inputs())
         {
             RunRequest request;
             try
             {
-                request = new RunRequest(code, language ?? throw CannotInferLanguage(source), TimeoutSec).Validated();
+                request = new RunRequest(code, language ?? throw CannotInferLanguage(source), TimeoutSec)
+                {
+                    Variables = _variables,
+                    Arguments = ArgumentList,
+                    SourcePath = ParameterSetName == CodeSet ? null : source,
+                    VariableLimits = ValueSettings.Current(),
+                }.Validated();
             }
             catch (AgbException failure)
             {

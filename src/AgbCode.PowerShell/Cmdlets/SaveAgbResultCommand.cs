@@ -105,6 +105,6 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
 
     private static byte[]? Utf8(string? text) => text is null ? null : Encoding.UTF8.GetBytes(text);
 
-    private static byte[]? Indented(JsonElement? json) =>
-        json is null ? null : JsonSerializer.SerializeToUtf8Bytes(json.Value, new JsonSerializerOptions { WriteIndented = true });
+    private static byte[]? Indented(object? json) =>
+        json is null ? null : JsonSerializer.SerializeToUtf8Bytes(json, new JsonSerializerOptions { WriteIndented = true });
 }

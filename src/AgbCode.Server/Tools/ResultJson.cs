@@ -49,11 +49,11 @@ public static class ResultJson
         Add(MimeBundle.ImageSvg, result.Svg);
         Add(MimeBundle.TextLatex, result.Latex);
         if (result.Json is { } json)
-            mime[MimeBundle.ApplicationJson] = JsonNode.Parse(json.GetRawText());
+            mime[MimeBundle.ApplicationJson] = JsonNode.Parse(JsonData.Text(json));
         if (result.Chart is { } chart)
-            mime[MimeBundle.VegaLiteV4] = JsonNode.Parse(chart.GetRawText());
+            mime[MimeBundle.VegaLiteV4] = JsonNode.Parse(JsonData.Text(chart));
         foreach (var (type, value) in result.Extra)
-            mime[type] ??= JsonNode.Parse(value.GetRawText());
+            mime[type] ??= JsonNode.Parse(JsonData.Text(value));
         return mime;
     }
 

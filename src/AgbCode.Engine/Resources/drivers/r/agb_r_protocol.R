@@ -82,6 +82,8 @@ send <- function(message) {
 ## ---- JSON (only what the messages need: named lists, unnamed lists, single strings and logicals) --------------
 
 json <- function(x) {
+  if (inherits(x, "agb_json"))   # JSON text already checked by jsonlite::validate (value_json)
+    return(as.character(x))
   if (is.null(x))
     return("null")
   if (is.list(x)) {
@@ -158,7 +160,8 @@ serve_one <- function() {
   kernel$in_flight <- TRUE
   kernel$error_sent <- FALSE
   request <- jsonlite::parse_json(line)
-  status <- run_cell(paste(as.character(request$code), collapse = "\n"))
+  status <- run_cell(paste(as.character(request$code), collapse = "\n"),
+                     if (is.character(request$filename)) request$filename else NULL)
   finish(status)
   "served"
 }
