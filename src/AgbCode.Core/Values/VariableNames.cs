@@ -73,7 +73,7 @@ public static partial class VariableNames
         string display = LanguageRules.Get(language).DisplayName;
         if (!pattern.IsMatch(name))
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
-                $"'{Printable(name)}' cannot be a {display} variable name: {display} names are ASCII {rule}.",
+                $"'{Printable(name)}' cannot be a variable name in {display}: {display} names are ASCII {rule}.",
                 "Rename the key in -Variable, e.g. 'my_value'.");
         if (keywords.Contains(name))
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
