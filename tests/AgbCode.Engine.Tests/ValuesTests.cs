@@ -250,13 +250,17 @@ public class ValuesTests(EnvironmentSessionFixture fixture) : IClassFixture<Envi
     [InlineData("r", "lm(dist ~ speed, data = cars)")]
     [InlineData("java", "new Object()")]
     [InlineData("java", "java.util.Map.of(1, 2)")]
+    [InlineData("javascript", "let v = []; for (let i = 0; i < 70; i++) v = [v]; v")]   // deeper than 32: text, and the kernel lives
+    [InlineData("python", "v = []\nfor i in range(70): v = [v]\nv")]
     public async Task Other_values_and_values_too_large_come_back_as_text_only(string language, string code)
     {
         EnhancedCodeExecutionResult result = await fixture.Run(language, code);
+        EnhancedCodeExecutionResult after = await fixture.Run(language, "1");
 
         Assert.True(result.Success, result.ErrorMessage);
         ExecutionResult main = Assert.Single(result.Results, r => r.IsMainResult);
         Assert.Null(main.Json);
         Assert.NotNull(main.Text);
+        Assert.False(after.KernelRestarted);
     }
 }

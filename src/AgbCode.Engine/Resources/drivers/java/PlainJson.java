@@ -15,7 +15,7 @@ import java.util.Map;
  */
 final class PlainJson {
     static final int LIMIT = 1 << 20;
-    private static final int MAX_DEPTH = 64;
+    private static final int MAX_DEPTH = 32;
 
     private PlainJson() {
     }

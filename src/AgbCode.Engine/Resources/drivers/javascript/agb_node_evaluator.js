@@ -229,7 +229,7 @@ function isPlainData(root) {
     let budget = 100000;
     const ancestors = new Set();
     const check = (value, depth) => {
-        if (--budget < 0 || depth > 100) return false;
+        if (--budget < 0 || depth > 32) return false;   // deeper plain data stays text: messages stay well within the engine's depth
         if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
         if (typeof value === 'number') return Number.isFinite(value);
         if (typeof value !== 'object' || util.types.isProxy(value) || ancestors.has(value)) return false;

@@ -162,7 +162,7 @@ NOT_PLAIN = object()
 def plain_data(value, depth=0):
     """The value as JSON data when it is plain data (dict, list, tuple, str, numbers, bool, None; pandas frames as
     records), else NOT_PLAIN."""
-    if depth > 64:
+    if depth > 32:
         return NOT_PLAIN
     if value is None or isinstance(value, (bool, str)):
         return value

@@ -271,7 +271,7 @@ PLAIN_CLASSES <- c("factor", "Date", "POSIXct", "POSIXt", "AsIs")
 
 ## Plain data: atomic vectors (also factors and dates), lists of plain data, data frames.
 is_plain <- function(value, depth = 0L) {
-  if (depth > 64L) return(FALSE)
+  if (depth > 32L) return(FALSE)
   if (is.data.frame(value)) return(TRUE)
   if (!all(class(value) %in% c(PLAIN_CLASSES, "character", "numeric", "integer", "logical", "list", "NULL")) &&
       !is.null(attr(value, "class"))) return(FALSE)
