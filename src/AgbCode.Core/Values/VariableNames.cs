@@ -73,7 +73,7 @@ public static partial class VariableNames
         string display = LanguageRules.Get(language).DisplayName;
         if (!pattern.IsMatch(name))
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
-                $"'{Printable(name)}' cannot be a variable name in {display}: {display} names are ASCII {rule}.",
+                $"'{PrintableText.Of(name)}' cannot be a variable name in {display}: {display} names are ASCII {rule}.",
                 "Rename the key in -Variable, e.g. 'my_value'.");
         if (keywords.Contains(name))
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
@@ -83,12 +83,5 @@ public static partial class VariableNames
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
                 $"'{name}' cannot be passed as a {display} variable: the definitions of the run's variables and arguments use it.",
                 "Rename the key in -Variable; a script's arguments come from -ArgumentList.");
-    }
-
-    /// <summary>A name as it can be shown in a message: control characters escaped, long names cut.</summary>
-    private static string Printable(string name)
-    {
-        string shown = string.Concat(name.Take(80).Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
-        return name.Length > 80 ? shown + "..." : shown;
     }
 }
