@@ -38,5 +38,4 @@ public static partial class SessionEnvironment
     }
 
     private static AgbException Refused(string message, string fix) => new(AgbErrorKind.BadInput, "AgbInvalidEnvironment", message, fix);
-
 }
