@@ -199,7 +199,7 @@ public class ValuesTests(EnvironmentSessionFixture fixture) : IClassFixture<Envi
     [InlineData("javascript", "x.js", "null.boom", "x.js:1")]
     public async Task A_file_run_traceback_names_the_file_and_line(string language, string path, string code, string expected)
     {
-        EnhancedCodeExecutionResult result = await fixture.Session.RunAsync(new RunRequest("first = 1\nsecond = 2\n" + code, language) { SourcePath = path });
+        EnhancedCodeExecutionResult result = await fixture.Session.RunAsync(new RunRequest("\n\n" + code, language) { SourcePath = path });
 
         Assert.False(result.Success);
         Assert.Contains(expected.Replace(":1", ":3", StringComparison.Ordinal), result.Error!.Traceback);

@@ -253,9 +253,22 @@ shell.user_ns["input"] = no_input
 
 
 class ScriptNames:
-    """A file run's cells are compiled under the script's name, so tracebacks say `File x.py:3`, not `Cell In [1]`."""
+    """A file run's cells are compiled under the script's name, so tracebacks say `File x.py:3`, not `Cell In [1]`,
+    and keep their leading blank lines, so line numbers are the file's."""
     current = None
     _cache = shell.compile.cache
+    _cleanup = shell.input_transformer_manager.cleanup_transforms
+    _blank_lines = _cleanup[0] if _cleanup and _cleanup[0].__name__ == "leading_empty_lines" else None
+
+    @classmethod
+    def begin(cls, filename):
+        cls.current = filename
+        if cls._blank_lines is None:
+            return
+        if filename is not None and cls._blank_lines in cls._cleanup:
+            cls._cleanup.remove(cls._blank_lines)
+        elif filename is None and cls._blank_lines not in cls._cleanup:
+            cls._cleanup.insert(0, cls._blank_lines)
 
     @classmethod
     def cache(cls, transformed_code, number=0, raw_code=None):
@@ -280,7 +293,7 @@ def execute(request):
     run = Run(request)
     Run.current = run
     shell.execution_count = run.execution_count
-    ScriptNames.current = request.get("filename")
+    ScriptNames.begin(request.get("filename"))
     status = "ok"
     try:
         arm_interrupts(True)
