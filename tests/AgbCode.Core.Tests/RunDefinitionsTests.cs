@@ -22,7 +22,7 @@ public class RunDefinitionsTests
     {
         string code = RunDefinitions.For(Request("java", """{"s": "a\nb\u0001c\\u000a"}"""))!;
 
-        Assert.Equal("String s = \"a\\nb\\001c\\\\u000a\";\n", code);
+        Assert.EndsWith("\nString s = \"a\\nb\\001c\\\\u000a\";\n", code);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public class RunDefinitionsTests
         string text = new string('a', 8191) + "😀" + new string('b', 9000);
         string code = RunDefinitions.For(Request("java", JsonSerializer.Serialize(new { s = text })))!;
 
-        Assert.StartsWith("String s = new StringBuilder(", code);
+        Assert.Contains("\nString s = new StringBuilder(", code);
         Assert.Contains("a😀", code);
         Assert.DoesNotContain('\uFFFD', code);
     }

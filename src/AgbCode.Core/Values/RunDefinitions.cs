@@ -21,6 +21,8 @@ public static class RunDefinitions
         if (request.Variables.Count == 0 && !hasScript)
             return null;
         var lines = new List<string>();
+        if (request.Language == LanguageRules.Java && request.Variables.Count > 0)
+            lines.Add(JavaLiterals.MapMakerDeclaration);
         foreach (var (name, value) in request.Variables)
             lines.Add(Variable(request.Language, name, value));
         if (hasScript)

@@ -43,7 +43,7 @@ public static partial class VariableNames
     {
         [LanguageRules.Python] = ["__import__", "__file__"],
         [LanguageRules.JavaScript] = ["JSON", "process", "__filename"],
-        [LanguageRules.Java] = ["args"],
+        [LanguageRules.Java] = ["args", "agb$map"],
         [LanguageRules.R] = ["commandArgs"],
     };
 
