@@ -24,6 +24,8 @@
             Quiet       = 'Shows nothing live; the result still holds all the output.'
             InputPath   = 'Files and folders (wildcards allowed, relative to the current location) copied into the session''s workspace before each run, folders with everything in them. Each keeps its path relative to the script''s folder (for -Code, the current location), and the workspace is the code''s working directory, so -Path ./report/x.R -InputPath ./report/data.csv lets x.R read "data.csv". An input outside that folder goes to the workspace root by its name.'
             OutputPath  = 'A local folder (made when missing) that receives, after each run, the workspace files the run created or changed (found by comparing lengths and times before and after; hidden files and folders, whose names start with a dot, are left out), at their paths relative to the workspace. Files of the same name there are replaced. Works for the fresh session of a run without -Session: the files are copied back before it is removed.'
+            Variable    = 'Native variables defined in the kernel before the code runs, by name: @{ hosts = $servers; threshold = 80 } (use [ordered]@{} to keep their order). Values of any kind go as JSON (hashtables and objects as objects, lists as arrays, dates as ISO 8601 text, enums by name) and arrive as the language''s own types: Python dict/list/str/int/float/bool/None; R named lists, vectors, and data frames for lists of uniform objects; JavaScript objects; Java String, long, double, boolean, List<Object>, Map<String, Object>. Names must be identifiers the language can hold (no keywords, no $ in Python or R, no dots outside R). Bounded: 1 MiB of JSON ($env:AGBCODE_MAX_VARIABLE_BYTES) and 32 levels of nesting ($env:AGBCODE_MAX_VARIABLE_DEPTH); Java takes at most 2000 items per variable.'
+            ArgumentList = 'The arguments of a file run (-Path, -LiteralPath), as the script sees them when run directly: sys.argv[1:] (sys.argv[0] and __file__ are the file''s name), commandArgs(trailingOnly = TRUE) (commandArgs() holds --file=NAME), process.argv.slice(2) (__filename is the name), and Java''s String[] args.'
         }
         Examples    = @(
             @{
@@ -48,11 +50,21 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
                 Code    = 'Invoke-AgbCode -Language js -Code ''for (let i = 0; i < 3; i++) console.log(`line ${i}`)'' -Stream | Select-String ''line 2'''
                 Remarks = 'With -Stream, output flows down the pipeline like a native command''s standard output.'
             }
+            @{
+                Code    = '$r = Invoke-AgbCode -Language python -Variable @{ hosts = ''web1'', ''web2''; threshold = 80 } -Code ''{"count": len(hosts), "limit": threshold}''
+$r.Value.count'
+                Remarks = 'Passes PowerShell values in as native Python variables; the last expression comes back as PowerShell objects in .Value (2).'
+            }
+            @{
+                Code    = 'Invoke-AgbCode -Path ./report.R -ArgumentList 2026-01, eu'
+                Remarks = 'Runs a script with arguments: commandArgs(trailingOnly = TRUE) is c("2026-01", "eu").'
+            }
         )
         Outputs     = 'AgbCode.Core.Results.EnhancedCodeExecutionResult (ExitCode is set when the program exited); with -Stream, System.String (one per line)'
         Inputs      = 'AgbCode.PowerShell.Model.AgbSession by value; objects with a FullName or PSPath property (files) by property name'
         Notes       = @(
             'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable, AgbInputPathNotFound; files: the ErrorIds of Copy-AgbItem; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
+            'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbInvalidVariableName, AgbVariableTooLarge, AgbVariableTooDeep, AgbInvalidArgument, AgbInvalidSetting, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
             'Warnings say when a kernel was restarted (its earlier state is gone) and when output was cut at the session''s output cap.'
         )
         Links       = @('about_AgbCode', 'New-AgbSession', 'Save-AgbResult')
@@ -78,6 +90,7 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
             OutputLimitMB  = 'Output kept per run, in MiB (default 10); the rest is cut with a visible marker.'
             IdleTimeoutSec = 'Remove the session after this many seconds without a request (default: never, for local sessions).'
             Isolation      = 'Sandbox (the default), or None to run kernels unsandboxed as your user: for trusted code only, never a fallback. Local engine only.'
+            Environment    = 'Environment variables of the session''s kernels, e.g. @{ REGION = ''eu''; DEBUG = 1 }, over the sandbox''s own (PATH, HOME, LANG, TMPDIR). Nothing is inherited from your environment. Names are ASCII letters, digits and _; values are text without NUL; at most 128 KiB per variable and 1 MiB in all. Local engine only: a remote endpoint refuses it (AgbEnvironmentNotSupported), since the AGB API cannot set a session''s environment.'
             WhatIf         = 'Shows what would be created without creating it.'
             Confirm        = 'Asks for confirmation before creating the session.'
         }
@@ -94,7 +107,7 @@ Invoke-AgbCode -Session $s -Language r -Code ''df <- read.csv("data.csv"); summa
         )
         Outputs     = 'AgbCode.PowerShell.Model.AgbSession'
         Inputs      = 'None'
-        Notes       = 'ErrorIds: AgbUnknownImage, AgbInvalidLabel, AgbInvalidLimit, AgbUnsupportedLanguage, AgbIsolationNotRemote (bad input); remote: AgbConnectionFailed, AgbAuthenticationFailed, AgbApiKeyMissing, AgbInsecureEndpoint, AgbRequestFailed; AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbTooManySessions, AgbWorkspaceUnavailable (platform).'
+        Notes       = 'ErrorIds: AgbUnknownImage, AgbInvalidLabel, AgbInvalidEnvironment, AgbEnvironmentNotSupported, AgbInvalidLimit, AgbUnsupportedLanguage, AgbIsolationNotRemote (bad input); remote: AgbConnectionFailed, AgbAuthenticationFailed, AgbApiKeyMissing, AgbInsecureEndpoint, AgbRequestFailed; AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbTooManySessions, AgbWorkspaceUnavailable (platform).'
         Links       = @('about_AgbCode', 'Invoke-AgbCode', 'Remove-AgbSession')
     }
     'Get-AgbSession'    = @{

@@ -9,6 +9,7 @@ using AgbCode.Core.Files;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
+using AgbCode.Core.Values;
 
 namespace AgbCode.Client;
 
@@ -101,7 +102,8 @@ public sealed class AgbCloudSession : ICodeSession
         EnhancedCodeExecutionResult? result = null;
         try
         {
-            result = await route.RunAsync(valid, observer, cancellationToken).ConfigureAwait(false);
+            result = await DefineAsync(route, valid, observer, cancellationToken).ConfigureAwait(false)
+                     ?? await route.RunAsync(valid, observer, cancellationToken).ConfigureAwait(false);
         }
         catch (AgbException e) when (e.ErrorId == AgbErrors.SessionNotFound)
         {
@@ -117,6 +119,22 @@ public sealed class AgbCloudSession : ICodeSession
         result.SessionId = Id;
         result.ExitCode ??= ExitStatus.Of(result.Error);   // the wire carries it only in the error text
         return result;
+    }
+
+    /// <summary>
+    /// The AGB API's run_code takes only code: a run's variables and arguments are defined by a run of their own just
+    /// before it (docs/protocol.md, "Values in"). Returns the run's failed result when they could not be, else null.
+    /// </summary>
+    private static async Task<EnhancedCodeExecutionResult?> DefineAsync(IRunRoute route, RunRequest request, IRunObserver? observer, CancellationToken cancellationToken)
+    {
+        if (RunDefinitions.For(request) is not { } definitions)
+            return null;
+        EnhancedCodeExecutionResult outcome = await route.RunAsync(
+            new RunRequest(definitions, request.Language, request.TimeoutSec), null, cancellationToken).ConfigureAwait(false);
+        if (outcome.Success)
+            return null;
+        ExecutionError failure = RunDefinitions.FailureOf(outcome.Error ?? new ExecutionError { Name = "ExecutionError", Value = outcome.ErrorMessage });
+        return RunLimits.StoppedWithoutOutput(failure.Name, failure.Value, observer);
     }
 
     public async Task KeepAliveAsync(CancellationToken cancellationToken = default)

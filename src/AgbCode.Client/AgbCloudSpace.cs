@@ -95,6 +95,11 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
     public async Task<ICodeSession> CreateSessionAsync(SessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Environment.Count > 0)
+            throw new AgbException(AgbErrorKind.BadInput, "AgbEnvironmentNotSupported",
+                "A remote session cannot be given environment variables: the AGB API's CreateSession takes none, and variables " +
+                "set by code at the start of a kernel would be lost whenever the endpoint restarts it.",
+                "Pass the values to each run with Invoke-AgbCode -Variable, or use a local session (leave out -Endpoint).");
         if (string.IsNullOrWhiteSpace(options.Image))
             throw new AgbException(AgbErrorKind.BadInput, "AgbUnknownImage", "The image id is empty.",
                 $"Leave -Image out to get {SessionOptions.DefaultImage}.");

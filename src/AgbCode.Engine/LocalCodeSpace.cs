@@ -67,6 +67,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
                 $"Unknown image '{options.Image}'. Known images: {string.Join(", ", SessionOptions.KnownImages)}.",
                 $"Leave -Image out to get {SessionOptions.DefaultImage}.");
         SessionOptions valid = options with { Limits = options.Limits.Validated() };
+        SessionEnvironment.Check(valid.Environment);
         return Task.Run<ICodeSession>(async () =>
         {
             LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, EngineHost.Shared);

@@ -59,8 +59,9 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Ledger = host.Ledger,
             Spawner = host.Spawner,
             Launcher = options.Isolation == IsolationMode.Sandbox ? host.Launcher : null,
+            Environment = options.Environment,
         };
-        _files = new LocalWorkspaceFiles(_kernelContext, options.Environment);
+        _files = new LocalWorkspaceFiles(_kernelContext);
     }
 
     public string Id { get; }

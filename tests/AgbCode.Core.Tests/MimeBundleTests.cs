@@ -20,10 +20,10 @@ public class MimeBundleTests
         Assert.Equal("iVBO", result.Png);
         Assert.Equal("/9j/", result.Jpeg);
         Assert.Equal("<svg/>", result.Svg);
-        Assert.Equal(1, result.Json!.Value.GetProperty("a").GetInt32());
+        Assert.Equal(1, JsonData.ToElement(result.Json).GetProperty("a").GetInt32());
         Assert.Equal("\\frac{1}{2}", result.Latex);
-        Assert.Equal("bar", result.Chart!.Value.GetProperty("mark").GetString());
-        Assert.Equal("JVBE", result.Extra["application/pdf"].GetString());
+        Assert.Equal("bar", JsonData.ToElement(result.Chart).GetProperty("mark").GetString());
+        Assert.Equal("JVBE", JsonData.ToElement(result.Extra["application/pdf"]).GetString());
         Assert.True(result.IsMainResult);
         Assert.Contains("chart", result.Formats);
     }

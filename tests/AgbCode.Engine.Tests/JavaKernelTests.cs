@@ -376,8 +376,8 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
         Assert.Equal("# Hello Markdown", result.Results[1].Markdown);
         Assert.Contains("<svg", result.Results[2].Svg);
         Assert.Equal(OnePixelPng, result.Results[3].Png);
-        Assert.Equal(42, result.Results[4].Json!.Value.GetProperty("answer").GetInt32());
-        Assert.Equal(2, result.Results[5].Json!.Value.GetProperty("list").GetArrayLength());
+        Assert.Equal(42, JsonData.ToElement(result.Results[4].Json).GetProperty("answer").GetInt32());
+        Assert.Equal(2, JsonData.ToElement(result.Results[5].Json).GetProperty("list").GetArrayLength());
         Assert.Equal("[plain, text]", result.Results[6].Text);
         Assert.True(result.Results[7].IsMainResult);
         Assert.Equal("\"the main result\"", result.Text);

@@ -113,12 +113,12 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
         ExecutionResult main = Assert.Single(data.Results);
         Assert.True(main.IsMainResult);
         Assert.Equal("{ name: 'agb', list: [ 1, 2, 3 ], nested: { ok: true, none: null } }", main.Text);
-        Assert.Equal(JsonValueKind.Object, main.Json!.Value.ValueKind);
-        Assert.Equal(3, main.Json.Value.GetProperty("list")[2].GetInt32());
-        Assert.Equal(JsonValueKind.Null, main.Json.Value.GetProperty("nested").GetProperty("none").ValueKind);
+        Assert.Equal(JsonValueKind.Object, JsonData.ToElement(main.Json).ValueKind);
+        Assert.Equal(3, JsonData.ToElement(main.Json).GetProperty("list")[2].GetInt32());
+        Assert.Equal(JsonValueKind.Null, JsonData.ToElement(main.Json).GetProperty("nested").GetProperty("none").ValueKind);
 
         Assert.Equal("'quoted like the REPL'", text.Text);
-        Assert.Equal("quoted like the REPL", Assert.Single(text.Results).Json!.Value.GetString());
+        Assert.Equal("quoted like the REPL", JsonData.ToElement(Assert.Single(text.Results).Json).GetString());
 
         Assert.Equal("Map(1) { 1 => 2 }", map.Text);
         Assert.Null(Assert.Single(map.Results).Json);   // not plain data: text only
@@ -153,13 +153,13 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
         Assert.Contains("Hello Markdown", result.Results[1].Markdown);
         Assert.StartsWith("<svg", result.Results[2].Svg);
         Assert.Contains("frac{1}{2}", result.Results[3].Latex);
-        Assert.Equal(42, result.Results[4].Json!.Value.GetProperty("answer").GetInt32());
+        Assert.Equal(42, JsonData.ToElement(result.Results[4].Json).GetProperty("answer").GetInt32());
         Assert.Equal("\u0089PNG", System.Text.Encoding.Latin1.GetString(Convert.FromBase64String(result.Results[5].Png!)[..4]));
         Assert.Equal(new byte[] { 0xff, 0xd8, 0xff }, Convert.FromBase64String(result.Results[6].Jpeg!)[..3]);
-        Assert.Equal("bar", result.Results[7].Chart!.Value.GetProperty("mark").GetString());
+        Assert.Equal("bar", JsonData.ToElement(result.Results[7].Chart).GetProperty("mark").GetString());
         Assert.Equal("<Chart>", result.Results[7].Text);
         Assert.Equal("[ 1, 2, 3 ]", result.Results[8].Text);
-        Assert.Equal(2, result.Results[8].Json!.Value[1].GetInt32());
+        Assert.Equal(2, JsonData.ToElement(result.Results[8].Json)[1].GetInt32());
         ExecutionResult main = result.Results[9];
         Assert.True(main.IsMainResult);
         Assert.Equal("<b>rich</b>", main.Html);

@@ -69,11 +69,11 @@ public class PythonKernelTests(SessionFixture fixture) : IClassFixture<SessionFi
         Assert.Contains("Hello Markdown", result.Results[1].Markdown);
         Assert.Contains("<svg", result.Results[2].Svg);
         Assert.Contains("frac{1}{2}", result.Results[3].Latex);
-        Assert.Equal(42, result.Results[4].Json!.Value.GetProperty("answer").GetInt32());
+        Assert.Equal(42, JsonData.ToElement(result.Results[4].Json).GetProperty("answer").GetInt32());
         Assert.Equal("iVBORw0KGgo", Convert.ToBase64String(Convert.FromBase64String(result.Results[5].Png!))[..11]);
         Assert.Equal(new byte[] { 0xff, 0xd8, 0xff }, Convert.FromBase64String(result.Results[6].Jpeg!)[..3]);
         ExecutionResult chart = result.Results[7];
-        Assert.Equal("bar", chart.Chart!.Value.GetProperty("mark").GetString());
+        Assert.Equal("bar", JsonData.ToElement(chart.Chart).GetProperty("mark").GetString());
         Assert.Equal("<Chart>", chart.Text);
         Assert.All(result.Results, r => Assert.NotNull(r.Text));   // every display carries its text/plain too
     }

@@ -16,9 +16,9 @@ internal static class ResultItems
         new([MimeBundle.ImagePng], "png", (r, v) => r.Png = MimeBundle.AsText(v)),
         new([MimeBundle.ImageJpeg], "jpeg", (r, v) => r.Jpeg = MimeBundle.AsText(v)),
         new([MimeBundle.ImageSvg], "svg", (r, v) => r.Svg = MimeBundle.AsText(v)),
-        new([MimeBundle.ApplicationJson], "json", (r, v) => r.Json = v.Clone()),
+        new([MimeBundle.ApplicationJson], "json", (r, v) => r.Json = JsonData.From(v)),
         new([MimeBundle.TextLatex], "latex", (r, v) => r.Latex = MimeBundle.AsText(v)),
-        new([MimeBundle.VegaLiteV4, MimeBundle.VegaLiteV5], "chart", (r, v) => r.Chart = v.Clone()),
+        new([MimeBundle.VegaLiteV4, MimeBundle.VegaLiteV5], "chart", (r, v) => r.Chart = JsonData.From(v)),
     ];
 
     private static readonly HashSet<string> KnownKeys =
@@ -75,7 +75,7 @@ internal static class ResultItems
                 field.Set(result, value);
         foreach (JsonProperty property in item.EnumerateObject())
             if (property.Name.Contains('/') && !KnownKeys.Contains(property.Name))
-                result.Extra[property.Name] = property.Value.Clone();
+                result.Extra[property.Name] = JsonData.From(property.Value);
         return result;
     }
 }

@@ -155,7 +155,8 @@ internal sealed class WsConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        // A socket aborted under a pending receive (a failed heartbeat) throws OperationCanceledException("Aborted").
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             End($"connection lost: {e.Message}");
         }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace AgbCode.Core.Results;
 
 /// <summary>
@@ -14,13 +12,15 @@ public sealed class ExecutionResult
     public string? Png { get; set; }
     public string? Jpeg { get; set; }
     public string? Svg { get; set; }
-    public JsonElement? Json { get; set; }
+    /// <summary>application/json as plain data (<see cref="JsonData"/>); null when there is none.</summary>
+    public object? Json { get; set; }
     public string? Latex { get; set; }
-    public JsonElement? Chart { get; set; }
+    /// <summary>A Vega-Lite specification as plain data (<see cref="JsonData"/>).</summary>
+    public object? Chart { get; set; }
     public bool IsMainResult { get; set; }
 
     /// <summary>Representations with a MIME type the AGB model has no field for, by MIME type.</summary>
-    public Dictionary<string, JsonElement> Extra { get; set; } = [];
+    public Dictionary<string, object?> Extra { get; set; } = [];
 
     /// <summary>The MIME types this result carries.</summary>
     public IReadOnlyList<string> Formats => MimeBundle.FormatsOf(this);

@@ -43,9 +43,9 @@ public static class MimeBundle
                 case ImageJpeg: result.Jpeg = AsText(value); break;
                 case ImageSvg: result.Svg = AsText(value); break;
                 case TextLatex: result.Latex = AsText(value); break;
-                case ApplicationJson: result.Json = value.Clone(); break;
-                case VegaLiteV4 or VegaLiteV5 when result.Chart is null: result.Chart = value.Clone(); break;
-                default: result.Extra[entry.Name] = value.Clone(); break;
+                case ApplicationJson: result.Json = JsonData.From(value); break;
+                case VegaLiteV4 or VegaLiteV5 when result.Chart is null: result.Chart = JsonData.From(value); break;
+                default: result.Extra[entry.Name] = JsonData.From(value); break;
             }
         }
         return result;
@@ -80,10 +80,10 @@ public static class MimeBundle
         Sized(r.Html, TextHtml);
         Sized(r.Markdown, TextMarkdown);
         Sized(r.Latex, TextLatex);
-        Sized(r.Json?.GetRawText(), ApplicationJson);
-        Sized(r.Chart?.GetRawText(), "chart (Vega-Lite)");
+        Sized(r.Json is null ? null : JsonData.Text(r.Json), ApplicationJson);
+        Sized(r.Chart is null ? null : JsonData.Text(r.Chart), "chart (Vega-Lite)");
         foreach (var (mime, value) in r.Extra)
-            Sized(value.GetRawText(), mime);
+            Sized(JsonData.Text(value), mime);
         if (r.Text is not null)
         {
             string firstLine = r.Text.Split('\n')[0];

@@ -12,6 +12,8 @@ public sealed record RunRequest(string Code, string Language, double TimeoutSec 
     public IReadOnlyList<string> Arguments { get; init; } = [];
     /// <summary>The script's file name when the code came from a file: its <c>__file__</c>, <c>argv[0]</c> and traceback name.</summary>
     public string? SourcePath { get; init; }
+    /// <summary>Bounds on <see cref="Variables"/>.</summary>
+    public Values.ValueLimits VariableLimits { get; init; } = Values.ValueLimits.Default;
 
     public const double DefaultTimeoutSec = 60;
     public const double MaxTimeoutSec = 24 * 60 * 60;
@@ -52,6 +54,13 @@ public sealed record RunRequest(string Code, string Language, double TimeoutSec 
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidTimeout",
                 $"The timeout must be between 0 and {MaxTimeoutSec:0} seconds; got {TimeoutSec}.",
                 "Pass a positive number of seconds, e.g. 60.");
+        foreach (string name in Variables.Keys)
+            Values.VariableNames.Check(language, name);
+        VariableLimits.Check(Variables);
+        if (Arguments.Any(a => a is null || a.Contains('\0', StringComparison.Ordinal)))
+            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidArgument",
+                "An argument is null or contains a NUL character, which no program's argument can hold.",
+                "Pass strings without NUL characters in -ArgumentList.");
         return this with { Language = language, Code = WellFormed(Code) };
     }
 }

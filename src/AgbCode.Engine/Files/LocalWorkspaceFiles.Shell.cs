@@ -20,7 +20,7 @@ internal sealed partial class LocalWorkspaceFiles
         if (timeout <= TimeSpan.Zero)
             throw new AgbException(AgbErrorKind.BadInput, "AgbBadTimeout", $"A shell command needs a positive timeout (got {timeout}).",
                 "Pass a timeout of at least a millisecond.");
-        var variables = new Dictionary<string, string>(sessionEnvironment, StringComparer.Ordinal);
+        var variables = new Dictionary<string, string>(context.Environment, StringComparer.Ordinal);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             variables[CheckedName(name)] = Checked(value);
         string folder = Checked(string.IsNullOrEmpty(workingDirectory) ? "." : workingDirectory);

@@ -15,7 +15,7 @@ namespace AgbCode.Engine.Files;
 /// as its uid, and streams the request and a tar archive or bytes through its stdin and stdout, as kubectl cp does:
 /// the host never opens a path inside the workspace. A sandbox start costs a few tens of milliseconds (docs/files.md).
 /// </summary>
-internal sealed partial class LocalWorkspaceFiles(KernelContext context, IReadOnlyDictionary<string, string> sessionEnvironment) : IWorkspaceFiles
+internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWorkspaceFiles
 {
     private const long AnswerCap = 256L * 1024 * 1024;
     private const long ErrorCap = 64 * 1024;

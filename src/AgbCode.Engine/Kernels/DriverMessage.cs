@@ -22,12 +22,15 @@ internal sealed class DriverMessage : IDisposable
     public string? RunId { get; }
     private JsonElement Root => _document.RootElement;
 
+    /// <summary>Deep enough for any JSON a user displays on purpose; drivers keep the JSON they add on their own to 32.</summary>
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
+
     public static DriverMessage Parse(ReadOnlyMemory<byte> line)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(line);
+            document = JsonDocument.Parse(line, ParseOptions);
         }
         catch (JsonException failure)
         {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
+using AgbCode.Core.Values;
 using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Native;
 using AgbCode.Engine.Sandbox;
@@ -94,8 +95,12 @@ internal sealed class Kernel : IAsyncDisposable
             var recorder = new RunRecorder(NewRunId(), observer, _context.Limits.OutputBytes);
             observer?.OnDiagnostic($"Run {recorder.RunId}: {Language} execution {count} in session {_context.SessionId}.");
             Begin(recorder);
-            await SendAsync(recorder.RunId, request.Code, count).ConfigureAwait(false);
-            await WaitAsync(recorder, request.TimeoutSec, cancellationToken).ConfigureAwait(false);
+            if (RunDefinitions.For(request) is not { } definitions
+                || await DefineAsync(recorder, definitions, count, request.TimeoutSec, cancellationToken).ConfigureAwait(false))
+            {
+                await SendAsync(recorder.RunId, request.Code, count, request.SourcePath is null ? null : RunDefinitions.ScriptName(request)).ConfigureAwait(false);
+                await WaitAsync(recorder, request.TimeoutSec, cancellationToken).ConfigureAwait(false);
+            }
 
             EnhancedCodeExecutionResult result = recorder.Build(count, Language, _context.SessionId);
             result.KernelRestarted = restarted;
@@ -216,9 +221,18 @@ internal sealed class Kernel : IAsyncDisposable
     private ProcessStartInfo BuildStartInfo(CgroupGroup? cgroup) => SessionProcessStart.Build(_context, cgroup, new SessionCommand
     {
         Command = driversDir => _driver.Command(driversDir, _context.Limits),
-        Environment = _driver.Environment,
+        Environment = (home, tmp) => WithSessionEnvironment(_driver.Environment(home, tmp)),
         ReadOnlyEtc = _driver.ReadOnlyEtc,
     });
+
+    /// <summary>The driver's environment with the session's own variables (New-AgbSession -Environment) over it.</summary>
+    private Dictionary<string, string> WithSessionEnvironment(IReadOnlyDictionary<string, string> driver)
+    {
+        var environment = new Dictionary<string, string>(driver);
+        foreach (var (name, value) in _context.Environment)
+            environment[name] = value;
+        return environment;
+    }
 
     /// <summary>SIGINT to the driver: the runtime's own interrupt, which keeps the kernel's state.</summary>
     private void Interrupt()
@@ -282,7 +296,28 @@ internal sealed class Kernel : IAsyncDisposable
         }
     }
 
-    private async Task SendAsync(string runId, string code, int executionCount)
+    /// <summary>
+    /// Runs a request's definitions (its variables, arguments and script name) as a run of its own that nothing sees
+    /// and that counts no execution; when they fail, the user's run fails with their error and its code does not run.
+    /// </summary>
+    private async Task<bool> DefineAsync(RunRecorder run, string definitions, int count, double timeoutSec, CancellationToken cancellationToken)
+    {
+        var setup = new RunRecorder(NewRunId(), null, _context.Limits.OutputBytes);
+        lock (_stateLock)
+            _current = setup;
+        await SendAsync(setup.RunId, definitions, count, null).ConfigureAwait(false);
+        await WaitAsync(setup, timeoutSec, cancellationToken).ConfigureAwait(false);
+        EnhancedCodeExecutionResult outcome = setup.Build(count, Language, _context.SessionId);
+        lock (_stateLock)
+            _current = run;
+        if (outcome.Success)
+            return true;
+        ExecutionError failure = RunDefinitions.FailureOf(outcome.Error!);
+        run.Fail(failure.Name, failure.Value, keepTraceback: false);
+        return false;
+    }
+
+    private async Task SendAsync(string runId, string code, int executionCount, string? filename)
     {
         Process? process;
         lock (_stateLock)
@@ -296,6 +331,8 @@ internal sealed class Kernel : IAsyncDisposable
             writer.WriteString("type", "execute");
             writer.WriteString("id", runId);
             writer.WriteString("code", code);
+            if (filename is not null)
+                writer.WriteString("filename", filename);
             writer.WriteNumber("execution_count", executionCount);
             writer.WriteNumber("output_cap", _context.Limits.OutputBytes);
             writer.WriteEndObject();
@@ -558,4 +595,6 @@ internal sealed record KernelContext
     public required Host.EngineLedger Ledger { get; init; }
     public required Spawner Spawner { get; init; }
     public required SandboxLauncher? Launcher { get; init; }
+    /// <summary>The session's environment variables, over the sandbox's and the driver's.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Management.Automation;
+using System.Text.Json;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
@@ -7,6 +9,7 @@ using AgbCode.PowerShell.Completers;
 using AgbCode.PowerShell.Files;
 using AgbCode.PowerShell.Model;
 using AgbCode.PowerShell.Output;
+using AgbCode.PowerShell.Values;
 
 namespace AgbCode.PowerShell.Cmdlets;
 
@@ -58,6 +61,17 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     public SwitchParameter Quiet { get; set; }
 
     [Parameter]
+    [ValidateNotNull]
+    public IDictionary? Variable { get; set; }
+
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Alias("Args")]
+    [AllowEmptyString]
+    [ValidateNotNull]
+    public string[] ArgumentList { get; set; } = [];
+
+    [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] InputPath { get; set; } = [];
@@ -66,6 +80,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
 
+    private IReadOnlyDictionary<string, JsonElement>? _variables;
     private RunFiles? _runFiles;
 
     protected override void BeginProcessing()
@@ -83,12 +98,27 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 
     protected override void ProcessRecord()
     {
+        try
+        {
+            _variables ??= Variable is null ? new Dictionary<string, JsonElement>() : new PowerShellJson(ValueSettings.Current()).Convert(Variable);
+        }
+        catch (AgbException failure)
+        {
+            WriteError(ToErrorRecord(failure, Variable));
+            return;
+        }
         foreach (var (code, language, source) in Inputs())
         {
             RunRequest request;
             try
             {
-                request = new RunRequest(code, language ?? throw (source == CodeSource ? LanguageRequired() : CannotInferLanguage(source)), TimeoutSec).Validated();
+                request = new RunRequest(code, language ?? throw (source == CodeSource ? LanguageRequired() : CannotInferLanguage(source)), TimeoutSec)
+                {
+                    Variables = _variables,
+                    Arguments = ArgumentList,
+                    SourcePath = source == CodeSource ? null : source,
+                    VariableLimits = ValueSettings.Current(),
+                }.Validated();
             }
             catch (AgbException failure)
             {

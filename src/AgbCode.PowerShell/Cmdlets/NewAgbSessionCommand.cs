@@ -60,6 +60,9 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
     [Parameter]
     public IsolationMode Isolation { get; set; } = IsolationMode.Sandbox;
 
+    [Parameter]
+    public Hashtable? Environment { get; set; }
+
     protected override void ProcessRecord()
     {
         SessionOptions options;
@@ -126,7 +129,18 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
             StartLanguages = [.. Language.Select(LanguageRules.Normalize).Distinct()],
             IdleTimeout = IdleTimeoutSec > 0 ? TimeSpan.FromSeconds(IdleTimeoutSec) : null,
             Isolation = Isolation,
+            Environment = EnvironmentVariables(),
         };
+    }
+
+    /// <summary>-Environment as names and strings, checked; nothing comes from the host's environment.</summary>
+    private Dictionary<string, string> EnvironmentVariables()
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in Environment ?? [])
+            environment[entry.Key?.ToString() ?? ""] = entry.Value is null ? "" : LanguagePrimitives.ConvertTo<string>(entry.Value) ?? "";
+        SessionEnvironment.Check(environment);
+        return environment;
     }
 
     private Dictionary<string, string> Labels()

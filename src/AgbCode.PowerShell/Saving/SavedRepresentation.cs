@@ -45,5 +45,5 @@ internal sealed record SavedRepresentation(string Format, string Extension, Func
     private static byte[] Utf8(object text) => Encoding.UTF8.GetBytes((string)text);
 
     private static byte[] Indented(object json) =>
-        JsonSerializer.SerializeToUtf8Bytes((JsonElement)json, new JsonSerializerOptions { WriteIndented = true });
+        JsonSerializer.SerializeToUtf8Bytes(json, new JsonSerializerOptions { WriteIndented = true });   // plain data (JsonData)
 }

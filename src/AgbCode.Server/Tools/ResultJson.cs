@@ -76,12 +76,12 @@ public static class ResultJson
             w.WriteString(type, value);
     }
 
-    private static void Json(Utf8JsonWriter w, string type, JsonElement? value)
+    private static void Json(Utf8JsonWriter w, string type, object? value)
     {
-        if (value is not JsonElement element)
+        if (value is null)
             return;
         w.WritePropertyName(type);
-        element.WriteTo(w);
+        JsonSerializer.Serialize(w, value);   // plain data (JsonData): the writer's encoder applies
     }
 
     /// <summary>Whether the bundle's typed property already gives this MIME type (an extra of that type is then not written).</summary>

@@ -41,8 +41,8 @@ public class ApiRouteFormatTests
         ExecutionResult last = r.Results[7];
         Assert.Equal("empty MIME value falls through", last.Text);
         Assert.Equal("/9j/", last.Jpeg);
-        Assert.Equal(1, last.Json!.Value.GetProperty("a").GetInt32());
-        Assert.Equal("bar", last.Chart!.Value.GetProperty("mark").GetString());
+        Assert.Equal(1, JsonData.ToElement(last.Json).GetProperty("a").GetInt32());
+        Assert.Equal("bar", JsonData.ToElement(last.Chart).GetProperty("mark").GetString());
         Assert.True(last.Extra.ContainsKey("application/vnd.plotly.v1+json"));
         Assert.False(last.IsMainResult);
     }
@@ -74,8 +74,8 @@ public class ApiRouteFormatTests
         ExecutionResult all = r.Results[1];
         Assert.True(all.IsMainResult);
         Assert.Equal(("<table/>", "| a |", "<svg/>", "x^2", "/9j/"), (all.Html, all.Markdown, all.Svg, all.Latex, all.Jpeg));
-        Assert.Equal("line", all.Chart!.Value.GetProperty("mark").GetString());
-        Assert.Equal(JsonValueKind.Object, all.Json!.Value.ValueKind);
+        Assert.Equal("line", JsonData.ToElement(all.Chart).GetProperty("mark").GetString());
+        Assert.Equal(JsonValueKind.Object, JsonData.ToElement(all.Json).ValueKind);
         Assert.Null(r.Results[2].Text);   // "text/plain" is not read in the rich format
     }
 

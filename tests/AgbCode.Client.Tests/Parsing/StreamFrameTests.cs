@@ -59,7 +59,7 @@ public class StreamFrameTests
         ExecutionResult result = Assert.Single(r.Results);
         Assert.True(result.IsMainResult);
         Assert.NotNull(result.Png);
-        Assert.Equal("point", result.Chart!.Value.GetProperty("mark").GetString());
+        Assert.Equal("point", JsonData.ToElement(result.Chart).GetProperty("mark").GetString());
     }
 
     [Fact]

@@ -3,7 +3,7 @@
     agb_supervisor.py EVALUATOR_ARGV...
 
 The evaluator is started with fd 0 = /dev/null, fd 1 and fd 2 = pipes this supervisor relays live as stdout and
-stderr, fd 3 = requests ({"code", "execution_count"}, one JSON object per line), fd 4 = its messages (ready, sync,
+stderr, fd 3 = requests ({"code", "execution_count", "filename"?}, one JSON object per line), fd 4 = its messages (ready, sync,
 display_data, execute_result, error, done) and fd 5 = acknowledgements. Before each message it has flushed what it
 printed, so relaying all the output already in the pipes first keeps every message in order with the output before
 it. Two pipes cannot say whether stdout or stderr was written first, so an evaluator that switches from one to the
@@ -97,7 +97,10 @@ def main():
         _idle.wait()
         _idle.clear()
         Run.current = Run(request)
-        line = json.dumps({"code": request["code"], "execution_count": Run.current.execution_count}) + "\n"
+        forwarded = {"code": request["code"], "execution_count": Run.current.execution_count}
+        if isinstance(request.get("filename"), str):
+            forwarded["filename"] = request["filename"]
+        line = json.dumps(forwarded) + "\n"
         try:
             requests_to_evaluator.write(line.encode("utf-8", "agb_fffd"))
         except BrokenPipeError:

@@ -26,6 +26,8 @@ final class Execution extends LocalExecutionControl {
     private static Thread running;
     private static StackTraceElement[] stoppedAt;
     private static boolean wantValue;
+    /** The last shown value as JSON data (PlainJson), or null. */
+    private static volatile Object lastJson;
 
     static ExecutionControlProvider provider() {
         return new ExecutionControlProvider() {
@@ -53,6 +55,13 @@ final class Execution extends LocalExecutionControl {
     /** Whether the next snippet's value is wanted (its toString runs only then). */
     static void wantValue(boolean wanted) {
         wantValue = wanted;
+    }
+
+    /** The JSON data of the value the last snippet showed, once; null when it was not plain data. */
+    static Object takeJson() {
+        Object json = lastJson;
+        lastJson = null;
+        return json;
     }
 
     static boolean interrupted() {
@@ -90,6 +99,7 @@ final class Execution extends LocalExecutionControl {
             try {
                 Object value = doit.invoke(null);
                 outcome[0] = valueWanted ? valueString(value) : "";
+                lastJson = valueWanted ? PlainJson.of(value) : null;
             } catch (InvocationTargetException thrown) {
                 failure[0] = thrown.getCause();
             } catch (Throwable thrown) {   // ThreadDeath from an interrupt while toString ran, OutOfMemoryError, ...

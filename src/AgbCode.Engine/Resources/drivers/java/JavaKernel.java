@@ -270,8 +270,11 @@ public final class JavaKernel {
             }
             if (Execution.interrupted())
                 return interrupted(null, count);
+            Object json = Execution.takeJson();
             if (last && shown != null && isShownValue(shown))
-                Protocol.send(Protocol.message("execute_result", "data", Map.of("text/plain", shown.value())));
+                Protocol.send(Protocol.message("execute_result", "data", json == null
+                    ? Map.of("text/plain", shown.value())
+                    : Map.of("text/plain", shown.value(), "application/json", json)));
         }
         noteUnresolved(unresolved);
         if (onlyTypes)

@@ -253,7 +253,7 @@ function isPlainData(root) {
     let budget = 100000;
     const ancestors = new Set();
     const check = (value, depth) => {
-        if (--budget < 0 || depth > 100) return false;
+        if (--budget < 0 || depth > 32) return false;   // deeper plain data stays text: messages stay well within the engine's depth
         if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
         if (typeof value === 'number') return Number.isFinite(value);
         if (typeof value !== 'object' || util.types.isProxy(value) || ancestors.has(value)) return false;
@@ -383,7 +383,7 @@ function rememberCell(filename, locate) {
 
 /** A frame's position in a cell, as the user wrote the cell (the rewrite moves columns). */
 function userPosition(frame) {
-    return frame.replace(/(<cell-\d+>):(\d+):(\d+)/g, (whole, filename, line, column) => {
+    return frame.replace(/([^\s()]+):(\d+):(\d+)/g, (whole, filename, line, column) => {
         const locate = cellLocators.get(filename);
         if (!locate) return whole;
         const at = attempt(() => locate(Number(line), Number(column)), null);
@@ -444,7 +444,7 @@ class CompileError {
         const stack = String(attempt(() => this.error.stack, ''));
         const lines = stack.split('\n');
         const header = lines.findIndex((line) => line.startsWith('SyntaxError'));
-        const location = header > 0 && /^<cell-\d+>:\d+$/.test(lines[0]) ? lines.slice(0, header) : [];
+        const location = header > 0 && /^[^\s()]+:\d+$/.test(lines[0]) ? lines.slice(0, header) : [];
         const evalue = String(this.error.message);
         return { ename: 'SyntaxError', evalue, traceback: [...location, `SyntaxError: ${evalue}`] };
     }
@@ -563,9 +563,9 @@ function startWatcher() {
 const ABORTED = Symbol('aborted');
 
 class Cell {
-    constructor(number, executionCount) {
+    constructor(number, executionCount, filename) {
         this.number = number;
-        this.filename = `<cell-${executionCount}>`;
+        this.filename = filename ?? `<cell-${executionCount}>`;   // a file run's stack frames name its script
         this.failure = null;   // why the cell was stopped from outside its own code
         this.aborted = new Promise((_, reject) => { this.rejectAborted = reject; });
         this.aborted.catch(() => {});
@@ -671,7 +671,8 @@ async function execute(line) {
         return;
     }
     const code = typeof request.code === 'string' ? request.code : '';
-    const cell = new Cell(++cellsRun, Number.isInteger(request.execution_count) ? request.execution_count : cellsRun);
+    const cell = new Cell(++cellsRun, Number.isInteger(request.execution_count) ? request.execution_count : cellsRun,
+        typeof request.filename === 'string' ? request.filename : undefined);
     current = cell;
     Atomics.store(shared, SLOTS.CELL, cell.number);
     for (const message of lateDisplays.splice(0)) send(message);

@@ -19,6 +19,7 @@ os.close(_err_w)
 
 import base64      # noqa: E402
 import io          # noqa: E402
+import linecache   # noqa: E402
 import signal      # noqa: E402
 import threading   # noqa: E402
 import time        # noqa: E402
@@ -155,7 +156,61 @@ class AgbDisplayPublisher(DisplayPublisher):
         pass
 
 
+JSON_LIMIT = 1 << 20   # a value whose JSON is larger is shown as text only
+NOT_PLAIN = object()
+
+
+def plain_data(value, depth=0):
+    """The value as JSON data when it is plain data (dict, list, tuple, str, numbers, bool, None; pandas frames as
+    records), else NOT_PLAIN."""
+    if depth > 32:
+        return NOT_PLAIN
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else NOT_PLAIN
+    if isinstance(value, (list, tuple)):
+        items = [plain_data(item, depth + 1) for item in value]
+        return NOT_PLAIN if any(item is NOT_PLAIN for item in items) else items
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            return NOT_PLAIN
+        items = {key: plain_data(item, depth + 1) for key, item in value.items()}
+        return NOT_PLAIN if any(item is NOT_PLAIN for item in items.values()) else items
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(value, (pandas.DataFrame, pandas.Series)):
+        import json
+        try:
+            return json.loads(value.to_json(orient="records", date_format="iso"))
+        except (ValueError, TypeError, OverflowError):
+            return NOT_PLAIN
+    return NOT_PLAIN
+
+
+def json_of(value):
+    """application/json for a plain value within JSON_LIMIT, else None."""
+    import json
+    data = plain_data(value)
+    if data is NOT_PLAIN:
+        return None
+    try:
+        size = len(json.dumps(data, ensure_ascii=False, allow_nan=False))
+    except (ValueError, RecursionError):
+        return None
+    return data if size <= JSON_LIMIT else None
+
+
 class AgbDisplayHook(DisplayHook):
+    def compute_format_data(self, result):
+        format_dict, md_dict = super().compute_format_data(result)
+        if "application/json" not in format_dict:
+            data = json_of(result)
+            if data is not None:
+                format_dict["application/json"] = data
+        return format_dict, md_dict
+
     def start_displayhook(self):
         self._bundle = None
 
@@ -228,6 +283,38 @@ shell.user_ns["input"] = no_input
 shell.user_ns["exit"] = shell.user_ns["quit"] = sys.exit   # as in a script: exit(n) raises SystemExit(n)
 
 
+class ScriptNames:
+    """A file run's cells are compiled under the script's name, so tracebacks say `File x.py:3`, not `Cell In [1]`,
+    and keep their leading blank lines, so line numbers are the file's."""
+    current = None
+    _cache = shell.compile.cache
+    _cleanup = shell.input_transformer_manager.cleanup_transforms
+    _blank_lines = _cleanup[0] if _cleanup and _cleanup[0].__name__ == "leading_empty_lines" else None
+
+    @classmethod
+    def begin(cls, filename):
+        cls.current = filename
+        if cls._blank_lines is None:
+            return
+        if filename is not None and cls._blank_lines in cls._cleanup:
+            cls._cleanup.remove(cls._blank_lines)
+        elif filename is None and cls._blank_lines not in cls._cleanup:
+            cls._cleanup.insert(0, cls._blank_lines)
+
+    @classmethod
+    def cache(cls, transformed_code, number=0, raw_code=None):
+        name = cls._cache(transformed_code, number, raw_code)
+        if cls.current is None:
+            return name
+        entry = linecache.cache.pop(name)
+        shell.compile._filename_map.pop(name, None)
+        linecache.cache[cls.current] = linecache._ipython_cache[cls.current] = (entry[0], None, entry[2], cls.current)
+        return cls.current
+
+
+shell.compile.cache = ScriptNames.cache
+
+
 def arm_interrupts(armed):
     """SIGINT raises KeyboardInterrupt only while a cell runs; one that arrives between cells is ignored."""
     signal.signal(signal.SIGINT, signal.default_int_handler if armed else signal.SIG_IGN)
@@ -237,6 +324,7 @@ def execute(request):
     run = Run(request)
     Run.current = run
     shell.execution_count = run.execution_count
+    ScriptNames.begin(request.get("filename"))
     status = "ok"
     exited = None
     try:

@@ -260,5 +260,32 @@ value_bundle <- function(value) {
         bundle[[type]] <- rich
     }
   }
+  json <- value_json(value)
+  if (!is.null(json))
+    bundle[["application/json"]] <- json
   if (length(bundle)) bundle else NULL
+}
+
+JSON_LIMIT <- 1048576   # a value whose JSON is larger is shown as text only
+PLAIN_CLASSES <- c("factor", "Date", "POSIXct", "POSIXt", "AsIs")
+
+## Plain data: atomic vectors (also factors and dates), lists of plain data, data frames.
+is_plain <- function(value, depth = 0L) {
+  if (depth > 32L) return(FALSE)
+  if (is.data.frame(value)) return(TRUE)
+  if (!all(class(value) %in% c(PLAIN_CLASSES, "character", "numeric", "integer", "logical", "list", "NULL")) &&
+      !is.null(attr(value, "class"))) return(FALSE)
+  if (is.atomic(value)) return(!is.complex(value) && !is.raw(value))
+  if (is.list(value)) return(all(vapply(value, is_plain, logical(1L), depth = depth + 1L)))
+  is.null(value)
+}
+
+## The value's application/json (a data frame as records, a length-one vector as a scalar), or NULL.
+value_json <- function(value) {
+  if (!is_plain(value)) return(NULL)
+  text <- tryCatch(jsonlite::toJSON(value, dataframe = "rows", auto_unbox = TRUE, na = "null", null = "null",
+                                    POSIXt = "ISO8601", Date = "ISO8601", digits = NA, force = FALSE),
+                   error = function(e) NULL)
+  if (is.null(text) || nchar(text, type = "bytes") > JSON_LIMIT || !isTRUE(jsonlite::validate(text))) return(NULL)
+  structure(as.character(text), class = "agb_json")
 }

@@ -207,15 +207,19 @@ set_last_value <- function(value) {
   lockBinding(".Last.value", baseenv())
 }
 
-## Line ends may be CRLF (a client on Windows): R's parser only takes LF.
-parse_cell <- function(code) {
+## Line ends may be CRLF (a client on Windows): R's parser only takes LF. A file run's code is parsed under the
+## script's name, so parse errors and srcrefs say "x.R:3:5", not "<text>:3:5".
+parse_cell <- function(code, filename = NULL) {
   code <- gsub("\r\n?", "\n", code)
-  tryCatch(parse(text = code, keep.source = TRUE, encoding = "UTF-8"), error = function(e) e)
+  if (is.null(filename))
+    return(tryCatch(parse(text = code, keep.source = TRUE, encoding = "UTF-8"), error = function(e) e))
+  source <- srcfilecopy(filename, strsplit(code, "\n", fixed = TRUE)[[1L]])
+  tryCatch(parse(text = code, keep.source = TRUE, srcfile = source, encoding = "UTF-8"), error = function(e) e)
 }
 
 ## Runs a request's code; sends its display_data, execute_result and error messages; returns "ok" or "error".
-run_cell <- function(code) {
-  exprs <- parse_cell(code)
+run_cell <- function(code, filename = NULL) {
+  exprs <- parse_cell(code, filename)
   if (inherits(exprs, "error")) {
     message <- conditionMessage(exprs)
     send_error("parseError", message, c(paste0("Error: ", first_line(message)), strsplit(message, "\n")[[1L]][-1L]))

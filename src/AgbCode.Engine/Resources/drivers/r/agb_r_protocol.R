@@ -103,6 +103,8 @@ sync_pipes <- function() {
 ## ---- JSON (only what the messages need: named lists, unnamed lists, single strings and logicals) --------------
 
 json <- function(x) {
+  if (inherits(x, "agb_json"))   # JSON text already checked by jsonlite::validate (value_json)
+    return(as.character(x))
   if (is.null(x))
     return("null")
   if (is.list(x)) {
@@ -180,7 +182,8 @@ serve_one <- function() {
   kernel$error_sent <- FALSE
   kernel$exit_code <- NULL
   request <- jsonlite::parse_json(line)
-  status <- run_cell(paste(as.character(request$code), collapse = "\n"))
+  status <- run_cell(paste(as.character(request$code), collapse = "\n"),
+                     if (is.character(request$filename)) request$filename else NULL)
   finish(status)
   "served"
 }
