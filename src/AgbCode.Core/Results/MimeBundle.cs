@@ -80,7 +80,6 @@ public static class MimeBundle
         Sized(r.Html, TextHtml);
         Sized(r.Markdown, TextMarkdown);
         Sized(r.Latex, TextLatex);
-        Sized(r.Json is null ? null : JsonData.Text(r.Json), ApplicationJson);
         Sized(r.Chart is null ? null : JsonData.Text(r.Chart), "chart (Vega-Lite)");
         foreach (var (mime, value) in r.Extra)
             Sized(JsonData.Text(value), mime);
@@ -90,6 +89,7 @@ public static class MimeBundle
             string shown = firstLine.Length > 60 ? firstLine[..57] + "..." : firstLine;
             parts.Add(parts.Count == 0 ? shown : $"text/plain {shown}");
         }
+        Sized(r.Json is null ? null : JsonData.Text(r.Json), ApplicationJson);   // last: mostly the data twin of the text
         return InertText.Of(string.Join(" | ", parts));
     }
 
