@@ -32,7 +32,7 @@ internal sealed class Workspace
     {
         string name = OpaqueName();
         string image = Path.Combine(root.ImagesDir, name + ".img");
-        return Mounted(root, ledger, name, image, "volume", mountPoint =>
+        return Mounted(root, ledger, name, image, "workspace volume", mountPoint =>
         {
             using (var file = new FileStream(image, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                 file.SetLength(sizeBytes);
