@@ -35,6 +35,17 @@ public class HostileStreamTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Returns once the server has read every frame sent before on this socket: it reads a socket's frames in order and
+    /// refuses a frame with an unknown method at once, so the refusal's arrival is the cause, not a delay.
+    /// </summary>
+    private static async Task ReadByServerAsync(StreamClient client)
+    {
+        string probe = "probe-" + Guid.NewGuid().ToString("N");
+        await client.SendAsync(new JsonObject { ["invocationId"] = probe, ["data"] = new JsonObject { ["method"] = "probe" } });
+        await FrameOfAsync(client, probe, "error");
+    }
+
     private async Task<(string Id, string WsUrl, string Token)> NewSessionAsync()
     {
         JsonObject session = await _server.CreateSessionAsync();
@@ -58,6 +69,7 @@ public class HostileStreamTests : IAsyncLifetime
         await FrameOfAsync(first, blocker, "event", "stdout");
         string bigCode = "x = '" + new string('a', 40 * 1024) + "'";
         await first.RunAsync(bigCode);                                    // 2 runs, 40 KiB of code queued
+        await ReadByServerAsync(first);
 
         string tooManyBytes = await second.RunAsync(bigCode);             // 80 KiB would pass the 64 KiB per session
         JsonObject bytesRefused = Data(await FrameOfAsync(second, tooManyBytes, "error"));
@@ -65,6 +77,7 @@ public class HostileStreamTests : IAsyncLifetime
         Assert.Contains("AGBCODE_WS_MAX_QUEUED_CODE_BYTES_PER_SESSION", bytesRefused["error"]!.GetValue<string>());
 
         string third = await second.RunAsync("'third'");                  // 3 runs: the most per session
+        await ReadByServerAsync(second);
         string fourth = await second.RunAsync("'fourth'");
         JsonObject runsRefused = Data(await FrameOfAsync(second, fourth, "error"));
         Assert.Contains("AGBCODE_WS_MAX_QUEUED_RUNS_PER_SESSION", runsRefused["error"]!.GetValue<string>());
