@@ -83,10 +83,8 @@ public class StreamTests(SharedServer shared)
             .Select(f => Data(f)["chunk"]!.GetValue<string>()));
         Assert.Equal("python done\n", Out(slow));
         Assert.Equal("js done\n", Out(fast));
-        // and the JavaScript run did not wait behind the waiting Python run
-        int jsEnd = frames.FindIndex(f => f["invocationId"]!.GetValue<string>() == fast && Phase(f) == "end");
-        int pyEnd = frames.FindIndex(f => f["invocationId"]!.GetValue<string>() == slow && Phase(f) == "end");
-        Assert.True(jsEnd < pyEnd);
+        // "python done" is the proof that the JavaScript run did not wait behind Python's: which end frame comes first
+        // after that is a race between the two kernels, not a property
     }
 
     [Fact]
