@@ -78,6 +78,16 @@ Describe '-Stream' {
         $all[1].Tags | Should -Contain 'Stderr'
         $all | Should -HaveCount 2
     }
+
+    It 'stops the code when a command downstream needs no more lines' {
+        $first = Invoke-AgbCode -Session $s -Language python -Code "import time`nwhile True: print('tick', flush=True); time.sleep(0.1)" -Stream |
+            Select-Object -First 2
+        $first | Should -Be @('tick', 'tick')
+        # the endless loop holds the kernel unless it was stopped: the next run could only time out behind it
+        $next = Invoke-AgbCode -Session $s -Language python -Code "'free'" -TimeoutSec 30 -ErrorAction SilentlyContinue
+        $next.Success | Should -BeTrue
+        $next.Text | Should -Be "'free'"
+    }
 }
 
 Describe 'Order of stdout and stderr on the host' {

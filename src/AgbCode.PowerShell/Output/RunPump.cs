@@ -24,18 +24,35 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
 
     public void Run(AgbSession session, RunRequest request, string what)
     {
-        using var queue = new RunEventQueue(stop);
+        // Stopped by Ctrl+C, or abandoned when a command downstream needs no more (Select-Object -First throws out of
+        // WriteObject): either way the code must stop in its sandbox, not run on and hold the kernel.
+        using var abandoned = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var queue = new RunEventQueue(abandoned.Token);
         Task<EnhancedCodeExecutionResult> run = Task.Run(async () =>
         {
             try
             {
-                return await session.Inner.RunAsync(request, queue, stop).ConfigureAwait(false);
+                return await session.Inner.RunAsync(request, queue, abandoned.Token).ConfigureAwait(false);
             }
             finally
             {
                 queue.Complete();
             }
         });
+        try
+        {
+            Drain(session, request, what, queue, run);
+        }
+        catch (PipelineStoppedException)
+        {
+            abandoned.Cancel();
+            run.Wait(TimeSpan.FromSeconds(5));   // the engine interrupts (or kills) the code before the pipeline unwinds
+            throw;
+        }
+    }
+
+    private void Drain(AgbSession session, RunRequest request, string what, RunEventQueue queue, Task<EnhancedCodeExecutionResult> run)
+    {
 
         var lines = new LineSplitter();
         var clock = Stopwatch.StartNew();
@@ -59,10 +76,7 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
             cmdlet.WriteProgress(progress);
         }
         if (stop.IsCancellationRequested)
-        {
-            run.Wait(TimeSpan.FromSeconds(5));   // the engine interrupts (or kills) the code before the pipeline unwinds
             throw new PipelineStoppedException();
-        }
         if (mode.Stream && lines.Rest() is { } last)
             cmdlet.WriteObject(StreamLine(last));
         Write(run.GetAwaiter().GetResult());
