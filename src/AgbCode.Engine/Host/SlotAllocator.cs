@@ -1,38 +1,59 @@
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace AgbCode.Engine.Host;
 
 /// <summary>
 /// Host-wide session slots. A slot names a session's cgroups and, for a root engine, its host uid (base + slot), so
-/// two engines on one host never share either. Slots are files created under the host lock, handed out round-robin
-/// (like pids) so that a slot, and its uid, is not reused right after it was freed.
+/// two engines on one host never share either. Slots are files created under the host lock. A new session gets a
+/// free slot at random, because its uid is visible inside the sandbox (the owner of its mounts): handed out in order,
+/// it would tell a tenant how many sessions were made between two of theirs. The slots freed most recently are held
+/// back for a while (a quarantine), so that a slot, and its uid, is not reused right after it was freed.
 /// </summary>
 internal sealed class SlotAllocator(StateRoot root, string engineId, UidPolicy uids)
 {
     public const int MaxSlots = 4096;
+    public const int Quarantine = 256;
 
     public int Allocate()
     {
         using FileLock hostLock = FileLock.Acquire(root.LockFile);
-        int start = NextCandidate();
-        for (int i = 0; i < MaxSlots; i++)
+        HashSet<int> held = new(RecentlyReleased());
+        int[] candidates = Enumerable.Range(0, MaxSlots).Where(slot => !File.Exists(SlotPath(slot))).ToArray();
+        // The quarantine yields when nothing else is free: a reused uid is better than a refused session.
+        int[] preferred = candidates.Where(slot => !held.Contains(slot)).ToArray();
+        foreach (int slot in Shuffled(preferred.Length > 0 ? preferred : candidates))
         {
-            int slot = (start + i) % MaxSlots;
-            string path = SlotPath(slot);
-            if (File.Exists(path) || !uids.IsFree(slot))
+            if (!uids.IsFree(slot))
                 continue;
-            File.WriteAllText(path, engineId);
-            File.WriteAllText(root.NextSlotFile, ((slot + 1) % MaxSlots).ToString(CultureInfo.InvariantCulture));
+            File.WriteAllText(SlotPath(slot), engineId);
             return slot;
         }
         throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, "AgbTooManySessions",
             $"All {MaxSlots} session slots on this host are in use.", "Remove sessions you no longer need (Remove-AgbSession).");
     }
 
-    public void Release(int slot) => File.Delete(SlotPath(slot));
+    public void Release(int slot)
+    {
+        using FileLock hostLock = FileLock.Acquire(root.LockFile);
+        File.Delete(SlotPath(slot));
+        IEnumerable<int> recent = RecentlyReleased().Where(s => s != slot).Append(slot).TakeLast(Quarantine);
+        File.WriteAllLines(root.RecentSlotsFile, recent.Select(s => s.ToString(CultureInfo.InvariantCulture)));
+    }
 
     public string SlotPath(int slot) => Path.Combine(root.SlotsDir, slot.ToString(CultureInfo.InvariantCulture));
 
-    private int NextCandidate() =>
-        File.Exists(root.NextSlotFile) && int.TryParse(File.ReadAllText(root.NextSlotFile), out int next) && next is >= 0 and < MaxSlots ? next : 0;
+    private IEnumerable<int> RecentlyReleased() =>
+        File.Exists(root.RecentSlotsFile)
+            ? File.ReadAllLines(root.RecentSlotsFile)
+                .Select(line => int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out int s) ? s : -1)
+                .Where(s => s is >= 0 and < MaxSlots)
+                .ToList()
+            : [];
+
+    private static int[] Shuffled(int[] slots)
+    {
+        RandomNumberGenerator.Shuffle(slots.AsSpan());
+        return slots;
+    }
 }

@@ -25,7 +25,7 @@ internal sealed class StateRoot
     public bool IsRoot { get; }
     public string LockFile => Combine("lock");
     /// <summary>Where the next slot search starts (written under the host lock).</summary>
-    public string NextSlotFile => Combine("next-slot");
+    public string RecentSlotsFile => Combine("recent-slots");
     public string EnginesDir => Combine("engines");
     public string SlotsDir => Combine("slots");
     public string WorkspacesDir => System.IO.Path.Combine(WorkspaceRoot, "ws");
