@@ -24,7 +24,7 @@ internal sealed class StateRoot
     public string WorkspaceRoot { get; }
     public bool IsRoot { get; }
     public string LockFile => Combine("lock");
-    /// <summary>Where the next slot search starts (written under the host lock).</summary>
+    /// <summary>The slots freed last, held back from reuse for a while (written under the host lock).</summary>
     public string RecentSlotsFile => Combine("recent-slots");
     public string EnginesDir => Combine("engines");
     public string SlotsDir => Combine("slots");
