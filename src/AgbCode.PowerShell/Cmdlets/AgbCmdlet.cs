@@ -44,6 +44,23 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
         return new AgbSession(session, space);
     }
 
+    /// <summary>
+    /// The sessions a -Session argument stands for (<see cref="Sessions.Resolve"/>). One it names that does not exist is
+    /// written as a non-terminating AgbSessionNotFound (ObjectNotFound, the id or name as target), and nothing is returned.
+    /// </summary>
+    internal IReadOnlyList<AgbSession> Resolve(AgbSession given, bool several = false)
+    {
+        try
+        {
+            return Sessions.Resolve(given, several, StopToken);
+        }
+        catch (AgbException failure)
+        {
+            WriteError(ToErrorRecord(failure, given.Reference));
+            return [];
+        }
+    }
+
     /// <summary>A local file or folder as Get-Item gives it: a FileInfo or DirectoryInfo with PSPath, so it pipes into Get-Content.</summary>
     internal PSObject LocalItem(string path) => SessionState.InvokeProvider.Item.Get([path], force: true, literalPath: true)[0];
 
