@@ -40,7 +40,8 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
     internal AgbSession NewSession(ICodeSpace space, SessionOptions options)
     {
         ICodeSession session = Await(space.CreateSessionAsync(options, StopToken));
-        WriteVerbose($"Created session {session.Id} ({space.Location}); isolation: {session.Isolation}.");
+        string kernels = session.Kernels.Count == 0 ? "" : $"; kernels running: {string.Join(", ", session.Kernels.Select(k => k.Language))}";
+        WriteVerbose($"Created session {session.Id} ({space.Location}); isolation: {session.Isolation}{kernels}.");
         return new AgbSession(session, space);
     }
 

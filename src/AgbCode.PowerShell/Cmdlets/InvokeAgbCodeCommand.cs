@@ -154,7 +154,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             RunWithFiles(pump, given, request, source);
             return;
         }
-        AgbSession session = NewSession(Backend(), new SessionOptions());
+        AgbSession session = NewSession(Backend(), new SessionOptions { RunLanguage = request.Language });
         try
         {
             RunWithFiles(pump, session, request, source);
