@@ -138,3 +138,44 @@ Describe '-ArgumentList wherever a file runs' {
         Invoke-AgbCode -Language $Language -Code $Code -ArgumentList a, 'b c' -TimeoutSec 120 -Stream | Should -BeExactly $Expected
     }
 }
+
+Describe 'The spare session made ahead' -Tag Local {
+    BeforeAll {
+        # The engine makes spares in the background; wait for one (a hang guard only) so the pool is really exercised.
+        function Wait-Spare {
+            $space = [AgbCode.Engine.LocalCodeSpace]::Shared
+            $spares = $space.GetType().GetProperty('Spares', [Reflection.BindingFlags] 'NonPublic, Instance')
+            $deadline = [DateTime]::UtcNow.AddMinutes(2)
+            while ($spares.GetValue($space).Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            $spares.GetValue($space).Count | Should -BeGreaterThan 0
+        }
+    }
+
+    It 'New-AgbSession -Language python after an R run lists only python' {
+        Invoke-AgbCode -Language r -Code 'x <- 1' | Out-Null   # a session per run, for R: spares hold R from now on
+        Wait-Spare
+        $python = New-AgbSession -Language python
+        try {
+            $python.Kernels.Language | Should -Be 'python'
+            $python.Languages | Should -BeExactly 'python'
+        }
+        finally {
+            Remove-AgbSession $python
+        }
+    }
+
+    It 'a session from the pool starts like a new one: first execution, no variables, empty workspace' {
+        Invoke-AgbCode -Language python -Code 'leftover = 1' | Out-Null
+        Wait-Spare
+        $pooled = New-AgbSession -Language python
+        try {
+            $pooled.Kernels.Language | Should -Be 'python'
+            $probe = Invoke-AgbCode -Session $pooled -Code "import os`n('leftover' in globals(), os.listdir('.'))"
+            $probe.ExecutionCount | Should -Be 1
+            $probe.Text | Should -Be '(False, [])'
+        }
+        finally {
+            Remove-AgbSession $pooled
+        }
+    }
+}
