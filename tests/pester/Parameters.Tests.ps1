@@ -90,7 +90,7 @@ try { Remove-AgbSession demo -Confirm } catch { 'refused: ' + `$_.FullyQualified
 'left: ' + (Get-AgbSession -Name demo).Count
 "@
         $said = & $PwshCommand[0] @($PwshCommand | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script 2>&1 | Out-String
-        $said | Should -Match "What if: Performing the operation `"Remove`" on target `"session session-\w+ \(name 'demo'\)`""
+        $said | Should -Match "What if: Performing the operation `"Remove`" on target `"session session-[\w-]+ \(name 'demo'\)`""
         $said | Should -Match 'refused: '
         $said | Should -Match 'left: 1'
     }
