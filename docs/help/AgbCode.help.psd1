@@ -17,7 +17,7 @@
             Path        = 'Files to run; wildcards allowed, relative to the current location. The language is inferred from each file''s extension (.py, .js .mjs .cjs, .java .jsh, .r .R) unless -Language is given.'
             LiteralPath = 'Files to run, taken literally (no wildcards). Binds the FullName and PSPath properties of piped objects, so Get-ChildItem *.R | Invoke-AgbCode works.'
             Language    = 'The language: java, javascript, python or r, or an alias (py, python3, js, node, nodejs), in any case. Required with -Code unless -Session has exactly one kernel; with files it overrides the extension.'
-            Session     = 'The session to run in: a session from New-AgbSession or Get-AgbSession, its id or its name (Tab completes them). Piped sessions bind here. Without it, each input gets a fresh session that is removed afterwards; $null is an error, not a fresh session.'
+            Session     = 'The session to run in: a session from New-AgbSession or Get-AgbSession, its id or its name (Tab completes them). Piped sessions bind here. Without it, each input gets a fresh session that is removed afterwards; $null is an error, not a fresh session, and an id or name that names no session is AgbSessionNotFound (nothing runs).'
             TimeoutSec  = 'Wall-clock limit of each run, in seconds (default 60). On timeout the code is interrupted (state kept) and, if it does not stop within the grace period, its kernel is killed (state lost); the result''s Error.Name is TimeoutError either way and says which.'
             Stream      = 'Writes stdout to the pipeline as one string per line, without its newline, live, like a native command (a last line without newline comes out when the run ends). Control characters other than tab are made visible in these strings (colour passes only where the host renders it), since PowerShell prints strings as they are; the exact output is in the result''s Stdout (-PassThru). Stderr still shows on the host. The result is written only with -PassThru.'
             PassThru    = 'With -Stream, also writes the result object after the lines. With -OutputPath, also writes the files copied back, as FileInfo objects, after the result.'
@@ -25,7 +25,7 @@
             InputPath   = 'Files and folders (wildcards allowed, relative to the current location) copied into the session''s workspace before each run, folders with everything in them. Each keeps its path relative to the script''s folder (for -Code, the current location), and the workspace is the code''s working directory, so -Path ./report/x.R -InputPath ./report/data.csv lets x.R read "data.csv". An input outside that folder goes to the workspace root by its name.'
             OutputPath  = 'A local folder (made when missing) that receives, after each run, the workspace files the run created or changed (found by comparing lengths and times before and after; hidden files and folders, whose names start with a dot, are left out), at their paths relative to the workspace. Files of the same name there are replaced. Works for the fresh session of a run without -Session: the files are copied back before it is removed.'
             Variable    = 'Native variables defined in the kernel before the code runs, by name: @{ hosts = $servers; threshold = 80 } (use [ordered]@{} to keep their order). Values of any kind go as JSON (hashtables and objects as objects, lists as arrays, dates as ISO 8601 text, enums by name) and arrive as the language''s own types: Python dict/list/str/int/float/bool/None; R named lists, vectors, and data frames for lists of uniform objects; JavaScript objects; Java String, long, double, boolean, List<Object>, Map<String, Object>. Names must be identifiers the language can hold (no keywords, no $ in Python or R, no dots outside R). Bounded: 1 MiB of JSON ($env:AGBCODE_MAX_VARIABLE_BYTES) and 32 levels of nesting ($env:AGBCODE_MAX_VARIABLE_DEPTH); Java takes at most 2000 items per variable.'
-            ArgumentList = 'The arguments of a file run (-Path, -LiteralPath), as the script sees them when run directly: sys.argv[1:] (sys.argv[0] and __file__ are the file''s name), commandArgs(trailingOnly = TRUE) (commandArgs() holds --file=NAME), process.argv.slice(2) (__filename is the name), and Java''s String[] args.'
+            ArgumentList = 'The arguments of the run, as the program sees them when run directly: for a file (-Path, -LiteralPath, a positional path, piped files) sys.argv[1:] (sys.argv[0] and __file__ are the file''s name), commandArgs(trailingOnly = TRUE) (commandArgs() holds --file=NAME), process.argv.slice(2) (__filename is the name), and Java''s String[] args; for inline -Code the same, as python3 -c CODE ARGS gives them (sys.argv[0] is -c).'
         }
         Examples    = @(
             @{
@@ -137,10 +137,11 @@ $r.Value.count'
         Synopsis    = 'Removes sessions and everything they hold: kernels, sandboxes, workspaces, cgroups.'
         Description = @(
             'Remove-AgbSession stops the session''s kernels (a run in progress ends with a SessionClosedError result), removes its sandboxes and its workspace with every file in it, and frees its host resources.'
-            'It supports -WhatIf and -Confirm. Removing a session that does not exist is a non-terminating ObjectNotFound error.'
+            'Sessions are named as Get-AgbSession names them: Remove-AgbSession demo removes the sessions named demo (or the one with that id), and wildcards match ids and names (Remove-AgbSession test-*).'
+            'It supports -WhatIf and -Confirm, per session. An id or name without wildcards that names no session is a non-terminating AgbSessionNotFound (ObjectNotFound) error; a wildcard that matches nothing removes nothing, without an error.'
         )
         Parameters  = @{
-            Session  = 'Sessions to remove, from New-AgbSession or Get-AgbSession; piped sessions bind here.'
+            Session  = 'Sessions to remove: sessions from New-AgbSession or Get-AgbSession (piped sessions bind here), or their ids or names; wildcards allowed.'
             Id       = 'Ids of sessions to remove. Binds the SessionId property of piped objects.'
             PassThru = 'Writes each removed session to the pipeline.'
             WhatIf   = 'Shows which sessions would be removed without removing them.'
@@ -148,6 +149,7 @@ $r.Value.count'
         }
         Examples    = @(
             @{ Code = 'Remove-AgbSession -Session $s'; Remarks = 'Removes one session.' }
+            @{ Code = 'Remove-AgbSession etl'; Remarks = 'Removes the session named etl, as Get-AgbSession etl finds it.' }
             @{ Code = 'Get-AgbSession | Remove-AgbSession -WhatIf'; Remarks = 'Shows what removing every session would do.' }
         )
         Outputs     = 'None; with -PassThru, AgbCode.PowerShell.Model.AgbSession'
@@ -196,6 +198,7 @@ $r.Value.count'
         Synopsis    = 'Lists the languages with their aliases and file extensions, and whether the backend can run each.'
         Description = @(
             'Get-AgbLanguage shows, for each supported language, the names it accepts, the file extensions Invoke-AgbCode infers it from, and whether the backend has its runtime (with the runtime''s version, or the reason and the package to install).'
+            'When the backend cannot say (an endpoint that cannot be reached, a key it refuses), Get-AgbLanguage lists nothing and writes a non-terminating error that names the endpoint, the cause and the fix (e.g. AgbConnectionFailed), so $? is false.'
         )
         Parameters  = @{
             Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'

@@ -42,6 +42,9 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     /// <summary>The spare sessions ready now.</summary>
     internal IReadOnlyList<SessionFootprint> Spares => _spares.Ready;
 
+    /// <summary>The language whose kernel the spares made next hold (null: none), the one the last request asked for.</summary>
+    internal string? SpareLanguage => _spares.Language;
+
     // The module's engine keeps one spare unless AGBCODE_SPARE_SESSIONS says otherwise (0 turns it off).
     private static int SpareSessionsFromEnvironment() =>
         int.TryParse(Environment.GetEnvironmentVariable(SpareSessionsVariable), out int spares) && spares is >= 0 and <= 16 ? spares : 1;
@@ -72,11 +75,10 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         {
             LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, EngineHost.Shared);
             session.Adopt(valid);
-            session.LanguageUsed += _spares.Learn;
             _sessions[session.Id] = session;
             try
             {
-                foreach (string language in valid.StartLanguages)
+                foreach (string language in SparePool.KernelsFor(valid))
                     await session.StartKernelAsync(language, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch

@@ -129,7 +129,6 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     {
         RunRequest valid = request.Validated();
         Kernel kernel = KernelFor(valid.Language);
-        LanguageUsed?.Invoke(valid.Language);
         Interlocked.Increment(ref _runsInProgress);
         try
         {
@@ -181,9 +180,6 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         CreatedAt = DateTimeOffset.Now;
         Touch();
     }
-
-    /// <summary>Raised with the language of every run (the spare pool starts the next spare's kernel in it).</summary>
-    internal event Action<string>? LanguageUsed;
 
     private Kernel KernelFor(string language)
     {

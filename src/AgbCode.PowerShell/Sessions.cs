@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Sessions;
 using AgbCode.PowerShell.Model;
@@ -10,25 +11,54 @@ namespace AgbCode.PowerShell;
 /// </summary>
 internal static class Sessions
 {
-    public static IEnumerable<AgbSession> All(CancellationToken cancellationToken)
+    /// <summary>
+    /// Every backend's sessions. An endpoint this process once opened that cannot be listed now (unreachable, key refused)
+    /// goes to <paramref name="unlisted"/> and the others are still listed: one bad -Endpoint must not break every lookup.
+    /// </summary>
+    public static IEnumerable<AgbSession> All(CancellationToken cancellationToken, Action<AgbException>? unlisted = null)
     {
         foreach (ICodeSpace space in Backends.InUse.ToList())
-            foreach (ICodeSession session in space.ListSessionsAsync(cancellationToken).GetAwaiter().GetResult())
+        {
+            IReadOnlyList<ICodeSession> sessions;
+            try
+            {
+                sessions = space.ListSessionsAsync(cancellationToken).GetAwaiter().GetResult();
+            }
+            catch (AgbException failure)
+            {
+                unlisted?.Invoke(failure);
+                continue;
+            }
+            foreach (ICodeSession session in sessions)
                 yield return new AgbSession(session, space);
+        }
     }
 
     public static AgbSession? Find(string id, CancellationToken cancellationToken) =>
         All(cancellationToken).FirstOrDefault(s => string.Equals(s.Id, id, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The session with this id, else the one session with this name; a name several sessions share is refused.</summary>
-    public static AgbSession? FindByIdOrName(string idOrName, CancellationToken cancellationToken)
+    /// <summary>
+    /// The sessions a -Session argument stands for: the session itself, or the one its id, else its name, names. Where the
+    /// cmdlet takes <paramref name="several"/>, a name names every session that has it, and a wildcard pattern matches ids
+    /// and names (matching nothing is no error, as with Get-Process); otherwise a name that several sessions share is refused.
+    /// </summary>
+    public static IReadOnlyList<AgbSession> Resolve(AgbSession given, bool several, CancellationToken cancellationToken)
     {
+        if (given.Reference is not string reference)
+            return [given];
         List<AgbSession> all = [.. All(cancellationToken)];
-        if (all.FirstOrDefault(s => string.Equals(s.Id, idOrName, StringComparison.OrdinalIgnoreCase)) is { } byId)
-            return byId;
-        List<AgbSession> named = [.. all.Where(s => string.Equals(s.Name, idOrName, StringComparison.OrdinalIgnoreCase))];
-        return named.Count <= 1 ? named.FirstOrDefault() : throw new AgbException(AgbErrorKind.BadInput, "AgbSessionNameAmbiguous",
-            $"{named.Count} sessions are named '{idOrName}': {string.Join(", ", named.Select(s => s.Id))}.", "Pass the id of the one you mean.");
+        if (several && WildcardPattern.ContainsWildcardCharacters(reference))
+        {
+            var pattern = WildcardPattern.Get(reference, WildcardOptions.IgnoreCase);
+            return [.. all.Where(s => pattern.IsMatch(s.Id) || pattern.IsMatch(s.Name ?? ""))];
+        }
+        if (all.FirstOrDefault(s => string.Equals(s.Id, reference, StringComparison.OrdinalIgnoreCase)) is { } byId)
+            return [byId];
+        List<AgbSession> named = [.. all.Where(s => string.Equals(s.Name, reference, StringComparison.OrdinalIgnoreCase))];
+        if (named.Count == 0)
+            throw NotFound(reference);
+        return named.Count == 1 || several ? named : throw new AgbException(AgbErrorKind.BadInput, "AgbSessionNameAmbiguous",
+            $"{named.Count} sessions are named '{reference}': {string.Join(", ", named.Select(s => s.Id))}.", "Pass the id of the one you mean.");
     }
 
     public static AgbException NotFound(string idOrName) => new(AgbErrorKind.NotFound, "AgbSessionNotFound",

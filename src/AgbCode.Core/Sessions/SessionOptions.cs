@@ -12,6 +12,12 @@ public sealed record SessionOptions
     public SessionLimits Limits { get; init; } = SessionLimits.Default;
     /// <summary>Languages whose kernels start at creation instead of on first use.</summary>
     public IReadOnlyList<string> StartLanguages { get; init; } = [];
+    /// <summary>
+    /// The language of the run the session is made for, when the caller knows it (Invoke-AgbCode without -Session). The
+    /// local engine starts its kernel at creation, as for <see cref="StartLanguages"/>, so a spare session made ahead
+    /// with that kernel running can serve; a remote endpoint starts it with that run rather than with a run of its own.
+    /// </summary>
+    public string? RunLanguage { get; init; }
     /// <summary>Release the session after this long without a request; null = never (local default).</summary>
     public TimeSpan? IdleTimeout { get; init; }
     public IsolationMode Isolation { get; init; } = IsolationMode.Sandbox;

@@ -40,8 +40,26 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
     internal AgbSession NewSession(ICodeSpace space, SessionOptions options)
     {
         ICodeSession session = Await(space.CreateSessionAsync(options, StopToken));
-        WriteVerbose($"Created session {session.Id} ({space.Location}); isolation: {session.Isolation}.");
+        string kernels = session.Kernels.Count == 0 ? "" : $"; kernels running: {string.Join(", ", session.Kernels.Select(k => k.Language))}";
+        WriteVerbose($"Created session {session.Id} ({space.Location}); isolation: {session.Isolation}{kernels}.");
         return new AgbSession(session, space);
+    }
+
+    /// <summary>
+    /// The sessions a -Session argument stands for (<see cref="Sessions.Resolve"/>). One it names that does not exist is
+    /// written as a non-terminating AgbSessionNotFound (ObjectNotFound, the id or name as target), and nothing is returned.
+    /// </summary>
+    internal IReadOnlyList<AgbSession> Resolve(AgbSession given, bool several = false)
+    {
+        try
+        {
+            return Sessions.Resolve(given, several, StopToken);
+        }
+        catch (AgbException failure)
+        {
+            WriteError(ToErrorRecord(failure, given.Reference));
+            return [];
+        }
     }
 
     /// <summary>A local file or folder as Get-Item gives it: a FileInfo or DirectoryInfo with PSPath, so it pipes into Get-Content.</summary>

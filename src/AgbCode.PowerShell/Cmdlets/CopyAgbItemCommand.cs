@@ -63,12 +63,14 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
                 "Copy into a session with -ToSession, out of one with -FromSession; to copy between sessions, copy out, then in."), null));
             return;
         }
+        if (Resolve(ToSession ?? FromSession!) is not [var session])
+            return;
         try
         {
             if (ToSession is not null)
-                CopyIn(ToSession);
+                CopyIn(session);
             else
-                CopyOut(FromSession!);
+                CopyOut(session);
         }
         catch (AgbException failure)
         {

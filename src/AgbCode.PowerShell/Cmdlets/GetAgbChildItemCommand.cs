@@ -43,14 +43,16 @@ public sealed class GetAgbChildItemCommand : AgbSessionItemCmdlet
 
     protected override void ProcessRecord()
     {
+        if (Resolve(Session) is not [var session])
+            return;
         bool literal = ParameterSetName == LiteralPathSet;
         var filter = Filter is null ? null : new WildcardPattern(Filter, WildcardOptions.CultureInvariant);
-        foreach (WorkspaceItem found in Items(Session, literal ? LiteralPath : Path, literal))
+        foreach (WorkspaceItem found in Items(session, literal ? LiteralPath : Path, literal))
         {
             IReadOnlyList<WorkspaceItem> items;
             try
             {
-                items = found.IsDirectory ? Await(Session.Inner.Files.ListAsync(found.Path, Recurse, StopToken)) : [found];
+                items = found.IsDirectory ? Await(session.Inner.Files.ListAsync(found.Path, Recurse, StopToken)) : [found];
             }
             catch (AgbException failure)
             {

@@ -17,7 +17,7 @@ public sealed class GetAgbLanguageCommand : AgbBackendCmdlet
     protected override void EndProcessing()
     {
         IReadOnlyList<LanguageSupport> support;
-        string location = "local";
+        string location;
         try
         {
             ICodeSpace space = Backend();
@@ -26,7 +26,9 @@ public sealed class GetAgbLanguageCommand : AgbBackendCmdlet
         }
         catch (AgbException failure)
         {
-            support = [.. LanguageRules.All.Select(l => new LanguageSupport(l.Name, false, null, failure.Message))];
+            // Not knowing what the backend can run is a failure to report, never a list of languages marked unavailable.
+            WriteError(ToErrorRecord(failure, Endpoint ?? System.Environment.GetEnvironmentVariable(Client.AgbEndpoint.EndpointVariable)));
+            return;
         }
         var patterns = Name.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
         foreach (LanguageInfo language in LanguageRules.All)

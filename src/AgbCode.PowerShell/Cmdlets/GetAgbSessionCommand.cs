@@ -31,7 +31,7 @@ public sealed class GetAgbSessionCommand : AgbBackendCmdlet
     {
         if (Endpoint is not null || Environment.GetEnvironmentVariable(Client.AgbEndpoint.EndpointVariable) is { Length: > 0 })
             Backend();   // opening it adds the endpoint's sessions to the list
-        List<AgbSession> sessions = [.. Sessions.All(StopToken).Where(HasLabels)];
+        List<AgbSession> sessions = [.. Sessions.All(StopToken, failure => WriteError(ToErrorRecord(failure, null))).Where(HasLabels)];
         if (ParameterSetName == IdSet)
         {
             foreach (string id in Id)

@@ -64,8 +64,11 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     [ValidateNotNull]
     public IDictionary? Variable { get; set; }
 
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
+    /// <summary>
+    /// The run's arguments, as the language gives a program its command line: a file's (sys.argv[1:] after the file's
+    /// name), and inline code's as python3 -c CODE ARGS, node -e, Rscript -e and jshell do.
+    /// </summary>
+    [Parameter]
     [Alias("Args")]
     [AllowEmptyString]
     [ValidateNotNull]
@@ -98,6 +101,13 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 
     protected override void ProcessRecord()
     {
+        AgbSession? session = null;
+        if (Session is not null)
+        {
+            if (Resolve(Session) is not [var named])
+                return;   // it names no session: an error, never a fresh session instead
+            session = named;
+        }
         try
         {
             _variables ??= Variable is null ? new Dictionary<string, JsonElement>() : new PowerShellJson(ValueSettings.Current()).Convert(Variable);
@@ -107,7 +117,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             WriteError(ToErrorRecord(failure, Variable));
             return;
         }
-        foreach (var (code, language, source) in Inputs())
+        foreach (var (code, language, source) in Inputs(session))
         {
             RunRequest request;
             try
@@ -127,7 +137,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             }
             try
             {
-                RunIn(Session, request, source);
+                RunIn(session, request, source);
             }
             catch (AgbException failure)
             {
@@ -144,7 +154,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             RunWithFiles(pump, given, request, source);
             return;
         }
-        AgbSession session = NewSession(Backend(), new SessionOptions());
+        AgbSession session = NewSession(Backend(), new SessionOptions { RunLanguage = request.Language });
         try
         {
             RunWithFiles(pump, session, request, source);
@@ -168,7 +178,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     }
 
     /// <summary>What to run: the code, or each file the paths name, with the language to run it in.</summary>
-    private IEnumerable<(string Code, string? Language, string Source)> Inputs()
+    private IEnumerable<(string Code, string? Language, string Source)> Inputs(AgbSession? session)
     {
         string? explicitLanguage = MyInvocation.BoundParameters.ContainsKey(nameof(Language)) ? Language : null;
         IEnumerable<string> files;
@@ -176,7 +186,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         {
             if (explicitLanguage is not null || !CodePath.NamesFiles(Code, SessionState.Path))
             {
-                yield return (Code, explicitLanguage ?? OnlyKernelLanguage(), CodeSource);
+                yield return (Code, explicitLanguage ?? OnlyKernelLanguage(session), CodeSource);
                 yield break;
             }
             files = Files([Code.Trim()], literal: false);
@@ -202,7 +212,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     }
 
     /// <summary>Code without -Language runs in the session's language when the session has exactly one kernel.</summary>
-    private string? OnlyKernelLanguage() => Session?.Kernels is [{ } only] ? only.Language : null;
+    private static string? OnlyKernelLanguage(AgbSession? session) => session?.Kernels is [{ } only] ? only.Language : null;
 
     private IEnumerable<string> Files(IEnumerable<string> paths, bool literal)
     {

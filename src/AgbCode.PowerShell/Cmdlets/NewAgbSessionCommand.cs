@@ -85,9 +85,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
                 CheckRemoteOptions();
             else if (Isolation == IsolationMode.None)
                 WriteWarning("Isolation None: the code runs unsandboxed, as your user, with your access. Use it only for code you trust.");
-            AgbSession session = NewSession(space, options with { StartLanguages = [] });
-            StartKernels(session, options.StartLanguages);
-            WriteObject(session);
+            WriteObject(Starting(options.StartLanguages, () => NewSession(space, options)));
         }
         catch (AgbException failure)
         {
@@ -158,26 +156,19 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
         return labels;
     }
 
-    private void StartKernels(AgbSession session, IReadOnlyList<string> languages)
+    /// <summary>
+    /// Creates the session with its kernels started, showing progress meanwhile. The backend starts them, so that the
+    /// local engine can hand out a spare session already running exactly these kernels.
+    /// </summary>
+    private AgbSession Starting(IReadOnlyList<string> languages, Func<AgbSession> create)
     {
-        var progress = new ProgressRecord(1, $"Starting session {session.Id}", "kernels");
-        for (int i = 0; i < languages.Count; i++)
-        {
-            progress.StatusDescription = $"starting the {languages[i]} kernel";
-            progress.PercentComplete = 100 * i / languages.Count;
-            WriteProgress(progress);
-            try
-            {
-                Await(session.Inner.StartKernelAsync(languages[i], null, StopToken));
-            }
-            catch
-            {
-                session.Space.DeleteSessionAsync(session.Id, CancellationToken.None).GetAwaiter().GetResult();
-                throw;
-            }
-            WriteVerbose($"Started the {languages[i]} kernel of session {session.Id}.");
-        }
+        if (languages.Count == 0)
+            return create();
+        var progress = new ProgressRecord(1, "Starting a session", $"starting the {string.Join(", ", languages)} kernel(s)");
+        WriteProgress(progress);
+        AgbSession session = create();
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
+        return session;
     }
 }

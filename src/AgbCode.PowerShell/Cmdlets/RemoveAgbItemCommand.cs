@@ -36,15 +36,17 @@ public sealed class RemoveAgbItemCommand : AgbSessionItemCmdlet
 
     protected override void ProcessRecord()
     {
+        if (Resolve(Session) is not [var session])
+            return;
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (WorkspaceItem item in Items(Session, literal ? LiteralPath : Path, literal))
+        foreach (WorkspaceItem item in Items(session, literal ? LiteralPath : Path, literal))
         {
-            string what = $"{(item.IsDirectory ? "folder" : "file")} '{ShownName.Of(item.Path)}' in session {Session.Id}";
+            string what = $"{(item.IsDirectory ? "folder" : "file")} '{ShownName.Of(item.Path)}' in session {session.Id}";
             if (!ShouldProcess(what, "Remove"))
                 continue;
             try
             {
-                if (!Await(Session.Inner.Files.RemoveAsync(item.Path, Recurse, StopToken)))
+                if (!Await(session.Inner.Files.RemoveAsync(item.Path, Recurse, StopToken)))
                     WriteError(ToErrorRecord(SessionPath.NotFound(item.Path), item.Path));
                 else
                     WriteVerbose($"Removed the {what}.");

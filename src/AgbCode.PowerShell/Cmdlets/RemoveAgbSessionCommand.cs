@@ -12,7 +12,11 @@ public sealed class RemoveAgbSessionCommand : AgbCmdlet
     private const string SessionSet = "Session";
     private const string IdSet = "Id";
 
+    /// <summary>Sessions, or their ids or names (wildcards allowed): Remove-AgbSession demo, Remove-AgbSession test-*.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = SessionSet, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
+    [SessionTransformation]
     public AgbSession[] Session { get; set; } = [];
 
     [Parameter(Mandatory = true, ParameterSetName = IdSet, ValueFromPipelineByPropertyName = true)]
@@ -27,7 +31,7 @@ public sealed class RemoveAgbSessionCommand : AgbCmdlet
     protected override void ProcessRecord()
     {
         IEnumerable<AgbSession?> targets = ParameterSetName == SessionSet
-            ? Session
+            ? Session.SelectMany(s => Resolve(s, several: true)).DistinctBy(s => s.Id)
             : Id.Select(id => Sessions.Find(id, StopToken) ?? Missing(id));
         foreach (AgbSession? session in targets)
         {

@@ -6,14 +6,29 @@ namespace AgbCode.PowerShell.Model;
 /// <summary>A session as PowerShell shows it. <see cref="SessionId"/> lets it bind to -Id / -SessionId by property name.</summary>
 public sealed class AgbSession
 {
+    private readonly ICodeSession? _inner;
+    private readonly ICodeSpace? _space;
+
     internal AgbSession(ICodeSession session, ICodeSpace space)
     {
-        Inner = session;
-        Space = space;
+        _inner = session;
+        _space = space;
     }
 
-    internal ICodeSession Inner { get; }
-    internal ICodeSpace Space { get; }
+    private AgbSession(string reference) => Reference = reference;
+
+    /// <summary>
+    /// A session named by its id or name (-Session demo), to be looked up when the cmdlet runs (<see cref="Sessions.Resolve"/>).
+    /// A lookup during parameter binding could only fail as ParameterArgumentTransformationError; PowerShell's own cmdlets
+    /// report a -Name that names nothing from the cmdlet, as ObjectNotFound, and so does AgbCode (AgbSessionNotFound).
+    /// </summary>
+    internal static AgbSession Named(string idOrName) => new(idOrName);
+
+    /// <summary>The id or name (wildcards allowed where the cmdlet takes several sessions) until looked up; null for a session.</summary>
+    internal string? Reference { get; }
+
+    internal ICodeSession Inner => _inner ?? throw NotLookedUp();
+    internal ICodeSpace Space => _space ?? throw NotLookedUp();
 
     public string Id => Inner.Id;
     public string SessionId => Inner.Id;
@@ -30,5 +45,7 @@ public sealed class AgbSession
     /// <summary>"local", or the endpoint of a remote session.</summary>
     public string Location => Inner.Location;
 
-    public override string ToString() => Id;
+    public override string ToString() => Reference ?? Id;
+
+    private InvalidOperationException NotLookedUp() => new($"The session '{Reference}' was named but not looked up (a cmdlet resolves -Session first).");
 }
