@@ -17,7 +17,12 @@ internal sealed partial class AgbWorkspaceFiles
     {
         FileToolFeatures features = await FeaturesAsync(cancellationToken).ConfigureAwait(false);
         long done = 0;
-        void Count(int bytes) => progress?.Report(Interlocked.Add(ref done, bytes));
+        var gate = new object();
+        void Count(int bytes)
+        {
+            lock (gate)   // writes end side by side; the reports still rise
+                progress?.Report(done += bytes);
+        }
         var folders = new PendingFolders();
         folders.Add(destination);
         await using var writes = new CallWindow(options.FileParallelCalls, cancellationToken);

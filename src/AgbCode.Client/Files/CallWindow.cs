@@ -32,7 +32,7 @@ internal sealed class CallWindow(int width, CancellationToken cancellationToken)
         _running.Remove(done);
         if (done.IsCompletedSuccessfully)
             return;
-        await DisposeAsync().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         ExceptionDispatchInfo.Throw(_first ?? done.Exception?.InnerException ?? new OperationCanceledException(cancellationToken));
     }
 
@@ -51,7 +51,7 @@ internal sealed class CallWindow(int width, CancellationToken cancellationToken)
     }
 
     /// <summary>Cancels what still runs and waits for it to end (its failures are the first failure's consequences).</summary>
-    public async ValueTask DisposeAsync()
+    private async Task StopAsync()
     {
         _stop.Cancel();
         try
@@ -60,5 +60,11 @@ internal sealed class CallWindow(int width, CancellationToken cancellationToken)
         }
         catch (Exception) { }
         _running.Clear();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stop.Dispose();
     }
 }
