@@ -28,7 +28,7 @@ if (what is "hostile-clients")   // a separate server process under attack: not 
     await HostileBench.RunAsync();
 if (what is "all" or "files")
     await FilesBench.RunAsync(rounds: what == "files" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
-if (what is "remote-files")   // not part of "all": minutes at the SDKs' chunk size
+if (what is "remote-files")   // not part of "all": minutes on a loaded machine
     await RemoteFilesBench.RunAsync(largeBytes: 16L << 20, smallFiles: 100, smallBytes: 16 << 10, runs: 2);
 if (what is "all" or "hostile-kernels")
     await HostileKernels.RunAsync();

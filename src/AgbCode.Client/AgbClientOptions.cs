@@ -35,12 +35,20 @@ public sealed record AgbClientOptions
     public string LanguageProbeImage { get; init; } = Core.Sessions.SessionOptions.DefaultImage;
 
     /// <summary>
-    /// Bytes per file-tool call when files move in or out of a session (write_file content, read_file length). The
-    /// default is the SDKs' chunk, which every AGB endpoint accepts; the AgbCode server takes up to its
-    /// AGBCODE_MAX_FILE_CHUNK_BYTES (4 MiB by default), and larger chunks mean far fewer calls.
+    /// Bytes per file-tool call when files move in or out of a session (write_file content, read_file length) on an
+    /// endpoint that does not say how many it takes. The default is the SDKs' chunk, which every AGB endpoint accepts.
+    /// An AgbCode server says it (read_file's "length" maximum in its tool list: 4 MiB by default), and that is used instead.
     /// </summary>
     public int FileChunkBytes { get; init; } = DefaultFileChunkBytes;
     public const int DefaultFileChunkBytes = 51_200;
+    internal const int MinFileChunkBytes = 1024;
+    internal const int MaxFileChunkBytes = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// File-tool calls one transfer keeps in flight at once (small files written, chunks read ahead); with the chunk
+    /// size this bounds the memory a transfer holds.
+    /// </summary>
+    public int FileParallelCalls { get; init; } = 4;
 
     /// <summary>The HTTP handler for API and LinkUrl calls (tests, proxies). Not disposed by the client.</summary>
     public HttpMessageHandler? Handler { get; init; }
@@ -57,8 +65,10 @@ public sealed record AgbClientOptions
         Positive(HeartbeatInterval, nameof(HeartbeatInterval));
         Positive(DeletePollInterval, nameof(DeletePollInterval));
         Positive(DeleteTimeout, nameof(DeleteTimeout));
-        if (FileChunkBytes is < 1024 or > 64 * 1024 * 1024)
+        if (FileChunkBytes is < MinFileChunkBytes or > MaxFileChunkBytes)
             throw new ArgumentOutOfRangeException(nameof(FileChunkBytes), FileChunkBytes, "must be from 1 KiB to 64 MiB");
+        if (FileParallelCalls is < 1 or > 64)
+            throw new ArgumentOutOfRangeException(nameof(FileParallelCalls), FileParallelCalls, "must be from 1 to 64");
         if (RunGrace < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(RunGrace), RunGrace, "must not be negative");
     }

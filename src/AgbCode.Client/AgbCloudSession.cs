@@ -179,6 +179,10 @@ public sealed class AgbCloudSession : ICodeSession
         }
     }
 
+    /// <summary>The tools the session offers, from its details (fetched with GetSession when not yet known).</summary>
+    internal async Task<IReadOnlyList<McpTool>> ToolListAsync(CancellationToken cancellationToken) =>
+        (await DetailsAsync(cancellationToken).ConfigureAwait(false)).Tools;
+
     /// <summary>
     /// The AGB API starts kernels on first use and has no call to start one, so this runs a no-op snippet in the language;
     /// a kernel that cannot start fails here, at creation, rather than at the first real run.

@@ -41,11 +41,20 @@ internal static class AgbErrors
         "Check that the endpoint speaks the AGB API and try again; if it keeps failing, ask its operator.");
 
     public const string FileOperationFailed = "AgbFileOperationFailed";
-    public const string ItemNotFound = "AgbItemNotFound";
+    public const string ItemNotFound = WorkspaceErrors.ItemNotFound;
 
-    public static AgbException FileTool(string sessionId, string endpoint, string tool, string detail) => new(
-        AgbErrorKind.BadInput, FileOperationFailed, $"Session {sessionId} at {endpoint}: {tool} failed: {detail}",
-        "Check the path inside the session (Get-AgbChildItem lists it) and the session's free disk space.");
+    /// <summary>
+    /// A file tool's failure: with the id an AgbCode server tags it with (the local engine's, so both backends fail
+    /// alike), else AgbFileOperationFailed.
+    /// </summary>
+    public static AgbException FileTool(string sessionId, string endpoint, string tool, string detail)
+    {
+        (string message, string? errorId) = WorkspaceErrors.Untag(detail);
+        return errorId is null
+            ? new(AgbErrorKind.BadInput, FileOperationFailed, $"Session {sessionId} at {endpoint}: {tool} failed: {detail}",
+                "Check the path inside the session (Get-AgbChildItem lists it) and the session's free disk space.")
+            : new(WorkspaceErrors.KindOf(errorId), errorId, $"Session {sessionId} at {endpoint}: {message}");
+    }
 
     public static AgbException ItemMissing(string sessionId, string path) => new(
         AgbErrorKind.NotFound, ItemNotFound, $"There is no file or folder '{path}' in session {sessionId}.",

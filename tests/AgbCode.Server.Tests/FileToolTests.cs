@@ -198,6 +198,39 @@ public class FileToolTests(SharedServer shared)
         JsonArray json = JsonNode.Parse(await _tools.OkAsync("list_directory", new JsonObject { ["path"] = _dir, ["format"] = "json" }))!.AsArray();
         Assert.Equal(name, Assert.Single(json)!["name"]!.GetValue<string>());
         Assert.Equal("evil\uFFFD[DIR] forged", ToolCaller.Info(await _tools.OkAsync("get_file_info", Path($"{_dir}/{name}")))["name"]);
+        JsonObject info = JsonNode.Parse(await _tools.OkAsync("get_file_info", new JsonObject { ["path"] = $"{_dir}/{name}", ["format"] = "json" }))!.AsObject();
+        Assert.Equal((name, $"{_dir}/{name}", false), (info["name"]!.GetValue<string>(), info["path"]!.GetValue<string>(), info["isDirectory"]!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public async Task Refusals_end_with_the_engine_s_error_id_the_AgbCode_client_reads_back()
+    {
+        await _tools.SdkWriteAsync($"{_dir}/keep.txt", "x");
+
+        ToolReply notEmpty = await _tools.CallAsync("delete_file", Path(_dir));
+        ToolReply missing = await _tools.CallAsync("get_file_info", Path($"{_dir}/nothing"));
+        ToolReply unreadable = await _tools.CallAsync("read_file", Path($"{_dir}/nothing"));
+
+        Assert.True(notEmpty.IsError);
+        Assert.EndsWith(" [AgbFolderNotEmpty]", notEmpty.Text);
+        Assert.EndsWith(" [AgbItemNotFound]", missing.Text);
+        Assert.EndsWith(" [AgbItemNotFound]", unreadable.Text);
+        Assert.Equal("x", await _tools.SdkReadAsync($"{_dir}/keep.txt"));
+    }
+
+    [Fact]
+    public async Task The_tool_list_says_how_many_bytes_one_call_moves_and_which_extensions_there_are()
+    {
+        Answer listed = await shared.Server.PostAsync("/mcp/listTools?imageId=agb-code-space-1", "{}");
+        JsonObject tools = new(JsonNode.Parse(listed.Data!.GetValue<string>())!.AsArray()
+            .Select(t => KeyValuePair.Create(t!["name"]!.GetValue<string>(), (JsonNode?)t["inputSchema"]!["properties"]!.DeepClone())));
+
+        Assert.Equal(4 * 1024 * 1024, tools["read_file"]!["length"]!["maximum"]!.GetValue<long>());   // default chunk; its base64 fits the 8 MiB body cap
+        Assert.NotNull(tools["write_file"]!["format"]);
+        Assert.NotNull(tools["get_file_info"]!["format"]);
+        Assert.NotNull(tools["delete_file"]!["recursive"]);
+        foreach (string tool in new[] { "list_directory", "read_file", "create_directory", "delete_file", "get_file_info", "write_file" })
+            Assert.Equal("string", tools[tool]!["path"]!["type"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using AgbCode.Server.Tests.Support;
@@ -19,8 +18,21 @@ public class StreamTests(SharedServer shared)
     public async Task A_streamed_run_sends_stdout_live_then_the_result_then_one_end_frame()
     {
         await using StreamClient client = await StreamClient.ConnectAsync(shared.WsUrl, shared.Token);
-        string id = await client.RunAsync("import time\nprint('hello', flush=True)\ntime.sleep(0.6)\nprint(2, flush=True)\n40 + 2");
-        var frames = await client.CollectAsync(id);
+        // The run prints 'hello', then waits for a file the test writes only once the 'hello' frame has arrived: it prints
+        // 2 only if 'hello' was sent while it ran (live), not held until its end.
+        string go = $"go-{Guid.NewGuid():N}";
+        string id = await client.RunAsync($"import os, time\nprint('hello', flush=True)\nfor _ in range(2000):\n    if os.path.exists('{go}'): break\n" +
+                                          $"    time.sleep(0.05)\nprint(2 if os.path.exists('{go}') else 'hello was not live', flush=True)\n40 + 2", timeoutS: 120);
+        var frames = new List<(JsonObject Frame, TimeSpan At)>();
+        while (frames.Count == 0 || Phase(frames[^1].Frame) != "end")
+        {
+            var next = await client.NextAsync(timeoutSec: 120);
+            if (next.Frame["invocationId"]?.GetValue<string>() != id)
+                continue;   // the helper run's frames
+            frames.Add(next);
+            if (EventType(next.Frame) == "stdout" && Data(next.Frame)["chunk"]!.GetValue<string>().Contains("hello"))
+                await client.RunAsync($"require('fs').writeFileSync('{go}', '')", "javascript");
+        }
 
         foreach (var (frame, _) in frames)
         {
@@ -34,9 +46,6 @@ public class StreamTests(SharedServer shared)
 
         var stdout = frames.Where(f => EventType(f.Frame) == "stdout").ToList();
         Assert.Equal("hello\n2\n", string.Concat(stdout.Select(f => Data(f.Frame)["chunk"]!.GetValue<string>())));
-        var hello = stdout.First(f => Data(f.Frame)["chunk"]!.GetValue<string>().Contains("hello"));
-        var two = stdout.First(f => Data(f.Frame)["chunk"]!.GetValue<string>().Contains('2'));
-        Assert.True(two.At - hello.At >= TimeSpan.FromSeconds(0.4), $"'2' came {(two.At - hello.At).TotalSeconds:0.000} s after 'hello': not live");
 
         JsonObject result = Data(frames.Single(f => EventType(f.Frame) == "result").Frame)["result"]!.AsObject();
         Assert.True(result["isMainResult"]!.GetValue<bool>());
@@ -46,7 +55,7 @@ public class StreamTests(SharedServer shared)
         Assert.Equal("end", end["phase"]!.GetValue<string>());
         Assert.Equal("finished", end["status"]!.GetValue<string>());
         Assert.True(end["executionCount"]!.GetValue<int>() >= 1);
-        Assert.InRange(end["executionTime"]!.GetValue<double>(), 0.5, 30);
+        Assert.True(end["executionTime"]!.GetValue<double>() > 0);
         Assert.Null(end["executionError"]);
         Assert.Single(frames, f => Phase(f.Frame) == "end");
     }
@@ -169,9 +178,8 @@ public class StreamTests(SharedServer shared)
         client.Socket.Abort();   // the client vanishes without a close frame
         await client.DisposeAsync();
 
-        var clock = Stopwatch.StartNew();
-        var (after, _) = await Server.RunAsync(shared.SessionId, "kept_after_disconnect");   // waits behind the run if it were still going
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the next run waited {clock.Elapsed}: the disconnected run kept going");
+        // runs on a kernel take turns: a run that kept going would end first, and its last line would overwrite the value
+        var (after, _) = await Server.RunAsync(shared.SessionId, "kept_after_disconnect");
         Assert.Equal("'yes'", after["result"]![0]!["text/plain"]!.GetValue<string>());
         await Eventually.TrueAsync(() => Server.Metrics.Runs.WithLabels("python", "stream", "cancelled").Value == cancelledBefore + 1, 10,
             "the streamed run is counted as cancelled");

@@ -2,26 +2,40 @@ using System.Text;
 using System.Text.Json;
 using AgbCode.Client.Parsing;
 using AgbCode.Client.Routes;
+using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
 
 namespace AgbCode.Client.Files;
 
 /// <summary>
-/// A remote session's workspace through the AGB file tools and shell, in chunks of <see cref="AgbClientOptions.FileChunkBytes"/>
-/// (default: the SDKs' 51,200). Text chunks go
-/// in the SDKs' plain mode; a chunk that is not valid UTF-8 goes as base64 with format "binary" (an AgbCode server
-/// extension), so any bytes round-trip. A file written in several chunks goes to a hidden part file first and is
-/// renamed into place, so a failed transfer leaves no partial file.
+/// A remote session's workspace through the AGB file tools and shell, in chunks as large as the endpoint takes
+/// (<see cref="FileToolFeatures"/>). To an AGB endpoint text chunks go in the SDKs' plain mode and a chunk that is not
+/// valid UTF-8 as base64 with format "binary"; to an AgbCode server every chunk goes as base64, whose size is known in
+/// advance. A file written in several chunks goes to a hidden part file first and is renamed into place, so a failed
+/// transfer leaves no partial file.
 /// </summary>
 internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClientOptions options) : IWorkspaceFiles
 {
     private const string PartPrefix = ".agb-part-";
     private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    private FileToolFeatures? _features;
 
     public async Task<WorkspaceItem?> GetItemAsync(string path, CancellationToken cancellationToken = default)
     {
-        ToolReply reply = await CallAsync("get_file_info", new Dictionary<string, object> { ["path"] = path }, cancellationToken).ConfigureAwait(false);
-        return reply.Failed ? null : ItemText.FromInfo(reply.Text, path, session.Id);
+        FileToolFeatures features = await FeaturesAsync(cancellationToken).ConfigureAwait(false);
+        var args = new Dictionary<string, object> { ["path"] = path };
+        if (features.JsonInfo)
+            args["format"] = "json";
+        ToolReply reply = await CallAsync("get_file_info", args, cancellationToken).ConfigureAwait(false);
+        if (reply.Failed)
+        {
+            AgbException failure = AgbErrors.FileTool(session.Id, session.Location, "get_file_info", reply.Text);
+            // an endpoint that tags its errors says when the item is missing; any other's failure means the same to the SDKs
+            return failure.ErrorId is AgbErrors.ItemNotFound or AgbErrors.FileOperationFailed ? null : throw failure;
+        }
+        return features.JsonInfo
+            ? ItemText.FromJsonItem(reply.Text, session.Id) ?? throw AgbErrors.FileTool(session.Id, session.Location, "get_file_info", "the answer is not a JSON object")
+            : ItemText.FromInfo(reply.Text, path, session.Id);
     }
 
     public async Task<IReadOnlyList<WorkspaceItem>> ListAsync(string path, bool recurse, CancellationToken cancellationToken = default)
@@ -56,14 +70,18 @@ internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClie
         WorkspaceItem? item = await GetItemAsync(path, cancellationToken).ConfigureAwait(false);
         if (item is null)
             return false;
-        if (item.IsDirectory && recurse)
+        bool oneCall = (await FeaturesAsync(cancellationToken).ConfigureAwait(false)).RecursiveDelete;
+        if (item.IsDirectory && recurse && !oneCall)
         {
             // deepest first, so each folder is empty when its turn comes
             foreach (WorkspaceItem inside in (await ListAsync(path, true, cancellationToken).ConfigureAwait(false))
                          .OrderByDescending(i => i.Path.Count(c => c == '/')).ThenBy(i => i.IsDirectory))
                 await RequireAsync("delete_file", new Dictionary<string, object> { ["path"] = inside.Path }, cancellationToken).ConfigureAwait(false);
         }
-        await RequireAsync("delete_file", new Dictionary<string, object> { ["path"] = path }, cancellationToken).ConfigureAwait(false);
+        var args = new Dictionary<string, object> { ["path"] = path };
+        if (oneCall && recurse)
+            args["recursive"] = true;
+        await RequireAsync("delete_file", args, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -92,18 +110,19 @@ internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClie
     /// <summary>Writes <paramref name="length"/> bytes from <paramref name="source"/> in chunks, reporting each chunk's bytes.</summary>
     internal async Task WriteStreamAsync(string path, Stream source, long length, bool append, Action<int>? chunkDone, CancellationToken cancellationToken)
     {
-        bool staged = !append && length > options.FileChunkBytes;
+        FileToolFeatures features = await FeaturesAsync(cancellationToken).ConfigureAwait(false);
+        bool staged = !append && length > features.ChunkBytes;
         string target = staged ? PartName(path) : path;
-        var buffer = new byte[options.FileChunkBytes];
+        var buffer = new byte[(int)Math.Min(features.ChunkBytes, Math.Max(length, 1))];
         long written = 0;
         bool first = true;
         try
         {
             while (first || written < length)
             {
-                int want = (int)Math.Min(options.FileChunkBytes, length - written);
+                int want = (int)Math.Min(features.ChunkBytes, length - written);
                 int count = await source.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: true, cancellationToken).ConfigureAwait(false);
-                await RequireAsync("write_file", WriteArgs(target, buffer.AsSpan(0, count), first && !append ? "overwrite" : "append"), cancellationToken).ConfigureAwait(false);
+                await WriteChunkAsync(target, buffer.AsMemory(0, count), first && !append ? "overwrite" : "append", features, cancellationToken).ConfigureAwait(false);
                 written += count;
                 first = false;
                 chunkDone?.Invoke(count);
@@ -117,6 +136,9 @@ internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClie
             throw;
         }
     }
+
+    private Task WriteChunkAsync(string path, ReadOnlyMemory<byte> chunk, string mode, FileToolFeatures features, CancellationToken cancellationToken) =>
+        RequireAsync("write_file", WriteArgs(path, chunk.Span, mode, features.BinaryWrites), cancellationToken);
 
     public Task CreateDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
         RequireAsync("create_directory", new Dictionary<string, object> { ["path"] = path }, cancellationToken);
@@ -141,20 +163,33 @@ internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClie
         return new ShellResult(Json.StrOrNull(Json.Get(json, "stdout")) ?? "", Json.StrOrNull(Json.Get(json, "stderr")) ?? "", exit, exit == 124);
     }
 
-    /// <summary>write_file's arguments for one chunk: plain text when it is valid UTF-8, else base64 with format "binary".</summary>
-    internal static Dictionary<string, object> WriteArgs(string path, ReadOnlySpan<byte> chunk, string mode)
+    /// <summary>
+    /// write_file's arguments for one chunk: base64 with format "binary" when <paramref name="binary"/> (or when the chunk
+    /// is not valid UTF-8), else plain text.
+    /// </summary>
+    internal static Dictionary<string, object> WriteArgs(string path, ReadOnlySpan<byte> chunk, string mode, bool binary)
     {
         var args = new Dictionary<string, object> { ["path"] = path, ["mode"] = mode };
+        if (!binary && Utf8OrNull(chunk) is string text)
+        {
+            args["content"] = text;
+            return args;
+        }
+        args["content"] = Convert.ToBase64String(chunk);
+        args["format"] = "binary";
+        return args;
+    }
+
+    private static string? Utf8OrNull(ReadOnlySpan<byte> bytes)
+    {
         try
         {
-            args["content"] = StrictUtf8.GetString(chunk);
+            return StrictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException)
         {
-            args["content"] = Convert.ToBase64String(chunk);
-            args["format"] = "binary";
+            return null;
         }
-        return args;
     }
 
     /// <summary>A hidden, unique name beside <paramref name="path"/> (short, so any file name leaves room for it).</summary>
@@ -164,6 +199,9 @@ internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClie
         string part = PartPrefix + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         return slash < 0 ? part : path[..(slash + 1)] + part;
     }
+
+    private async Task<FileToolFeatures> FeaturesAsync(CancellationToken cancellationToken) =>
+        _features ??= FileToolFeatures.From(await session.ToolListAsync(cancellationToken).ConfigureAwait(false), options);
 
     private Task<ToolReply> CallAsync(string tool, Dictionary<string, object> args, CancellationToken cancellationToken) =>
         session.CallToolAsync(tool, args, options.HttpTimeout, cancellationToken);

@@ -38,19 +38,25 @@ internal static class ItemText
     {
         if (!text.StartsWith('[') || Json.TryParse(text) is not { ValueKind: JsonValueKind.Array } array)
             return null;
-        return [.. array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).Select(e => new WorkspaceItem
-        {
-            Name = Json.StrOrNull(Json.Get(e, "name")) ?? "",
-            Path = Json.StrOrNull(Json.Get(e, "path")) ?? "",
-            IsDirectory = Json.Truthy(Json.Get(e, "isDirectory")),
-            Length = Json.Get(e, "size") is { ValueKind: JsonValueKind.Number } size ? size.GetInt64() : 0,
-            LastWriteTime = DateTimeOffset.TryParse(Json.StrOrNull(Json.Get(e, "modTime")), CultureInfo.InvariantCulture,
-                DateTimeStyles.AssumeUniversal, out DateTimeOffset time) ? time : default,
-            Mode = Json.Int(Json.Get(e, "mode")) ?? 0,
-            LinkTarget = Json.String(Json.Get(e, "linkTarget")),
-            SessionId = sessionId,
-        })];
+        return [.. array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).Select(e => FromJson(e, sessionId))];
     }
+
+    /// <summary>get_file_info's JSON answer (the AgbCode server's format "json"), or null when the text is not one.</summary>
+    public static WorkspaceItem? FromJsonItem(string text, string sessionId) =>
+        Json.TryParse(text) is { ValueKind: JsonValueKind.Object } item ? FromJson(item, sessionId) : null;
+
+    private static WorkspaceItem FromJson(JsonElement e, string sessionId) => new()
+    {
+        Name = Json.StrOrNull(Json.Get(e, "name")) ?? "",
+        Path = Json.StrOrNull(Json.Get(e, "path")) ?? "",
+        IsDirectory = Json.Truthy(Json.Get(e, "isDirectory")),
+        Length = Json.Get(e, "size") is { ValueKind: JsonValueKind.Number } size && size.TryGetInt64(out long length) ? length : 0,
+        LastWriteTime = DateTimeOffset.TryParse(Json.StrOrNull(Json.Get(e, "modTime")), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal, out DateTimeOffset time) ? time : default,
+        Mode = Json.Int(Json.Get(e, "mode")) ?? 0,
+        LinkTarget = Json.String(Json.Get(e, "linkTarget")),
+        SessionId = sessionId,
+    };
 
     /// <summary>list_directory's SDK lines: "[DIR] name" and "[FILE] name"; other lines are ignored.</summary>
     public static IEnumerable<(string Name, bool IsDirectory)> FromLines(string text)

@@ -6,7 +6,7 @@ namespace AgbCode.Server.Tools.Files;
 /// <summary>create_directory {path}: mkdir -p (an existing folder is fine).</summary>
 public sealed class CreateDirectoryTool() : WorkspaceTool("create_directory",
     "Make a folder and its missing parents; an existing folder is fine.",
-    Object(Required("path", "string", "The folder: relative to the workspace, or absolute inside the session.")))
+    Object(PathArgument("The folder")))
 {
     protected override async Task<ToolAnswer> RunAsync(ToolCall call, IWorkspaceFiles files)
     {

@@ -11,7 +11,7 @@ namespace AgbCode.Server.Tools.Files;
 /// </summary>
 public sealed class EditFileTool(FileToolLimits limits) : WorkspaceTool("edit_file",
     "Replace text in a file: each edit replaces the first occurrence of oldText with newText; all edits apply or none.",
-    Object(Required("path", "string", "The file to edit."),
+    Object(PathArgument("The file to edit"),
         Required("edits", "array", "The edits, in order: objects {oldText, newText}.", "object"),
         Optional("dryRun", "boolean", "Report what would change without writing.")))
 {

@@ -13,7 +13,7 @@ namespace AgbCode.Server.Tools.Files;
 /// </summary>
 public sealed class GetFileChangeTool(FileToolLimits limits, FileChangeTracker tracker) : WorkspaceTool("get_file_change",
     "What changed below a folder since the previous call for it: a JSON array of {eventType, path, pathType}.",
-    Object(Required("path", "string", "The folder to watch.")))
+    Object(PathArgument("The folder to watch")))
 {
     protected override async Task<ToolAnswer> RunAsync(ToolCall call, IWorkspaceFiles files)
     {

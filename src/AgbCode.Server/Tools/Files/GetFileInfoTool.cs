@@ -1,4 +1,5 @@
 using System.Text;
+using AgbCode.Server.Api;
 using AgbCode.Core.Files;
 using static AgbCode.Server.Tools.Schema;
 
@@ -6,17 +7,20 @@ namespace AgbCode.Server.Tools.Files;
 
 /// <summary>
 /// get_file_info {path}: "key: value" lines — name, path, size (bytes), isDirectory (true/false), isFile, type, modTime,
-/// mode (as ls shows it) and, for a symbolic link, linkTarget. A missing item is a tool error.
+/// mode (as ls shows it) and, for a symbolic link, linkTarget. A missing item is a tool error. Beyond the SDKs, format
+/// "json" answers the item as <see cref="ItemJson"/> (the AgbCode client uses it: its names are exact).
 /// </summary>
 public sealed class GetFileInfoTool() : WorkspaceTool("get_file_info",
     "Information about a file or folder as key: value lines (name, path, size, isDirectory, isFile, type, modTime, mode).",
-    Object(Required("path", "string", "The item: relative to the workspace, or absolute inside the session.")))
+    Object(PathArgument("The item"), FileFormats.JsonArgument("the item as a JSON object with its exact name")))
 {
     protected override async Task<ToolAnswer> RunAsync(ToolCall call, IWorkspaceFiles files)
     {
         string path = call.Path();
-        WorkspaceItem item = await files.GetItemAsync(path, call.Cancellation)
-            ?? throw new ToolFailure($"get_file_info: there is no file or folder at {ToolText.Line(path)}.");
+        bool json = FileFormats.WantsJson(call);
+        WorkspaceItem item = await files.GetItemAsync(path, call.Cancellation) ?? throw ToolText.Missing(Name, path);
+        if (json)
+            return new ToolAnswer(ItemJson.Of(item).ToJsonString(WireJson.Options));
         var text = new StringBuilder()
             .Append("name: ").Append(ToolText.Line(item.Name)).Append('\n')
             .Append("path: ").Append(ToolText.Line(path)).Append('\n')

@@ -13,19 +13,14 @@ namespace AgbCode.Server.Tools.Files;
 /// </summary>
 public sealed class ListDirectoryTool(FileToolLimits limits) : WorkspaceTool("list_directory",
     "List a folder: one [DIR] name or [FILE] name line per entry (format \"json\": a JSON array with sizes and times).",
-    Object(Required("path", "string", "The folder: relative to the workspace, or absolute inside the session."),
-        Optional("format", "string", "text (default) or json."),
+    Object(PathArgument("The folder"),
+        FileFormats.JsonArgument("a JSON array of the entries with exact names, sizes and times"),
         Optional("recursive", "boolean", "With format json: everything below the folder.")))
 {
     protected override async Task<ToolAnswer> RunAsync(ToolCall call, IWorkspaceFiles files)
     {
         string path = call.Path();
-        bool json = (call.OptionalString("format") ?? "text") switch
-        {
-            "text" => false,
-            "json" => true,
-            string other => throw new ToolFailure($"list_directory: format '{other}' is not text or json."),
-        };
+        bool json = FileFormats.WantsJson(call);
         IReadOnlyList<WorkspaceItem> items = limits.Bounded(
             await files.ListAsync(path, json && call.Bool("recursive"), call.Cancellation), Name, ToolText.Line(path));
         // the engine lists a file as itself: one item at the very path asked for (a folder's entries are below it)
@@ -33,21 +28,10 @@ public sealed class ListDirectoryTool(FileToolLimits limits) : WorkspaceTool("li
             throw new ToolFailure($"list_directory: {ToolText.Line(path)} is a file, not a folder; use get_file_info or read_file.");
         IEnumerable<WorkspaceItem> sorted = items.OrderBy(i => i.Path, StringComparer.Ordinal);
         if (json)
-            return new ToolAnswer(new JsonArray([.. sorted.Select(i => (JsonNode)Entry(i))]).ToJsonString(WireJson.Options));
+            return new ToolAnswer(new JsonArray([.. sorted.Select(i => (JsonNode)ItemJson.Of(i))]).ToJsonString(WireJson.Options));
         var text = new StringBuilder();
         foreach (WorkspaceItem item in sorted)
             text.Append(item.IsDirectory ? "[DIR] " : "[FILE] ").Append(ToolText.Line(item.Name)).Append('\n');
         return new ToolAnswer(text.ToString().TrimEnd('\n'));
     }
-
-    private static JsonObject Entry(WorkspaceItem item) => new()
-    {
-        ["name"] = item.Name,
-        ["path"] = item.Path,
-        ["isDirectory"] = item.IsDirectory,
-        ["size"] = item.Length,
-        ["modTime"] = item.LastWriteTime.ToUniversalTime().ToString("O"),
-        ["mode"] = item.Mode,
-        ["linkTarget"] = item.LinkTarget,
-    };
 }

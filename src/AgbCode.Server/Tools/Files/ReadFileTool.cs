@@ -10,9 +10,9 @@ namespace AgbCode.Server.Tools.Files;
 /// </summary>
 public sealed class ReadFileTool(FileToolLimits limits) : WorkspaceTool("read_file",
     "Read a file as text, or with format \"binary\" as base64; offset and length are in bytes (length 0: to the end).",
-    Object(Required("path", "string", "The file: relative to the workspace, or absolute inside the session."),
+    Object(PathArgument("The file"),
         Optional("offset", "integer", "First byte to read (default 0)."),
-        Optional("length", "integer", "Bytes to read (default 0: to the end of the file)."),
+        Optional("length", "integer", "Bytes to read (default 0: to the end of the file); the maximum is the most one call moves.") with { Maximum = limits.TransferBytes },
         Optional("format", "string", "text (default) or binary (the answer is base64).")))
 {
     protected override async Task<ToolAnswer> RunAsync(ToolCall call, IWorkspaceFiles files)

@@ -10,7 +10,7 @@ namespace AgbCode.Server.Tools.Files;
 /// </summary>
 public sealed class SearchFilesTool(FileToolLimits limits) : WorkspaceTool("search_files",
     "Find files and folders below a folder whose name matches a glob (*.txt) or contains a word; one path per line.",
-    Object(Required("path", "string", "The folder to search."),
+    Object(PathArgument("The folder to search"),
         Required("pattern", "string", "A glob (*, ?, **) or a word the name contains; case-insensitive."),
         Optional("excludePatterns", "array", "Globs of names or relative paths to leave out.", "string")))
 {

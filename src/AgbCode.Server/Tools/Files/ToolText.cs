@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
 
 namespace AgbCode.Server.Tools.Files;
@@ -19,6 +20,10 @@ public static class ToolText
                 span[i] = char.IsControl(source[i]) ? '\uFFFD' : source[i];
         });
     }
+
+    /// <summary>The refusal for a path with nothing at it (tagged with the engine's id, as the engine's own refusals are).</summary>
+    public static ToolFailure Missing(string tool, string path) =>
+        new(WorkspaceErrors.Tagged($"{tool}: there is no file or folder at {Line(path)}.", WorkspaceErrors.ItemNotFound));
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -10,7 +10,7 @@ namespace AgbCode.Server.Tools.Files;
 /// </summary>
 public sealed class WriteFileTool(FileToolLimits limits) : WorkspaceTool("write_file",
     "Write text (or, with format \"binary\", base64 bytes) to a file, creating it and its folders; mode overwrite, append or create_new.",
-    Object(Required("path", "string", "The file: relative to the workspace, or absolute inside the session."),
+    Object(PathArgument("The file"),
         Required("content", "string", "The text, or base64 with format \"binary\"."),
         Optional("mode", "string", "overwrite (default), append or create_new."),
         Optional("format", "string", "text (default) or binary (content is base64).")))
