@@ -88,7 +88,7 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
 
     /// <summary>
     /// The session's labels (GetLabel, following nextToken for at most <see cref="MaxLabelPages"/> pages); null when the
-    /// session does not exist, empty when the endpoint has no GetLabel.
+    /// session does not exist, empty when the endpoint cannot answer GetLabel.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, string>?> GetLabelsAsync(string sessionId, CancellationToken cancellationToken)
     {
@@ -101,10 +101,8 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
                 query.Add(("nextToken", token));
             ApiResponse response = await transport.SendAsync("GetLabel", HttpMethod.Get, "/sdk/GetLabel", query, null, options.HttpTimeout,
                 cancellationToken).ConfigureAwait(false);
-            if (!response.Ok200)
-                return response.IsSessionNotFound ? null
-                    : response.HttpStatus == 404 ? labels
-                    : throw AgbErrors.Request(Endpoint, "GetLabel", response.Describe());
+            if (!response.Ok200)   // an endpoint without GetLabel: the session shows without what its labels would tell
+                return response.IsSessionNotFound ? null : labels;
             if (Json.ObjectOrEncodedObject(Json.GetAny(response.Data, "labels", "Labels")) is { } found)
                 foreach (var label in found.EnumerateObject().Where(l => l.Value.ValueKind == JsonValueKind.String))
                     labels[label.Name] = label.Value.GetString()!;

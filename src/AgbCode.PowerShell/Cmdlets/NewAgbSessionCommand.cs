@@ -155,6 +155,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
                     "Pass labels as @{ team = 'data'; stage = 'test' }.");
             labels[key] = value;
         }
+        ReservedLabels.CheckUserLabels(labels);
         return labels;
     }
 
@@ -172,7 +173,8 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
             }
             catch
             {
-                session.Space.DeleteSessionAsync(session.Id, CancellationToken.None).GetAwaiter().GetResult();
+                SessionCleanup.Track(session);
+                SessionCleanup.Remove(session, StopToken);   // the kernel's failure is the one to report
                 throw;
             }
             WriteVerbose($"Started the {languages[i]} kernel of session {session.Id}.");
