@@ -139,7 +139,7 @@ function Invoke-Test {
 
     $pesterExit = Invoke-FreshPwsh 'Pester' (Join-Path $root 'build/Invoke-Pester.ps1') @(
         '-ModulePath', $moduleDir, '-PackagePath', (Join-Path $out 'packages'), '-PesterVersion', $pesterVersion,
-        '-SummaryPath', $pesterSummary, '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
+        '-SummaryPath', $pesterSummary, '-ExcludeTag', 'Remote', '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
 
     # The user journeys again, against an AgbCode server on loopback: every cmdlet must work the same remotely.
     $remoteSummary = Join-Path $artifacts 'pester-remote-summary.json'
@@ -151,7 +151,7 @@ function Invoke-Test {
         $remoteExit = Invoke-FreshPwsh 'Pester (remote)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
             '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-ExcludeTag', 'Local',
             '-SummaryPath', $remoteSummary, '-ResultPath', (Join-Path $artifacts 'pester-remote.xml'),
-            '-Path', ((@('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney') | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
+            '-Path', ((@('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney', 'RemoteSessions') | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
     }
     finally {
         Remove-Item Env:AGB_ENDPOINT, Env:AGB_API_KEY -ErrorAction Ignore

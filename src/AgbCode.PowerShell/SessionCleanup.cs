@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using AgbCode.Core.Display;
 using AgbCode.Core.Errors;
 using AgbCode.PowerShell.Model;
@@ -10,7 +11,8 @@ namespace AgbCode.PowerShell;
 /// Removes sessions the module made for the user (Invoke-AgbCode's session per run, a New-AgbSession whose kernels
 /// failed), each removal bounded by $env:AGBCODE_REMOVE_TIMEOUT_SEC. A remote one that is still there when the process
 /// exits (the run was cut short by the exit, or its removal failed or was cancelled) is removed then, within the same
-/// bound; a process killed outright (kill -9) removes nothing, and the endpoint releases the session after its idle timeout.
+/// bound (on exit, SIGTERM and SIGHUP); a process killed outright (kill -9) removes nothing, and the endpoint releases
+/// the session after its idle timeout.
 /// </summary>
 internal static class SessionCleanup
 {
@@ -19,7 +21,15 @@ internal static class SessionCleanup
 
     private static readonly ConcurrentDictionary<string, AgbSession> Pending = new(StringComparer.Ordinal);
 
-    static SessionCleanup() => AppDomain.CurrentDomain.ProcessExit += (_, _) => RemovePendingAtExit();
+    // A normal exit raises ProcessExit; pwsh ends on SIGTERM (kill, a CI runner's timeout) and SIGHUP (a closed terminal)
+    // without it, so those get the same cleanup, and then their default action (the process still ends).
+    private static readonly PosixSignalRegistration[] Signals;
+
+    static SessionCleanup()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RemovePendingAtExit();
+        Signals = [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP }.Select(signal => PosixSignalRegistration.Create(signal, _ => RemovePendingAtExit()))];
+    }
 
     /// <summary>Remembers a remote session until <see cref="Remove"/> has removed it (the local engine cleans up after itself).</summary>
     public static void Track(AgbSession session)
@@ -77,7 +87,11 @@ internal static class SessionCleanup
         }
         using var cancel = new CancellationTokenSource(bound);
         AgbSession[] pending = [.. Pending.Values];
-        Task[] removals = [.. pending.Select(s => s.Space.DeleteSessionAsync(s.Id, cancel.Token))];
+        Task[] removals = [.. pending.Select(async s =>
+        {
+            await s.Space.DeleteSessionAsync(s.Id, cancel.Token).ConfigureAwait(false);
+            Pending.TryRemove(s.Id, out _);
+        })];
         try
         {
             Task.WaitAll(removals);
