@@ -41,11 +41,11 @@ internal static class SessionCleanup
     /// <summary>
     /// Removes the session within the bound, or sooner if <paramref name="stop"/> trips (Ctrl+C) while it waits; when
     /// the pipeline was already stopping, only the bound applies, so an interrupted run still cleans up. Returns the
-    /// failure, or null once the session is gone.
+    /// failure (or an invalid bound setting, the default bound having applied), or null once the session is gone.
     /// </summary>
     public static Exception? Remove(AgbSession session, CancellationToken stop)
     {
-        TimeSpan bound = Timeout();
+        TimeSpan bound = Bound(out AgbException? badSetting);
         bool wasStopping = stop.IsCancellationRequested;
         using var cancel = wasStopping ? new CancellationTokenSource() : CancellationTokenSource.CreateLinkedTokenSource(stop);
         cancel.CancelAfter(bound);
@@ -53,7 +53,7 @@ internal static class SessionCleanup
         {
             session.Space.DeleteSessionAsync(session.Id, cancel.Token).GetAwaiter().GetResult();
             Pending.TryRemove(session.Id, out _);
-            return null;
+            return badSetting;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
@@ -70,22 +70,26 @@ internal static class SessionCleanup
         $"It is removed when this process exits, else the endpoint releases it after its idle timeout; or remove it with Remove-AgbSession -Id {session.Id}. " +
         $"Raise ${{env:{TimeoutSetting}}} for a slow endpoint.");
 
-    public static TimeSpan Timeout() => TimeSpan.FromSeconds(ValueSettings.Read(TimeoutSetting, DefaultTimeoutSec, 1, 3600));
+    /// <summary>The bound from the setting; an invalid setting gives the default bound and is handed back to be reported.</summary>
+    public static TimeSpan Bound(out AgbException? badSetting)
+    {
+        badSetting = null;
+        try
+        {
+            return TimeSpan.FromSeconds(ValueSettings.Read(TimeoutSetting, DefaultTimeoutSec, 1, 3600));
+        }
+        catch (AgbException refused)
+        {
+            badSetting = refused;
+            return TimeSpan.FromSeconds(DefaultTimeoutSec);
+        }
+    }
 
     private static void RemovePendingAtExit()
     {
         if (Pending.IsEmpty)
             return;
-        TimeSpan bound;
-        try
-        {
-            bound = Timeout();
-        }
-        catch (AgbException)
-        {
-            bound = TimeSpan.FromSeconds(DefaultTimeoutSec);
-        }
-        using var cancel = new CancellationTokenSource(bound);
+        using var cancel = new CancellationTokenSource(Bound(out _));
         AgbSession[] pending = [.. Pending.Values];
         Task[] removals = [.. pending.Select(async s =>
         {

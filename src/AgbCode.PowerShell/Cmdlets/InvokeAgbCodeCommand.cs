@@ -165,7 +165,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         if (failure is null)
             WriteVerbose($"Removed session {session.Id}.");
         else
-            WriteWarning($"The run's session was not removed: {(failure as AgbException)?.MessageWithFix ?? failure.Message}");
+            WriteWarning($"Removing the run's session {session.Id}: {(failure as AgbException)?.MessageWithFix ?? failure.Message}");
     }
 
     /// <summary>Runs with -InputPath copied in first and, with -OutputPath, what the run made copied back (before an ephemeral session goes).</summary>
