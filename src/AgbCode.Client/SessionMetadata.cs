@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgbCode.Core.Display;
 using AgbCode.Core.Sessions;
 
 namespace AgbCode.Client;
@@ -36,9 +37,10 @@ internal sealed record SessionMetadata(string? Name, string Image, IReadOnlyDict
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset parsed)
             ? parsed.ToLocalTime()
             : fallback.CreatedAt;
+        // anyone with the key can set these labels: the name and image are shown in tables, so they are made inert
         return new SessionMetadata(
-            labels.GetValueOrDefault(ReservedLabels.Name) ?? fallback.Name,
-            labels.GetValueOrDefault(ReservedLabels.Image) ?? fallback.Image,
+            labels.TryGetValue(ReservedLabels.Name, out string? name) ? InertText.Of(name) : fallback.Name,
+            labels.TryGetValue(ReservedLabels.Image, out string? image) ? InertText.Of(image) : fallback.Image,
             labels.Where(l => !ReservedLabels.IsReserved(l.Key)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal),
             created);
     }

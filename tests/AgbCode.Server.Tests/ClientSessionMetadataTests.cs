@@ -69,6 +69,20 @@ public sealed class ClientSessionMetadataTests(SharedServer shared)
     }
 
     [Fact]
+    public async Task A_name_set_by_another_client_is_shown_inert()
+    {
+        JsonObject made = await shared.Server.CreateSessionAsync();
+        string id = made["sessionId"]!.GetValue<string>();
+        string labels = Uri.EscapeDataString($$"""{"{{ReservedLabels.Name}}":"evil\u001b]0;owned\u0007name"}""");
+        Answer set = await shared.Server.PostAsync($"/sdk/SetLabel?sessionId={id}&Labels={labels}");
+        Assert.True(set.Success, set.Text);
+        await using AgbCloudSpace client = NewClient();
+        ICodeSession? seen = await client.GetSessionAsync(id);
+        Assert.Equal("evil\u241b]0;owned\u2407name", seen!.Name);
+        await shared.Server.DeleteSessionAsync(id);
+    }
+
+    [Fact]
     public async Task A_user_label_with_the_reserved_prefix_is_refused_before_anything_is_created()
     {
         await using AgbCloudSpace client = NewClient();
