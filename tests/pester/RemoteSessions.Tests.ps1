@@ -89,5 +89,28 @@ Describe 'Sessions on an endpoint, across processes' -Tag Remote {
             }
             { Get-AgbSession -Id $id -ErrorAction Stop } | Should -Throw -ErrorId 'AgbSessionNotFound,AgbCode.PowerShell.Cmdlets.GetAgbSessionCommand'
         }
+
+        It 'is removed when its script exits while a thread job still runs it' {
+            $other = Start-OtherPwsh @'
+$manifest = (Get-Module AgbCode).Path
+$job = Start-ThreadJob { Import-Module $using:manifest; Invoke-AgbCode -Language python -Stream -Verbose -Code 'import time; print("started", flush=True); time.sleep(600)' 4>&1 }
+$started = $false
+while (-not $started) {
+    foreach ($item in Receive-Job $job) { "$item"; if ("$item" -eq 'started') { $started = $true } }
+    Start-Sleep -Milliseconds 100
+}
+exit 0
+'@
+            try {
+                $id = (Read-LineMatching $other 'Created session (\S+)')[1]
+                $null = Read-LineMatching $other '^started$'
+                $other.WaitForExit(120000) | Should -BeTrue
+                $other.ExitCode | Should -Be 0
+            }
+            finally {
+                if (-not $other.HasExited) { $other.Kill($true) }
+            }
+            { Get-AgbSession -Id $id -ErrorAction Stop } | Should -Throw -ErrorId 'AgbSessionNotFound,AgbCode.PowerShell.Cmdlets.GetAgbSessionCommand'
+        }
     }
 }
