@@ -90,7 +90,7 @@ Describe 'Sessions on an endpoint, across processes' -Tag Remote {
             { Get-AgbSession -Id $id -ErrorAction Stop } | Should -Throw -ErrorId 'AgbSessionNotFound,AgbCode.PowerShell.Cmdlets.GetAgbSessionCommand'
         }
 
-        It 'is removed when its script exits while a thread job still runs it' {
+        It 'is removed when the process ends while a thread job still runs it' {
             $other = Start-OtherPwsh @'
 $manifest = (Get-Module AgbCode).Path
 $job = Start-ThreadJob { Import-Module $using:manifest; Invoke-AgbCode -Language python -Stream -Verbose -Code 'import time; print("started", flush=True); time.sleep(600)' 4>&1 }
@@ -99,7 +99,7 @@ while (-not $started) {
     foreach ($item in Receive-Job $job) { "$item"; if ("$item" -eq 'started') { $started = $true } }
     Start-Sleep -Milliseconds 100
 }
-exit 0
+[Environment]::Exit(0)   # as a host application ending the process does: no pipeline is stopped first
 '@
             try {
                 $id = (Read-LineMatching $other 'Created session (\S+)')[1]
