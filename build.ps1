@@ -40,6 +40,9 @@ $artifacts = Join-Path $root 'artifacts'
 $manifest = Import-PowerShellDataFile (Join-Path $root 'AgbCode.psd1')
 $pesterVersion = '5.7.1'
 
+# The Pester files that run a second time, against a server the test run starts.
+$remoteJourneys = @('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney', 'Parameters', 'FilesJourney', 'RemoteSessions')
+
 $debianPackages = @(
     'bubblewrap', 'util-linux', 'e2fsprogs', 'libseccomp2',
     'python3-ipython', 'python3-matplotlib', 'python3-munkres',
@@ -139,7 +142,7 @@ function Invoke-Test {
 
     $pesterExit = Invoke-FreshPwsh 'Pester' (Join-Path $root 'build/Invoke-Pester.ps1') @(
         '-ModulePath', $moduleDir, '-PackagePath', (Join-Path $out 'packages'), '-PesterVersion', $pesterVersion,
-        '-SummaryPath', $pesterSummary, '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
+        '-SummaryPath', $pesterSummary, '-ExcludeTag', 'Remote', '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
 
     # The user journeys again, against an AgbCode server on loopback: every cmdlet must work the same remotely.
     $remoteSummary = Join-Path $artifacts 'pester-remote-summary.json'
@@ -151,7 +154,7 @@ function Invoke-Test {
         $remoteExit = Invoke-FreshPwsh 'Pester (remote)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
             '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-ExcludeTag', 'Local',
             '-SummaryPath', $remoteSummary, '-ResultPath', (Join-Path $artifacts 'pester-remote.xml'),
-            '-Path', ((@('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney', 'Parameters', 'FilesJourney') | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
+            '-Path', (($remoteJourneys | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
     }
     finally {
         Remove-Item Env:AGB_ENDPOINT, Env:AGB_API_KEY -ErrorAction Ignore

@@ -41,27 +41,26 @@ public sealed class AgbCloudSession : ICodeSession
     private ToolChannel? _apiChannel;
     private ToolChannel? _linkChannel;
     private int _closed;
+    private volatile SessionMetadata _metadata;
 
-    internal AgbCloudSession(AgbCloudSpace space, string id, SessionDetails? details, SessionOptions? options)
+    internal AgbCloudSession(AgbCloudSpace space, string id, SessionDetails? details, SessionMetadata metadata, TimeSpan? idleTimeout)
     {
         _space = space;
         _details = details;
+        _metadata = metadata;
         Id = id;
-        Name = options?.Name;
-        Image = options?.Image ?? "";
-        Labels = new Dictionary<string, string>(options?.Labels ?? new Dictionary<string, string>());
-        IdleTimeout = options?.IdleTimeout ?? DefaultIdleRelease;
+        IdleTimeout = idleTimeout ?? DefaultIdleRelease;
     }
 
     public string Id { get; }
-    /// <summary>The name given at creation by this process; the AGB API does not store names.</summary>
-    public string? Name { get; }
-    /// <summary>The image given at creation by this process ("" for a session found by id or listing).</summary>
-    public string Image { get; }
-    /// <summary>The labels given at creation by this process (empty for a session found by id or listing).</summary>
-    public IReadOnlyDictionary<string, string> Labels { get; }
-    /// <summary>When this process created or first saw the session (the AGB API does not report it).</summary>
-    public DateTimeOffset CreatedAt { get; } = DateTimeOffset.Now;
+    /// <summary>The name given at creation, kept on the endpoint as a reserved label (<see cref="ReservedLabels"/>).</summary>
+    public string? Name => _metadata.Name;
+    /// <summary>The image given at creation, from its reserved label ("" for a session made by another client).</summary>
+    public string Image => _metadata.Image;
+    /// <summary>The user's labels, without the reserved ones.</summary>
+    public IReadOnlyDictionary<string, string> Labels => _metadata.Labels;
+    /// <summary>When the session was created (its reserved label), else when this process first saw it.</summary>
+    public DateTimeOffset CreatedAt => _metadata.CreatedAt;
     /// <summary>The endpoint's own limits apply; the AGB API neither takes nor reports them, so these are the defaults.</summary>
     public SessionLimits Limits => SessionLimits.Default;
     public IsolationReport Isolation => new(IsolationMode.Sandbox,
@@ -199,6 +198,9 @@ public sealed class AgbCloudSession : ICodeSession
                 $"The {canonical} kernel of session {Id} at {Location} did not start: {result.ErrorMessage}",
                 "Check that the session's image supports the language (Get-AgbLanguage), or try again.");
     }
+
+    /// <summary>Takes the name, labels and creation time the endpoint keeps (GetLabel), as another process set them.</summary>
+    internal void Adopt(IReadOnlyDictionary<string, string> labels) => _metadata = SessionMetadata.FromLabels(labels, _metadata);
 
     internal void Refresh(SessionDetails details)
     {

@@ -103,10 +103,12 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
         if (string.IsNullOrWhiteSpace(options.Image))
             throw new AgbException(AgbErrorKind.BadInput, "AgbUnknownImage", "The image id is empty.",
                 $"Leave -Image out to get {SessionOptions.DefaultImage}.");
+        ReservedLabels.CheckUserLabels(options.Labels);
         string[] languages = [.. options.StartLanguages.Select(LanguageRules.Normalize)];
         int? idleSeconds = options.IdleTimeout is TimeSpan idle && idle > TimeSpan.Zero ? (int)Math.Ceiling(idle.TotalSeconds) : null;
-        SessionDetails details = await Api.CreateSessionAsync(options.Image, options.Labels, idleSeconds, cancellationToken).ConfigureAwait(false);
-        var session = new AgbCloudSession(this, details.SessionId, details, options);
+        var metadata = SessionMetadata.ForNew(options);
+        SessionDetails details = await Api.CreateSessionAsync(options.Image, metadata.ToLabels(), idleSeconds, cancellationToken).ConfigureAwait(false);
+        var session = new AgbCloudSession(this, details.SessionId, details, metadata, options.IdleTimeout);
         _sessions[session.Id] = session;
         try
         {
@@ -139,7 +141,12 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
                 await gone.CloseAsync().ConfigureAwait(false);
             return null;
         }
-        AgbCloudSession session = _sessions.GetOrAdd(sessionId, id => new AgbCloudSession(this, id, details, null));
+        if (!_sessions.TryGetValue(sessionId, out AgbCloudSession? session))
+        {
+            if (await Api.GetLabelsAsync(sessionId, cancellationToken).ConfigureAwait(false) is not { } labels)
+                return null;
+            session = _sessions.GetOrAdd(sessionId, id => Found(id, details, labels));
+        }
         session.Refresh(details);
         return session;
     }
@@ -150,18 +157,40 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
     /// <summary>The endpoint's active sessions for this key, optionally only those with all of <paramref name="labels"/>.</summary>
     public async Task<IReadOnlyList<ICodeSession>> ListSessionsAsync(IReadOnlyDictionary<string, string>? labels, CancellationToken cancellationToken = default)
     {
-        var sessions = new List<ICodeSession>();
+        var ids = new List<string>();
         var seenTokens = new HashSet<string>(StringComparer.Ordinal);
         string? token = null;
         for (int page = 0; page < MaxListPages; page++)
         {
-            (IReadOnlyList<string> ids, string? next) = await Api.ListSessionsAsync(labels, token, ListPageSize, cancellationToken).ConfigureAwait(false);
-            sessions.AddRange(ids.Select(id => _sessions.GetOrAdd(id, key => new AgbCloudSession(this, key, null, null))));
+            (IReadOnlyList<string> listed, string? next) = await Api.ListSessionsAsync(labels, token, ListPageSize, cancellationToken).ConfigureAwait(false);
+            ids.AddRange(listed);
             if (next is null || !seenTokens.Add(next))
                 break;
             token = next;
         }
-        return [.. sessions.DistinctBy(s => s.Id)];
+        await AdoptNewAsync(ids.Distinct(StringComparer.Ordinal).Where(id => !_sessions.ContainsKey(id)), cancellationToken).ConfigureAwait(false);
+        return [.. ids.Distinct(StringComparer.Ordinal).Select(id => _sessions.GetValueOrDefault(id)).OfType<AgbCloudSession>()];
+    }
+
+    /// <summary>
+    /// Sessions seen for the first time get their name, labels and creation time from the endpoint (GetLabel), a few at
+    /// a time; one that is gone meanwhile is left out.
+    /// </summary>
+    private Task AdoptNewAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = LabelReadsInParallel, CancellationToken = cancellationToken },
+            async (id, token) =>
+            {
+                if (await Api.GetLabelsAsync(id, token).ConfigureAwait(false) is { } labels)
+                    _sessions.GetOrAdd(id, key => Found(key, null, labels));
+            });
+
+    private const int LabelReadsInParallel = 8;
+
+    private AgbCloudSession Found(string id, SessionDetails? details, IReadOnlyDictionary<string, string> labels)
+    {
+        var session = new AgbCloudSession(this, id, details, SessionMetadata.Unknown(), null);
+        session.Adopt(labels);
+        return session;
     }
 
     /// <summary>

@@ -103,6 +103,8 @@ public static class Program
         app.MapMetrics("/metrics", metrics.Registry);
         SessionRoutes.Map(app);
         SessionListRoute.Map(app);
+        LabelRoutes.Map(app);
+        ResourceRoutes.Map(app);
         ToolRoutes.Map(app);
         LinkRoutes.Map(app);
         StreamRoute.Map(app);

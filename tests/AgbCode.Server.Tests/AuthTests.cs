@@ -20,6 +20,10 @@ public class AuthTests(SharedServer shared)
         { "POST", "/mcp?autoGenSession=false" },
         { "POST", "/mcp/listTools?imageId=agb-code-space-1" },
         { "GET", "/sdk/ListSession" },
+        { "POST", "/sdk/SetLabel?Labels=%7B%22a%22%3A%22b%22%7D" },
+        { "GET", "/sdk/GetLabel" },
+        { "POST", "/mcp/getMcpResource" },
+        { "GET", "/internet/getLink" },
     };
 
     [Theory]

@@ -86,6 +86,35 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
         return (ids, string.IsNullOrEmpty(next) ? null : next);
     }
 
+    /// <summary>
+    /// The session's labels (GetLabel, following nextToken for at most <see cref="MaxLabelPages"/> pages); null when the
+    /// session does not exist, empty when the endpoint cannot answer GetLabel.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>?> GetLabelsAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? token = null;
+        for (int page = 0; page < MaxLabelPages; page++)
+        {
+            var query = new List<(string, string)> { ("sessionId", sessionId) };
+            if (token is not null)
+                query.Add(("nextToken", token));
+            ApiResponse response = await transport.SendAsync("GetLabel", HttpMethod.Get, "/sdk/GetLabel", query, null, options.HttpTimeout,
+                cancellationToken).ConfigureAwait(false);
+            if (!response.Ok200)   // an endpoint without GetLabel: the session shows without what its labels would tell
+                return response.IsSessionNotFound ? null : labels;
+            if (Json.ObjectOrEncodedObject(Json.GetAny(response.Data, "labels", "Labels")) is { } found)
+                foreach (var label in found.EnumerateObject().Where(l => l.Value.ValueKind == JsonValueKind.String))
+                    labels[label.Name] = label.Value.GetString()!;
+            token = Json.StrOrNull(Json.GetAny(response.Data, "nextToken", "NextToken")) is { Length: > 0 } next && next != token ? next : null;
+            if (token is null)
+                break;
+        }
+        return labels;
+    }
+
+    private const int MaxLabelPages = 10;
+
     /// <summary>CallMcpTool: the API route. <paramref name="args"/> is sent as a JSON string, as the API wants.</summary>
     public Task<ApiResponse> CallToolAsync(string sessionId, string tool, object args, TimeSpan timeout, CancellationToken cancellationToken) =>
         transport.SendAsync("CallMcpTool", HttpMethod.Post, "/mcp", [("autoGenSession", "false")],

@@ -155,16 +155,27 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             return;
         }
         AgbSession session = NewSession(Backend(), new SessionOptions { RunLanguage = request.Language });
+        SessionCleanup.Track(session);
         try
         {
             RunWithFiles(pump, session, request, source);
         }
         finally
         {
-            session.Space.DeleteSessionAsync(session.Id, CancellationToken.None).GetAwaiter().GetResult();
-            if (!StopToken.IsCancellationRequested)
-                WriteVerbose($"Removed session {session.Id}.");
+            RemoveEphemeral(session);
         }
+    }
+
+    /// <summary>Removes the run's own session, bounded; one left over is removed at the latest when the process exits.</summary>
+    private void RemoveEphemeral(AgbSession session)
+    {
+        Exception? failure = SessionCleanup.Remove(session, StopToken);
+        if (StopToken.IsCancellationRequested)
+            return;   // the pipeline is stopping: nothing more may be written
+        if (failure is null)
+            WriteVerbose($"Removed session {session.Id}.");
+        else
+            WriteWarning($"Removing the run's session {session.Id}: {(failure as AgbException)?.MessageWithFix ?? failure.Message}");
     }
 
     /// <summary>Runs with -InputPath copied in first and, with -OutputPath, what the run made copied back (before an ephemeral session goes).</summary>

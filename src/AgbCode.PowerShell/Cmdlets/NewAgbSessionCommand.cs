@@ -153,6 +153,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
                     "Pass labels as @{ team = 'data'; stage = 'test' }.");
             labels[key] = value;
         }
+        ReservedLabels.CheckUserLabels(labels);
         return labels;
     }
 

@@ -12,7 +12,8 @@ internal static class ValueSettings
         MaxDepth = Read(ValueLimits.MaxDepthSetting, ValueLimits.DefaultMaxDepth, 1, 256),
     };
 
-    private static int Read(string setting, int fallback, int min, int max)
+    /// <summary>A whole-number setting from the environment, else <paramref name="fallback"/>; out of range is refused, naming it.</summary>
+    internal static int Read(string setting, int fallback, int min, int max)
     {
         string? text = Environment.GetEnvironmentVariable(setting);
         if (string.IsNullOrWhiteSpace(text))

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using AgbCode.Server.Auth;
 using AgbCode.Server.Sessions;
@@ -21,7 +20,7 @@ public static class SessionListRoute
     private static IResult List(HttpContext context, SessionRegistry registry)
     {
         IQueryCollection query = context.Request.Query;
-        int pageSize = PageSize(query["maxResults"]);
+        int pageSize = Paging.Size(query["maxResults"], DefaultPageSize, MaxPageSize);
         IReadOnlyDictionary<string, string> filter = Labels.Parse(query["labels"].FirstOrDefault() is { } labels ? JsonValue.Create(labels) : null, "labels");
         (long Ticks, string Id)? after = DecodeToken(query["nextToken"]);
 
@@ -39,15 +38,6 @@ public static class SessionListRoute
         });
     }
 
-    private static int PageSize(string? raw)
-    {
-        if (string.IsNullOrWhiteSpace(raw))
-            return DefaultPageSize;
-        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int size) && size is >= 1 and <= MaxPageSize
-            ? size
-            : throw ApiError.BadParameter($"maxResults must be a whole number from 1 to {MaxPageSize}; got '{raw}'.");
-    }
-
     private static int Compare(HostedSession session, (long Ticks, string Id) key)
     {
         int byTime = session.CreatedAt.UtcTicks.CompareTo(key.Ticks);
@@ -55,22 +45,15 @@ public static class SessionListRoute
     }
 
     private static string EncodeToken(HostedSession last) =>
-        Secrets.Base64Url(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{last.CreatedAt.UtcTicks}:{last.Id}")));
+        Paging.EncodeToken(string.Create(CultureInfo.InvariantCulture, $"{last.CreatedAt.UtcTicks}:{last.Id}"));
 
     private static (long, string)? DecodeToken(string? token)
     {
-        if (string.IsNullOrWhiteSpace(token))
+        if (Paging.DecodeToken(token, "ListSession") is not string text)
             return null;
-        try
-        {
-            string padded = token.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            string text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-            int colon = text.IndexOf(':');
-            if (colon > 0 && long.TryParse(text[..colon], NumberStyles.Integer, CultureInfo.InvariantCulture, out long ticks))
-                return (ticks, text[(colon + 1)..]);
-        }
-        catch (FormatException) { }
-        throw ApiError.BadParameter("nextToken is not one this server issued; pass the nextToken of the previous ListSession page, or none for the first page.");
+        int colon = text.IndexOf(':');
+        return colon > 0 && long.TryParse(text[..colon], NumberStyles.Integer, CultureInfo.InvariantCulture, out long ticks)
+            ? (ticks, text[(colon + 1)..])
+            : throw Paging.InvalidToken("ListSession");
     }
 }

@@ -73,7 +73,8 @@ public static class SessionRoutes
         return Envelope.Ok(context, null);
     }
 
-    private static async Task<HostedSession> FindAsync(HttpContext context, SessionRegistry registry)
+    /// <summary>The caller's session named by sessionId (body, else query); another tenant's is NotFound, as a missing one.</summary>
+    internal static async Task<HostedSession> FindAsync(HttpContext context, SessionRegistry registry)
     {
         string id = JsonBody.RequiredSessionId(context.Request, await JsonBody.ReadObjectAsync(context.Request));
         return registry.Find(context.Tenant(), id) ?? throw ApiError.SessionNotFound(id);

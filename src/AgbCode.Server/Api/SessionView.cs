@@ -31,4 +31,19 @@ public sealed class SessionView(PublicUrls urls, ServerOptions options, ToolCata
             ["toolList"] = tools.ToolsJson(),
         };
     }
+
+    /// <summary>
+    /// GetMcpResource's data: what session.info() reads (sessionId, resourceUrl; no desktopInfo, there is no desktop)
+    /// and the session's other public facts. Never the access token.
+    /// </summary>
+    public JsonObject Resource(HttpContext context, HostedSession session)
+    {
+        JsonObject data = Describe(context, session);
+        foreach (string secretOrBulky in new[] { "token", "toolList", "success" })
+            data.Remove(secretOrBulky);
+        data["imageId"] = session.ImageId;
+        data["createTime"] = session.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        data["idleReleaseTimeout"] = (long)session.IdleTimeout.TotalSeconds;
+        return data;
+    }
 }

@@ -7,6 +7,7 @@ namespace AgbCode.Server.Sessions;
 public sealed class HostedSession
 {
     private readonly byte[] _tokenHash;
+    private volatile IReadOnlyDictionary<string, string> _labels;
 
     public HostedSession(string id, string tenant, string imageId, ICodeSession engine, TimeSpan idleTimeout)
     {
@@ -17,6 +18,7 @@ public sealed class HostedSession
         IdleTimeout = idleTimeout;
         AccessToken = Secrets.NewToken();
         _tokenHash = Secrets.Sha256(AccessToken);
+        _labels = new Dictionary<string, string>(engine.Labels, StringComparer.Ordinal);
     }
 
     public string Id { get; }
@@ -26,10 +28,14 @@ public sealed class HostedSession
     public TimeSpan IdleTimeout { get; }
     /// <summary>Handed to the session's creator (and to GetSession) for the linkUrl and wsUrl routes.</summary>
     public string AccessToken { get; }
-    public IReadOnlyDictionary<string, string> Labels => Engine.Labels;
+    /// <summary>The labels given at creation, then as the last SetLabel replaced them (never changed in place).</summary>
+    public IReadOnlyDictionary<string, string> Labels => _labels;
     public DateTimeOffset CreatedAt => Engine.CreatedAt;
     /// <summary>False once the session was deleted or released for idleness.</summary>
     public bool IsAlive => !Engine.IsClosed;
+
+    /// <summary>SetLabel: the new labels replace the old ones as a whole, as on the AGB cloud.</summary>
+    public void ReplaceLabels(IReadOnlyDictionary<string, string> labels) => _labels = new Dictionary<string, string>(labels, StringComparer.Ordinal);
 
     public bool AcceptsToken(string? token) => token is not null && Secrets.Matches(token, _tokenHash);
 }

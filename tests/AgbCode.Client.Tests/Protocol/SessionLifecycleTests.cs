@@ -32,7 +32,10 @@ public sealed class SessionLifecycleTests : IAsyncLifetime
         JsonElement stats = JsonDocument.Parse(create.Query["sdkStats"].ToString()).RootElement;
         Assert.Equal("sdk", stats.GetProperty("source").GetString());
         JsonElement body = create.Json;
-        Assert.Equal(labels, JsonSerializer.Deserialize<Dictionary<string, string>>(body.GetProperty("labels").GetString()!));
+        Dictionary<string, string> sent = JsonSerializer.Deserialize<Dictionary<string, string>>(body.GetProperty("labels").GetString()!)!;
+        Assert.Equal(["agbcode.created", "agbcode.image", "agbcode.name", "env", "team"], sent.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(("data", "ci", "etl", "agb-code-space-2"), (sent["team"], sent["env"], sent[ReservedLabels.Name], sent[ReservedLabels.Image]));
+        Assert.Equal(session.CreatedAt, DateTimeOffset.Parse(sent[ReservedLabels.Created], System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(91, body.GetProperty("timeout").GetInt32());
 
         Assert.Equal((FakeAgbServer.SessionId, "etl", "agb-code-space-2"), (session.Id, session.Name, session.Image));

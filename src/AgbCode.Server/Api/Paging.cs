@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Text;
+using AgbCode.Server.Auth;
+
+namespace AgbCode.Server.Api;
+
+/// <summary>
+/// The AGB list calls' paging: <c>maxResults</c> items a page, chained by an opaque <c>nextToken</c> that holds the sort
+/// key of the page's last item, so a page stays correct when items come and go between calls.
+/// </summary>
+public static class Paging
+{
+    public static int Size(string? raw, int fallback, int max)
+    {
+        if (string.IsNullOrWhiteSpace(raw))
+            return fallback;
+        return int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int size) && size >= 1 && size <= max
+            ? size
+            : throw ApiError.BadParameter($"maxResults must be a whole number from 1 to {max}; got '{raw}'.");
+    }
+
+    public static string EncodeToken(string sortKey) => Secrets.Base64Url(Encoding.UTF8.GetBytes(sortKey));
+
+    /// <summary>The sort key a token holds; null for no token (the first page).</summary>
+    public static string? DecodeToken(string? token, string operation)
+    {
+        if (string.IsNullOrWhiteSpace(token))
+            return null;
+        try
+        {
+            string padded = token.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(padded));
+        }
+        catch (Exception error) when (error is FormatException or DecoderFallbackException)
+        {
+            throw InvalidToken(operation);
+        }
+    }
+
+    public static ApiError InvalidToken(string operation) => ApiError.BadParameter(
+        $"nextToken is not one this server issued; pass the nextToken of the previous {operation} page, or none for the first page.");
+}
