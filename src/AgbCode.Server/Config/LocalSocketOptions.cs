@@ -9,8 +9,8 @@ namespace AgbCode.Server.Config;
 public sealed record LocalSocketOptions(string Path, UnixFileMode Mode, string Group)
 {
     /// <summary>Where the installed service listens, and where the module looks for it.</summary>
-    public const string DefaultPath = "/run/agbcode/engine.sock";
-    public const string DefaultGroup = "agbcode";
+    public const string DefaultPath = Core.Services.LocalServiceDefaults.SocketPath;
+    public const string DefaultGroup = Core.Services.LocalServiceDefaults.Group;
     public const UnixFileMode DefaultMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
 
     /// <summary>The socket's settings, or null when AGBCODE_UNIX_SOCKET is not set.</summary>
