@@ -1,0 +1,147 @@
+#requires -Version 7.4
+# The local engine service (issue 15): users who are not root run the built module against the root engine behind its
+# Unix socket and get that engine's isolation; the socket's group decides who may connect, the caller's uid whose
+# sessions they are. Runs as root: it makes its own users and group, and starts the built server on its own socket.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    $script:tag = "agbsvc$(Get-Random -Minimum 10000 -Maximum 99999)"
+    $script:work = "/tmp/$tag"   # reachable by the test users: their pwsh, module, homes and the socket live here
+    $serverDll = if ($env:AGBCODE_TEST_SERVER) { $env:AGBCODE_TEST_SERVER } else { Join-Path $PSScriptRoot '../../src/AgbCode.Server/bin/Release/net10.0/agbcode-server.dll' }
+    if (-not (Test-Path $serverDll)) { throw "The built server is missing ($serverDll): build it with dotnet build src/AgbCode.Server -c Release." }
+    New-Item -ItemType Directory -Path $work, "$work/run" | Out-Null
+    & chmod 0755 $work "$work/run"
+    # pwsh and the module, where the test users can read them (the pwsh tool lives under /root)
+    Copy-Item $PSHOME "$work/pwsh" -Recurse
+    Copy-Item $AgbModuleDir "$work/AgbCode" -Recurse
+    & groupadd $tag
+    $script:users = @{}
+    foreach ($role in 'owner', 'neighbour', 'outsider') {
+        $name = "$tag$($role[0])"
+        & useradd --no-create-home --user-group --shell /usr/sbin/nologin $name
+        if ($role -ne 'outsider') { & usermod -aG $tag $name }
+        New-Item -ItemType Directory -Path "$work/home-$role" | Out-Null
+        & chown $name "$work/home-$role"
+        $users[$role] = [pscustomobject]@{ Name = $name; Uid = [int](& id -u $name); Home = "$work/home-$role" }
+    }
+    $script:socket = "$work/run/engine.sock"
+
+    $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $info.ArgumentList.Add($serverDll)
+    $info.Environment['AGBCODE_UNIX_SOCKET'] = $socket
+    $info.Environment['AGBCODE_UNIX_SOCKET_GROUP'] = $tag
+    $info.Environment['AGBCODE_LOG_FORMAT'] = 'text'
+    $info.Environment['AGBCODE_SHUTDOWN_GRACE_SEC'] = '1'
+    $info.RedirectStandardOutput = $true
+    $script:server = [System.Diagnostics.Process]::Start($info)
+    $script:serverLog = $server.StandardOutput.ReadToEndAsync()
+    foreach ($attempt in 1..240) { if ((Test-Path $socket) -or $server.HasExited) { break }; Start-Sleep -Milliseconds 250 }
+    if (-not (Test-Path $socket)) { throw "The server did not publish its socket: $($serverLog.Result)" }
+
+    # Runs a script in the built module as a test user (their own groups only), in a fresh pwsh; returns its output lines.
+    function Start-AsUser([string] $Role, [string] $Script) {
+        $user = $users[$Role]
+        $run = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
+        foreach ($argument in "--reuid=$($user.Name)", "--regid=$($user.Name)", '--init-groups', '--', 'dotnet', "$work/pwsh/pwsh.dll",
+            '-NoProfile', '-NonInteractive', '-Command', "`$ErrorView = 'NormalView'; Import-Module $work/AgbCode/AgbCode.psd1; $Script") {
+            $run.ArgumentList.Add($argument)
+        }
+        $run.Environment.Clear()
+        $run.Environment['HOME'] = $user.Home
+        $run.Environment['PATH'] = '/usr/bin:/bin'
+        $run.Environment['AGBCODE_UNIX_SOCKET'] = $socket
+        $run.RedirectStandardOutput = $true
+        $run.RedirectStandardError = $true
+        [System.Diagnostics.Process]::Start($run)
+    }
+    function Invoke-AsUser([string] $Role, [string] $Script) {
+        $process = Start-AsUser $Role $Script
+        $errors = $process.StandardError.ReadToEndAsync()
+        $output = $process.StandardOutput.ReadToEnd()
+        $process.WaitForExit()
+        ($output + $errors.Result) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }
+    }
+}
+
+AfterAll {
+    if ($server -and -not $server.HasExited) { & kill -TERM $server.Id; $null = $server.WaitForExit(60000) }
+    foreach ($user in $users.Values) { & userdel $user.Name; & groupdel $user.Name 2>$null }
+    & groupdel $tag
+    Remove-Item $work -Recurse -Force -ErrorAction Ignore
+}
+
+Describe 'The local engine service, used by admins who are not root' -Tag Local, Service {
+    It 'gives a user a session of the service, whose processes run under a session uid, not the user''s' {
+        $out = Invoke-AsUser owner @'
+$s = New-AgbSession -Name owned
+"BACKEND=$($s.Isolation.Backend)"
+"UIDLINE=$(($s.Isolation.Protections | Where-Object Name -eq 'Own host uid').Detail)"
+"MEMORY=$(($s.Isolation.Protections | Where-Object Name -eq 'Memory limit').Detail)"
+$r = Invoke-AgbCode -Session $s -Language python -Quiet -Code 'import subprocess; subprocess.Popen(["sleep", "7301.5"]); print("spawned")'
+"RUN=$($r.Stdout.Trim())"
+"ID=$($s.Id)"
+'@
+        ($out -match '^BACKEND=') | Should -Be "BACKEND=local engine service unix://$socket" -Because ($out -join "`n")
+        ($out -match '^MEMORY=') | Should -Match '^MEMORY=1 GiB'
+        ($out -match '^RUN=') | Should -Be 'RUN=spawned'
+        $script:sessionId = ($out -match '^ID=') -replace '^ID='
+        # on the host: the process the code started runs as the session's own uid, which is neither the user nor root
+        $sleeper = & ps -eo uid=,args= | Where-Object { $_ -match 'sleep 7301\.5' } | Select-Object -First 1
+        $sleeper | Should -Not -BeNullOrEmpty
+        $script:sessionUid = [int]($sleeper.Trim() -split '\s+')[0]
+        $sessionUid | Should -Not -Be $users.owner.Uid
+        $sessionUid | Should -Not -Be 0
+        ($out -match '^UIDLINE=') | Should -Be "UIDLINE=code runs as host uid $sessionUid, not root"
+    }
+
+    It 'ends the memory bomb as OutOfMemoryError at the session''s 1 GiB' {
+        $out = Invoke-AsUser owner @"
+`$r = Invoke-AgbCode -Session (Get-AgbSession -Id $sessionId) -Language python -Quiet -Code 'x = bytearray(3 * 1024**3)' -ErrorAction SilentlyContinue
+"ERROR=`$(`$r.Error.Name)|`$(`$r.ErrorMessage)"
+"@
+        ($out -match '^ERROR=') | Should -Match "^ERROR=OutOfMemoryError\|.*the session's limit is 1 GiB" -Because ($out -join "`n")
+    }
+
+    It 'keeps a second user from listing, running in or removing the first user''s sessions' {
+        $out = Invoke-AsUser neighbour @"
+"LISTED=`$((Get-AgbSession).Id -join ',')"
+Invoke-AgbCode -Session $sessionId -Language python -Code 'print(1)' -ErrorAction SilentlyContinue -ErrorVariable runError -Quiet
+"RUN=`$(`$runError[0].Exception.Message)"
+Remove-AgbSession -Id $sessionId -Confirm:`$false -ErrorAction SilentlyContinue -ErrorVariable removeError
+"REMOVE=`$(`$removeError[0].Exception.Message)"
+"@
+        ($out -match '^LISTED=') | Should -Be 'LISTED=' -Because ($out -join "`n")
+        ($out -match '^RUN=') | Should -Match "^RUN=There is no session with id or name '$sessionId'"
+        ($out -match '^REMOVE=') | Should -Match "^REMOVE=There is no session with id or name '$sessionId'"
+        $still = Invoke-AsUser owner "`"IDS=`$((Get-AgbSession).Id -join ',')`""
+        ($still -match '^IDS=') | Should -Be "IDS=$sessionId"
+    }
+
+    It 'lets no one outside the socket''s group connect, and tells them why and what to ask for' {
+        $out = Invoke-AsUser outsider @"
+Get-AgbSession -Endpoint unix://$socket -ErrorAction SilentlyContinue -ErrorVariable denied
+"DENIED=`$(`$denied[0].FullyQualifiedErrorId)|`$(`$denied[0].Exception.Message)"
+Get-AgbLanguage -WarningVariable fallback -WarningAction SilentlyContinue | Out-Null
+"WARNING=`$(`$fallback[0])"
+"@
+        ($out -match '^DENIED=') | Should -Match "^DENIED=AgbConnectionFailed.*permission denied on the socket $([regex]::Escape($socket))" -Because ($out -join "`n")
+        ($out -match '^WARNING=') | Should -Match "You are not root.*usermod -aG agbcode $($users.outsider.Name)"
+    }
+
+    It 'gives a clear error when the service stops mid-run, and leaves nothing behind' {
+        $runner = Start-AsUser owner @"
+Invoke-AgbCode -Session $sessionId -Language python -Stream -Code 'import time; print("running", flush=True); time.sleep(600)'
+"@
+        $line = $runner.StandardOutput.ReadLine()   # the run is live in the service once its first line arrived
+        $line | Should -Be 'running'
+        $errors = $runner.StandardError.ReadToEndAsync()
+        & kill -TERM $server.Id
+        $server.WaitForExit(120000) | Should -BeTrue
+        $rest = $runner.StandardOutput.ReadToEnd() + $errors.Result
+        $runner.WaitForExit()
+        $rest | Should -Match 'CancelledError|local engine service has stopped'
+        Test-Path $socket | Should -BeFalse
+        @(& ps -eo uid= | Where-Object { [int]$_.Trim() -eq $sessionUid }).Count | Should -Be 0
+        @(Get-ChildItem "$work/run" -Force).Count | Should -Be 0
+        $serverLog.Result | Should -Match 'Shutdown complete: \d+ sessions and their sandboxes removed'
+    }
+}
