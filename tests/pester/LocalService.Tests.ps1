@@ -16,7 +16,7 @@ BeforeAll {
     & groupadd $tag
     $script:users = @{}
     foreach ($role in 'owner', 'neighbour', 'outsider') {
-        $name = "$tag$($role[0])"
+        $name = "$tag-$role"
         & useradd --no-create-home --user-group --shell /usr/sbin/nologin $name
         if ($role -ne 'outsider') { & usermod -aG $tag $name }
         New-Item -ItemType Directory -Path "$work/home-$role" | Out-Null
@@ -42,7 +42,7 @@ BeforeAll {
         $user = $users[$Role]
         $run = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
         foreach ($argument in "--reuid=$($user.Name)", "--regid=$($user.Name)", '--init-groups', '--', 'dotnet', "$work/pwsh/pwsh.dll",
-            '-NoProfile', '-NonInteractive', '-Command', "`$ErrorView = 'NormalView'; Import-Module $work/AgbCode/AgbCode.psd1; $Script") {
+            '-NoProfile', '-NonInteractive', '-Command', "`$ErrorView = 'NormalView'; `$PSStyle.OutputRendering = 'PlainText'; Import-Module $work/AgbCode/AgbCode.psd1; $Script") {
             $run.ArgumentList.Add($argument)
         }
         $run.Environment.Clear()
@@ -52,6 +52,17 @@ BeforeAll {
         $run.RedirectStandardOutput = $true
         $run.RedirectStandardError = $true
         [System.Diagnostics.Process]::Start($run)
+    }
+    # The processes under a pid, each as "pid start-time" (unique on the host while the process lives).
+    function Get-ProcessTree([int] $Root) {
+        $table = @(& ps -eo pid=,ppid=,lstart= | ForEach-Object { $f = $_.Trim() -split '\s+', 3; [pscustomobject]@{ Pid = [int]$f[0]; Parent = [int]$f[1]; Start = $f[2] -replace '\s+', ' ' } })
+        $found = [System.Collections.Generic.List[object]]::new()
+        $queue = [System.Collections.Generic.Queue[int]]::new(); $queue.Enqueue($Root)
+        while ($queue.Count) {
+            $parent = $queue.Dequeue()
+            foreach ($child in $table | Where-Object Parent -eq $parent) { $found.Add("$($child.Pid) $($child.Start)"); $queue.Enqueue($child.Pid) }
+        }
+        $found
     }
     function Invoke-AsUser([string] $Role, [string] $Script) {
         $process = Start-AsUser $Role $Script
@@ -71,7 +82,7 @@ AfterAll {
 
 Describe 'The local engine service, used by admins who are not root' -Tag Local, Service {
     It 'gives a user a session of the service, whose processes run under a session uid, not the user''s' {
-        $out = Invoke-AsUser owner @'
+        $out = @(Invoke-AsUser owner @'
 $s = New-AgbSession -Name owned
 "BACKEND=$($s.Isolation.Backend)"
 "UIDLINE=$(($s.Isolation.Protections | Where-Object Name -eq 'Own host uid').Detail)"
@@ -79,7 +90,7 @@ $s = New-AgbSession -Name owned
 $r = Invoke-AgbCode -Session $s -Language python -Quiet -Code 'import subprocess; subprocess.Popen(["sleep", "7301.5"]); print("spawned")'
 "RUN=$($r.Stdout.Trim())"
 "ID=$($s.Id)"
-'@
+'@)
         ($out -match '^BACKEND=') | Should -Be "BACKEND=local engine service unix://$socket" -Because ($out -join "`n")
         ($out -match '^MEMORY=') | Should -Match '^MEMORY=1 GiB'
         ($out -match '^RUN=') | Should -Be 'RUN=spawned'
@@ -94,36 +105,34 @@ $r = Invoke-AgbCode -Session $s -Language python -Quiet -Code 'import subprocess
     }
 
     It 'ends the memory bomb as OutOfMemoryError at the session''s 1 GiB' {
-        $out = Invoke-AsUser owner @"
+        $out = @(Invoke-AsUser owner @"
 `$r = Invoke-AgbCode -Session (Get-AgbSession -Id $sessionId) -Language python -Quiet -Code 'x = bytearray(3 * 1024**3)' -ErrorAction SilentlyContinue
 "ERROR=`$(`$r.Error.Name)|`$(`$r.ErrorMessage)"
-"@
+"@)
         ($out -match '^ERROR=') | Should -Match "^ERROR=OutOfMemoryError\|.*the session's limit is 1 GiB" -Because ($out -join "`n")
     }
 
     It 'keeps a second user from listing, running in or removing the first user''s sessions' {
-        $out = Invoke-AsUser neighbour @"
+        $out = @(Invoke-AsUser neighbour @"
 "LISTED=`$((Get-AgbSession).Id -join ',')"
-Invoke-AgbCode -Session $sessionId -Language python -Code 'print(1)' -ErrorAction SilentlyContinue -ErrorVariable runError -Quiet
-"RUN=`$(`$runError[0].Exception.Message)"
+try { Invoke-AgbCode -Session $sessionId -Language python -Code 'print(1)' -Quiet -ErrorAction Stop } catch { "RUN=`$(`$_.Exception.Message)" }
 Remove-AgbSession -Id $sessionId -Confirm:`$false -ErrorAction SilentlyContinue -ErrorVariable removeError
 "REMOVE=`$(`$removeError[0].Exception.Message)"
-"@
+"@)
         ($out -match '^LISTED=') | Should -Be 'LISTED=' -Because ($out -join "`n")
-        ($out -match '^RUN=') | Should -Match "^RUN=There is no session with id or name '$sessionId'"
+        ($out -match '^RUN=') | Should -Match "^RUN=.*There is no session with id or name '$sessionId'"
         ($out -match '^REMOVE=') | Should -Match "^REMOVE=There is no session with id or name '$sessionId'"
-        $still = Invoke-AsUser owner "`"IDS=`$((Get-AgbSession).Id -join ',')`""
+        $still = @(Invoke-AsUser owner "`"IDS=`$((Get-AgbSession).Id -join ',')`"")
         ($still -match '^IDS=') | Should -Be "IDS=$sessionId"
     }
 
     It 'lets no one outside the socket''s group connect, and tells them why and what to ask for' {
-        $out = Invoke-AsUser outsider @"
-Get-AgbSession -Endpoint unix://$socket -ErrorAction SilentlyContinue -ErrorVariable denied
-"DENIED=`$(`$denied[0].FullyQualifiedErrorId)|`$(`$denied[0].Exception.Message)"
-Get-AgbLanguage -WarningVariable fallback -WarningAction SilentlyContinue | Out-Null
+        $out = @(Invoke-AsUser outsider @"
+try { Get-AgbSession -Endpoint unix://$socket -ErrorAction Stop | Out-Null; "DENIED=no error" } catch { "DENIED=`$(`$_.Exception.Message)" }
+try { Get-AgbLanguage -WarningVariable fallback -WarningAction SilentlyContinue -ErrorAction Stop | Out-Null } catch { "LANGUAGES=`$(`$_.Exception.Message)" }
 "WARNING=`$(`$fallback[0])"
-"@
-        ($out -match '^DENIED=') | Should -Match "^DENIED=AgbConnectionFailed.*permission denied on the socket $([regex]::Escape($socket))" -Because ($out -join "`n")
+"@)
+        ($out -match '^DENIED=') | Should -Match "^DENIED=Cannot reach .*permission denied on the socket $([regex]::Escape($socket)):.*usermod -aG" -Because ($out -join "`n")
         ($out -match '^WARNING=') | Should -Match "You are not root.*usermod -aG agbcode $($users.outsider.Name)"
     }
 
@@ -134,13 +143,23 @@ Invoke-AgbCode -Session $sessionId -Language python -Stream -Code 'import time; 
         $line = $runner.StandardOutput.ReadLine()   # the run is live in the service once its first line arrived
         $line | Should -Be 'running'
         $errors = $runner.StandardError.ReadToEndAsync()
+        $engineProcesses = Get-ProcessTree $server.Id
+        $engineProcesses.Count | Should -BeGreaterThan 2   # bwrap and the kernels of the owner's session, at least
         & kill -TERM $server.Id
         $server.WaitForExit(120000) | Should -BeTrue
         $rest = $runner.StandardOutput.ReadToEnd() + $errors.Result
         $runner.WaitForExit()
         $rest | Should -Match 'CancelledError|local engine service has stopped'
         Test-Path $socket | Should -BeFalse
-        @(& ps -eo uid= | Where-Object { [int]$_.Trim() -eq $sessionUid }).Count | Should -Be 0
+        # every process the service had started is gone (a pid with the same start time would be the same process);
+        # the last of them may still be exiting when the server's own exit is seen, so this waits for their end
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        do {
+            $alive = @(& ps -eo pid=,lstart= | ForEach-Object { $_.Trim() -replace '\s+', ' ' })
+            $left = @($engineProcesses | Where-Object { $_ -in $alive })
+        } while ($left -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 200))
+        $left | Should -BeNullOrEmpty
+        @(& ps -eo args= | Where-Object { $_ -match 'sleep 7301\.5' }) | Should -BeNullOrEmpty
         @(Get-ChildItem "$work/run" -Force).Count | Should -Be 0
         $serverLog.Result | Should -Match 'Shutdown complete: \d+ sessions and their sandboxes removed'
     }
