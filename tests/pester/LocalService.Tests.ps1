@@ -4,26 +4,20 @@
 # sessions they are. Runs as root: it makes its own users and group, and starts the built server on its own socket.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    . (Join-Path $PSScriptRoot 'LocalUsers.ps1')
     $script:tag = "agbsvc$(Get-Random -Minimum 10000 -Maximum 99999)"
-    $script:work = "/tmp/$tag"   # reachable by the test users: their pwsh, module, homes and the socket live here
     $serverDll = if ($env:AGBCODE_TEST_SERVER) { $env:AGBCODE_TEST_SERVER } else { Join-Path $PSScriptRoot '../../src/AgbCode.Server/bin/Release/net10.0/agbcode-server.dll' }
     if (-not (Test-Path $serverDll)) { throw "The built server is missing ($serverDll): build it with dotnet build src/AgbCode.Server -c Release." }
-    New-Item -ItemType Directory -Path $work, "$work/run" | Out-Null
-    & chmod 0755 $work "$work/run"
-    # pwsh and the module, where the test users can read them (the pwsh tool lives under /root)
-    Copy-Item $PSHOME "$work/pwsh" -Recurse
-    Copy-Item $AgbModuleDir "$work/AgbCode" -Recurse
+    $script:userWork = New-LocalUserWorkspace $tag   # the socket lives here too, where the test users can reach it
+    New-Item -ItemType Directory -Path "$userWork/run" | Out-Null
+    & chmod 0755 "$userWork/run"
     & groupadd $tag
-    $script:users = @{}
-    foreach ($role in 'owner', 'neighbour', 'outsider') {
-        $name = "$tag-$role"
-        & useradd --no-create-home --user-group --shell /usr/sbin/nologin $name
-        if ($role -ne 'outsider') { & usermod -aG $tag $name }
-        New-Item -ItemType Directory -Path "$work/home-$role" | Out-Null
-        & chown $name "$work/home-$role"
-        $users[$role] = [pscustomobject]@{ Name = $name; Uid = [int](& id -u $name); Home = "$work/home-$role" }
+    $script:users = @{
+        owner     = New-TestUser "$tag-owner" $tag
+        neighbour = New-TestUser "$tag-neighbour" $tag
+        outsider  = New-TestUser "$tag-outsider"
     }
-    $script:socket = "$work/run/engine.sock"
+    $script:socket = "$userWork/run/engine.sock"
 
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $info.ArgumentList.Add($serverDll)
@@ -37,22 +31,6 @@ BeforeAll {
     foreach ($attempt in 1..240) { if ((Test-Path $socket) -or $server.HasExited) { break }; Start-Sleep -Milliseconds 250 }
     if (-not (Test-Path $socket)) { throw "The server did not publish its socket: $($serverLog.Result)" }
 
-    # Runs a script in the built module as a test user (their own groups only), in a fresh pwsh; returns its output lines.
-    function Start-AsUser([string] $Role, [string] $Script) {
-        $user = $users[$Role]
-        $run = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
-        foreach ($argument in "--reuid=$($user.Name)", "--regid=$($user.Name)", '--init-groups', '--', 'dotnet', "$work/pwsh/pwsh.dll",
-            '-NoProfile', '-NonInteractive', '-Command', "`$ErrorView = 'NormalView'; `$PSStyle.OutputRendering = 'PlainText'; Import-Module $work/AgbCode/AgbCode.psd1; $Script") {
-            $run.ArgumentList.Add($argument)
-        }
-        $run.Environment.Clear()
-        $run.Environment['HOME'] = $user.Home
-        $run.Environment['PATH'] = '/usr/bin:/bin'
-        $run.Environment['AGBCODE_UNIX_SOCKET'] = $socket
-        $run.RedirectStandardOutput = $true
-        $run.RedirectStandardError = $true
-        [System.Diagnostics.Process]::Start($run)
-    }
     # The processes under a pid, each as "pid start-time" (unique on the host while the process lives).
     function Get-ProcessTree([int] $Root) {
         $table = @(& ps -eo pid=,ppid=,lstart= | ForEach-Object { $f = $_.Trim() -split '\s+', 3; [pscustomobject]@{ Pid = [int]$f[0]; Parent = [int]$f[1]; Start = $f[2] -replace '\s+', ' ' } })
@@ -64,25 +42,19 @@ BeforeAll {
         }
         $found
     }
-    function Invoke-AsUser([string] $Role, [string] $Script) {
-        $process = Start-AsUser $Role $Script
-        $errors = $process.StandardError.ReadToEndAsync()
-        $output = $process.StandardOutput.ReadToEnd()
-        $process.WaitForExit()
-        ($output + $errors.Result) -split "`n" | ForEach-Object TrimEnd | Where-Object { $_ }
-    }
+    function Invoke-AsRole([string] $Role, [string] $Script) { Invoke-AsUser $users[$Role] $Script @{ AGBCODE_UNIX_SOCKET = $socket } }
 }
 
 AfterAll {
     if ($server -and -not $server.HasExited) { & kill -TERM $server.Id; $null = $server.WaitForExit(60000) }
-    foreach ($user in $users.Values) { & userdel $user.Name; & groupdel $user.Name 2>$null }
+    foreach ($user in $users.Values) { Remove-TestUser $user }
     & groupdel $tag
-    Remove-Item $work -Recurse -Force -ErrorAction Ignore
+    Remove-Item $userWork -Recurse -Force -ErrorAction Ignore
 }
 
 Describe 'The local engine service, used by admins who are not root' -Tag Local, Service {
     It 'gives a user a session of the service, whose processes run under a session uid, not the user''s' {
-        $out = @(Invoke-AsUser owner @'
+        $out = @(Invoke-AsRole owner @'
 $s = New-AgbSession -Name owned
 "BACKEND=$($s.Isolation.Backend)"
 "UIDLINE=$(($s.Isolation.Protections | Where-Object Name -eq 'Own host uid').Detail)"
@@ -105,7 +77,7 @@ $r = Invoke-AgbCode -Session $s -Language python -Quiet -Code 'import subprocess
     }
 
     It 'ends the memory bomb as OutOfMemoryError at the session''s 1 GiB' {
-        $out = @(Invoke-AsUser owner @"
+        $out = @(Invoke-AsRole owner @"
 `$r = Invoke-AgbCode -Session (Get-AgbSession -Id $sessionId) -Language python -Quiet -Code 'x = bytearray(3 * 1024**3)' -ErrorAction SilentlyContinue
 "ERROR=`$(`$r.Error.Name)|`$(`$r.ErrorMessage)"
 "@)
@@ -113,7 +85,7 @@ $r = Invoke-AgbCode -Session $s -Language python -Quiet -Code 'import subprocess
     }
 
     It 'keeps a second user from listing, running in or removing the first user''s sessions' {
-        $out = @(Invoke-AsUser neighbour @"
+        $out = @(Invoke-AsRole neighbour @"
 "LISTED=`$((Get-AgbSession).Id -join ',')"
 try { Invoke-AgbCode -Session $sessionId -Language python -Code 'print(1)' -Quiet -ErrorAction Stop } catch { "RUN=`$(`$_.Exception.Message)" }
 Remove-AgbSession -Id $sessionId -Confirm:`$false -ErrorAction SilentlyContinue -ErrorVariable removeError
@@ -122,12 +94,12 @@ Remove-AgbSession -Id $sessionId -Confirm:`$false -ErrorAction SilentlyContinue 
         ($out -match '^LISTED=') | Should -Be 'LISTED=' -Because ($out -join "`n")
         ($out -match '^RUN=') | Should -Match "^RUN=.*There is no session with id or name '$sessionId'"
         ($out -match '^REMOVE=') | Should -Match "^REMOVE=There is no session with id or name '$sessionId'"
-        $still = @(Invoke-AsUser owner "`"IDS=`$((Get-AgbSession).Id -join ',')`"")
+        $still = @(Invoke-AsRole owner "`"IDS=`$((Get-AgbSession).Id -join ',')`"")
         ($still -match '^IDS=') | Should -Be "IDS=$sessionId"
     }
 
     It 'lets no one outside the socket''s group connect, and tells them why and what to ask for' {
-        $out = @(Invoke-AsUser outsider @"
+        $out = @(Invoke-AsRole outsider @"
 try { Get-AgbSession -Endpoint unix://$socket -ErrorAction Stop | Out-Null; "DENIED=no error" } catch { "DENIED=`$(`$_.Exception.Message)" }
 try { Get-AgbLanguage -WarningVariable fallback -WarningAction SilentlyContinue -ErrorAction Stop | Out-Null } catch { "LANGUAGES=`$(`$_.Exception.Message)" }
 "WARNING=`$(`$fallback[0])"
@@ -137,7 +109,7 @@ try { Get-AgbLanguage -WarningVariable fallback -WarningAction SilentlyContinue 
     }
 
     It 'gives a clear error when the service stops mid-run, and leaves nothing behind' {
-        $runner = Start-AsUser owner @"
+        $runner = Start-AsUser $users.owner -Environment @{ AGBCODE_UNIX_SOCKET = $socket } -Script @"
 Invoke-AgbCode -Session $sessionId -Language python -Stream -Code 'import time; print("running", flush=True); time.sleep(600)'
 "@
         $line = $runner.StandardOutput.ReadLine()   # the run is live in the service once its first line arrived
@@ -160,7 +132,7 @@ Invoke-AgbCode -Session $sessionId -Language python -Stream -Code 'import time; 
         } while ($left -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 200))
         $left | Should -BeNullOrEmpty
         @(& ps -eo args= | Where-Object { $_ -match 'sleep 7301\.5' }) | Should -BeNullOrEmpty
-        @(Get-ChildItem "$work/run" -Force).Count | Should -Be 0
+        @(Get-ChildItem "$userWork/run" -Force).Count | Should -Be 0
         $serverLog.Result | Should -Match 'Shutdown complete: \d+ sessions and their sandboxes removed'
     }
 }

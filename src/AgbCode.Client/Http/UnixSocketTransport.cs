@@ -57,8 +57,8 @@ public static class UnixSocketTransport
     private static string Explain(string socketPath, SocketException e) => e.SocketErrorCode switch
     {
         SocketError.AccessDenied =>
-            $"permission denied on the socket {socketPath}: your user is not in the group allowed to use the local engine service; " +
-            "an admin adds you with usermod -aG agbcode YOUR-NAME (then log in again)",
+            $"permission denied on the socket {socketPath}: only its group may use the local engine service; an admin adds you " +
+            $"to that group (for the installed service: usermod -aG {Core.Services.LocalServiceDefaults.Group} YOUR-NAME), then you log in again",
         SocketError.ConnectionRefused => $"nothing listens on {socketPath}: the local engine service has stopped",
         _ when !File.Exists(socketPath) => $"there is no socket {socketPath}: the local engine service is not running",
         _ => $"{socketPath}: {e.Message}",
