@@ -20,10 +20,13 @@ public static class AgbEndpoint
             return null;
         raw = raw.Trim();
         if (raw.StartsWith(Http.UnixSocketTransport.Scheme + ":", StringComparison.OrdinalIgnoreCase))
-            return Uri.TryCreate(raw, UriKind.Absolute, out Uri? socket) && Http.UnixSocketTransport.SocketPath(socket) is not null
-                ? socket
-                : throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint", $"'{raw}' is not a valid socket endpoint.",
+        {
+            if (!Uri.TryCreate(raw, UriKind.Absolute, out Uri? socket))
+                throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint", $"'{raw}' is not a valid socket endpoint.",
                     "Pass unix:// followed by the socket's absolute path, e.g. unix:///run/agbcode/engine.sock.");
+            Http.UnixSocketTransport.SocketPath(socket);   // refuses a host or a relative path
+            return socket;
+        }
         if (!raw.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !raw.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             raw = "https://" + raw;
         if (!Uri.TryCreate(raw, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
