@@ -74,8 +74,8 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
         environment ??= Environment.GetEnvironmentVariable;
         if (AgbEndpoint.Resolve(endpoint, environment) is not Uri uri)
             return null;
-        string key = apiKey is { Length: > 0 } secure
-            ? new System.Net.NetworkCredential("", secure).Password
+        string key = UnixSocketTransport.IsUnix(uri) ? ""   // one space per socket, whatever key the environment holds
+            : apiKey is { Length: > 0 } secure ? new System.Net.NetworkCredential("", secure).Password
             : environment(AgbEndpoint.ApiKeyVariable) ?? "";
         if (string.IsNullOrWhiteSpace(key) && !UnixSocketTransport.IsUnix(uri))
             throw AgbErrors.ApiKeyRequired();
