@@ -108,6 +108,20 @@ try { Get-AgbLanguage -WarningVariable fallback -WarningAction SilentlyContinue 
         ($out -match '^WARNING=') | Should -Match "You are not root.*usermod -aG agbcode $($users.outsider.Name)"
     }
 
+    It 'leaves root on the in-process engine, service or not' {
+        Import-Module (Join-Path $AgbModuleDir 'AgbCode.psd1') -Force
+        $env:AGBCODE_UNIX_SOCKET = $socket
+        try {
+            $session = New-AgbSession
+            $session.Isolation.Backend | Should -Be 'in-process engine (root)'
+            $session.Location | Should -Be 'local'
+        }
+        finally {
+            Remove-Item Env:AGBCODE_UNIX_SOCKET
+            if ($session) { Remove-AgbSession $session -Confirm:$false }
+        }
+    }
+
     It 'gives a clear error when the service stops mid-run, and leaves nothing behind' {
         $runner = Start-AsUser $users.owner -Environment @{ AGBCODE_UNIX_SOCKET = $socket } -Script @"
 Invoke-AgbCode -Session $sessionId -Language python -Stream -Code 'import time; print("running", flush=True); time.sleep(600)'
