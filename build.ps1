@@ -12,6 +12,9 @@
       Demo       runs a line of Python in a sandbox on the embedded engine
       Serve      starts the AGB-compatible server on loopback (-ServerUrl) with AGBCODE_API_KEY, or a generated key it prints
       Publish    writes the server as one self-contained executable: out/server/agbcode-server
+      InstallService    (root) installs that server as the local engine service for users who are not root: a systemd
+                 socket-activated unit where systemd runs, else a launcher it starts (docs/server.md)
+      UninstallService  (root) removes the service, its files, socket and group
       Clean      removes build output
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File build.ps1 -Task Bootstrap,Test
@@ -256,7 +259,9 @@ function Invoke-Clean {
     Invoke-Native 'dotnet clean' { dotnet clean (Join-Path $root 'AgbCode.sln') -v q --nologo }
 }
 
-$known = 'Bootstrap', 'Build', 'Test', 'Package', 'Demo', 'Serve', 'Publish', 'Clean'
+. (Join-Path $root 'build/Service.ps1')
+
+$known = 'Bootstrap', 'Build', 'Test', 'Package', 'Demo', 'Serve', 'Publish', 'InstallService', 'UninstallService', 'Clean'
 $tasks = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
 $unknown = @($tasks | Where-Object { $_ -notin $known })
 if ($unknown) { throw "Unknown task: $($unknown -join ', '). Tasks: $($known -join ', ')." }

@@ -11,7 +11,7 @@
             'What the code produced reaches the host inert: in the live output, error records, warnings, Verbose and the result and chunk views, control characters other than newline and tab are shown (ESC as ␛, C1 controls and bidi overrides as <U+XXXX>), never interpreted, and colour passes only where $PSStyle.OutputRendering renders it. The result and the -Stream chunks keep the exact text (see about_AgbCode, WHAT THE MODULE SHOWS AND WRITES).'
         )
         Parameters  = @{
-            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080, or the local engine service''s socket, unix:///run/agbcode/engine.sock (no key); without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine: in-process for root, else the local engine service where it is installed and lets you in (about_AgbCode).'
             ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Code        = 'The code to run. Empty or whitespace-only code is rejected. Without -Language, one line that names existing files (wildcards allowed: *.py) or ends in a language extension and holds none of ( ) '' " ; = { } < > | $ ` runs those files instead (Invoke-AgbCode ./x.R); see about_AgbCode.'
             Path        = 'Files to run; wildcards allowed, relative to the current location. The language is inferred from each file''s extension (.py, .js .mjs .cjs, .java .jsh, .r .R) unless -Language is given.'
@@ -76,7 +76,7 @@ $r.Value.count'
             'Kernels start on first use; -Language starts them now, with progress. Sessions are visible from every runspace of the process (Start-ThreadJob, ForEach-Object -Parallel) and are removed with Remove-AgbSession, or when the process exits.'
         )
         Parameters  = @{
-            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080, or the local engine service''s socket, unix:///run/agbcode/engine.sock (no key); without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine: in-process for root, else the local engine service where it is installed and lets you in (about_AgbCode).'
             ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Name           = 'A name to find the session by (Get-AgbSession -Name).'
             Image          = 'The AGB image: agb-code-space-1 (the default) or agb-code-space-2. Any other image is an error that lists the known ones.'
@@ -117,7 +117,7 @@ $r.Value.count'
             'A name or id without wildcards that matches nothing is a non-terminating ObjectNotFound error; a wildcard that matches nothing returns nothing, as with Get-Process.'
         )
         Parameters  = @{
-            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080, or the local engine service''s socket, unix:///run/agbcode/engine.sock (no key); without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine: in-process for root, else the local engine service where it is installed and lets you in (about_AgbCode).'
             ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Id    = 'Session ids. Binds the SessionId or Id property of piped objects, e.g. results.'
             Name  = 'Session names; wildcards allowed.'
@@ -201,7 +201,7 @@ $r.Value.count'
             'When the backend cannot say (an endpoint that cannot be reached, a key it refuses), Get-AgbLanguage lists nothing and writes a non-terminating error that names the endpoint, the cause and the fix (e.g. AgbConnectionFailed), so $? is false.'
         )
         Parameters  = @{
-            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080, or the local engine service''s socket, unix:///run/agbcode/engine.sock (no key); without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine: in-process for root, else the local engine service where it is installed and lets you in (about_AgbCode).'
             ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Name = 'Languages or aliases to show; wildcards allowed (default: all).'
         }

@@ -63,8 +63,16 @@ public sealed class AgbCloudSession : ICodeSession
     public DateTimeOffset CreatedAt => _metadata.CreatedAt;
     /// <summary>The endpoint's own limits apply; the AGB API neither takes nor reports them, so these are the defaults.</summary>
     public SessionLimits Limits => SessionLimits.Default;
-    public IsolationReport Isolation => new(IsolationMode.Sandbox,
-        [new Protection("Sandbox", true, $"provided by the endpoint {Location}; the client cannot inspect it")]);
+    /// <summary>
+    /// The local engine service states each protection of the session (once its details are known); another endpoint's
+    /// sandbox cannot be inspected from here.
+    /// </summary>
+    public IsolationReport Isolation => UnixSocketTransport.IsUnix(_space.Endpoint)
+        ? new(IsolationMode.Sandbox, _details?.Protections is { Count: > 0 } stated ? stated
+            : [new Protection("Sandbox", true, $"provided by the local engine service; Get-AgbSession -Id {Id} shows its protections")])
+          { Backend = $"local engine service {Location}" }
+        : new(IsolationMode.Sandbox, [new Protection("Sandbox", true, $"provided by the endpoint {Location}; the client cannot inspect it")])
+          { Backend = $"AGB endpoint {Location}" };
     public string Location => _space.Location;
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
     public IReadOnlyList<KernelInfo> Kernels => [.. _kernels.Values.OrderBy(k => k.Language, StringComparer.Ordinal)];
@@ -247,7 +255,7 @@ public sealed class AgbCloudSession : ICodeSession
         AgbClientOptions options = _space.Options;
         if (options.UseWebSocket && details.WsUrl is Uri wsUrl && details.Token is string wsToken && TokenMayGoTo(wsUrl, observer))
         {
-            _pool = new WsConnectionPool(ct => WsConnection.ConnectAsync(wsUrl, wsToken, Id, Location, options, ct));
+            _pool = new WsConnectionPool(ct => WsConnection.ConnectAsync(wsUrl, wsToken, Id, Location, options, _space.Api.Transport.WebSocketInvoker, ct));
             return new StreamRoute(_pool, details.RunCodeServer ?? WsFrames.DefaultTarget, options);
         }
         if (details.LinkUrl is Uri linkUrl && details.Token is string token && details.RunCodeServer is string server && TokenMayGoTo(linkUrl, observer))

@@ -48,22 +48,25 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
     public AgbCloudSpace(Uri endpoint, string apiKey, AgbClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        if (!endpoint.IsAbsoluteUri || endpoint.Scheme is not ("http" or "https"))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint", $"'{endpoint}' is not an http or https URL.",
-                "Pass an endpoint such as https://agb.example.com or http://127.0.0.1:8080.");
-        if (string.IsNullOrWhiteSpace(apiKey))
+        bool local = UnixSocketTransport.IsUnix(endpoint);
+        if (!endpoint.IsAbsoluteUri || (endpoint.Scheme is not ("http" or "https") && !local))
+            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint", $"'{endpoint}' is not an http, https or unix URL.",
+                "Pass an endpoint such as https://agb.example.com, http://127.0.0.1:8080 or unix:///run/agbcode/engine.sock.");
+        if (string.IsNullOrWhiteSpace(apiKey) && !local)
             throw AgbErrors.ApiKeyRequired();
         Options = options ?? new AgbClientOptions();
         Options.Validate();
-        CredentialPolicy.RequireSafe(endpoint, "API key", Options.AllowUnencryptedAuthentication);
+        if (!local)   // on a socket the service knows the caller by uid: no key is sent, so none meant for elsewhere leaks
+            CredentialPolicy.RequireSafe(endpoint, "API key", Options.AllowUnencryptedAuthentication);
         Endpoint = endpoint;
-        _transport = new ApiTransport(endpoint, apiKey.Trim(), Options.Handler);
+        _transport = new ApiTransport(endpoint, local ? "" : apiKey.Trim(), Options.Handler);
         Api = new AgbApi(_transport, Options);
     }
 
     /// <summary>
     /// The shared space for an endpoint (<paramref name="endpoint"/>, else $env:AGB_ENDPOINT; no scheme means https)
-    /// and a key (<paramref name="apiKey"/>, else $env:AGB_API_KEY), or null when no endpoint is named anywhere.
+    /// and a key (<paramref name="apiKey"/>, else $env:AGB_API_KEY; none for a unix:// socket endpoint), or null when no
+    /// endpoint is named anywhere.
     /// </summary>
     public static AgbCloudSpace? Open(string? endpoint, SecureString? apiKey, AgbClientOptions? options = null,
         Func<string, string?>? environment = null)
@@ -71,10 +74,10 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
         environment ??= Environment.GetEnvironmentVariable;
         if (AgbEndpoint.Resolve(endpoint, environment) is not Uri uri)
             return null;
-        string key = apiKey is { Length: > 0 } secure
-            ? new System.Net.NetworkCredential("", secure).Password
+        string key = UnixSocketTransport.IsUnix(uri) ? ""   // one space per socket, whatever key the environment holds
+            : apiKey is { Length: > 0 } secure ? new System.Net.NetworkCredential("", secure).Password
             : environment(AgbEndpoint.ApiKeyVariable) ?? "";
-        if (string.IsNullOrWhiteSpace(key))
+        if (string.IsNullOrWhiteSpace(key) && !UnixSocketTransport.IsUnix(uri))
             throw AgbErrors.ApiKeyRequired();
         string id = uri.AbsoluteUri + "\n" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim())));
         if (Shared.TryGetValue(id, out AgbCloudSpace? existing))

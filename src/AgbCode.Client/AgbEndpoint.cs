@@ -4,7 +4,7 @@ namespace AgbCode.Client;
 
 /// <summary>
 /// Where the AGB API lives: an explicit endpoint, else $env:AGB_ENDPOINT. As in the AGB SDKs, an endpoint without a
-/// scheme means https.
+/// scheme means https; <c>unix:///path</c> names the local engine service's socket.
 /// </summary>
 public static class AgbEndpoint
 {
@@ -19,6 +19,14 @@ public static class AgbEndpoint
         if (string.IsNullOrWhiteSpace(raw))
             return null;
         raw = raw.Trim();
+        if (raw.StartsWith(Http.UnixSocketTransport.Scheme + ":", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(raw, UriKind.Absolute, out Uri? socket))
+                throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint", $"'{raw}' is not a valid socket endpoint.",
+                    "Pass unix:// followed by the socket's absolute path, e.g. unix:///run/agbcode/engine.sock.");
+            Http.UnixSocketTransport.SocketPath(socket);   // refuses a host or a relative path
+            return socket;
+        }
         if (!raw.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !raw.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             raw = "https://" + raw;
         if (!Uri.TryCreate(raw, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))

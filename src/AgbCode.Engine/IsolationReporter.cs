@@ -37,6 +37,11 @@ internal static class IsolationReporter
             new("File size limit", true, $"{Sizes.Format(limits.FileSizeBytes)} per file (RLIMIT_FSIZE)"),
             new("Open files limit", true, $"{limits.OpenFiles.ToString(CultureInfo.InvariantCulture)} (RLIMIT_NOFILE)"),
             new("Output cap", true, $"{Sizes.Format(limits.OutputBytes)} per run"),
-        ]);
+        ]) { Backend = Backend };
     }
+
+    /// <summary>This process's engine, and whether it runs as root (the full protections need it).</summary>
+    public static string Backend => Native.Libc.IsRoot
+        ? "in-process engine (root)"
+        : $"in-process engine as uid {Native.Libc.geteuid().ToString(CultureInfo.InvariantCulture)} (not root)";
 }

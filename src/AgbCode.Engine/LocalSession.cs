@@ -103,7 +103,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             cgroup = sandboxed ? host.Cgroups?.CreateSession($"s{slot}", options.Limits, host.Ledger) : null;
             IsolationReport report = sandboxed
                 ? IsolationReporter.Describe(options.Limits, support!, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
-                : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")]);
+                : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")])
+                  { Backend = IsolationReporter.Backend };
             return new LocalSession(id, options, host, slot, slotEntry, workspace, tmp, cgroup, uid, report);
         }
         catch

@@ -8,11 +8,21 @@ namespace AgbCode.PowerShell;
 
 /// <summary>
 /// Which backend a cmdlet talks to: a remote AGB endpoint when -Endpoint or $env:AGB_ENDPOINT names one (key from
-/// -ApiKey, else $env:AGB_API_KEY), otherwise the embedded local engine (Linux).
+/// -ApiKey, else $env:AGB_API_KEY); otherwise, for root, the embedded local engine (Linux); for another user the local
+/// engine service when it lets them in (<see cref="LocalService"/>), else the embedded engine with its weaker isolation.
 /// </summary>
 internal static class Backends
 {
-    public static ICodeSpace For(string? endpoint, SecureString? apiKey) => AgbCloudSpace.Open(endpoint, apiKey) ?? Local();
+    public static ICodeSpace For(string? endpoint, SecureString? apiKey) => AgbCloudSpace.Open(endpoint, apiKey) ?? Default();
+
+    /// <summary>The backend when no endpoint is named.</summary>
+    public static ICodeSpace Default() => Service() ?? Local();
+
+    /// <summary>The local engine service, for a user who is not root and may use it; else null.</summary>
+    private static AgbCloudSpace? Service() =>
+        OperatingSystem.IsLinux() && !Environment.IsPrivilegedProcess && LocalService.UsableEndpoint() is string service
+            ? AgbCloudSpace.Open(service, null)
+            : null;
 
     public static ICodeSpace Local()
     {
@@ -30,6 +40,7 @@ internal static class Backends
         {
             if (OperatingSystem.IsLinux() && LocalCodeSpace.IsSharedCreated)
                 yield return LocalCodeSpace.Shared;
+            Service();   // the service's sessions outlive this process: list them even before this process used it
             foreach (AgbCloudSpace remote in AgbCloudSpace.Opened)
                 yield return remote;
         }

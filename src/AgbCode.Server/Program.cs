@@ -52,7 +52,10 @@ public static class Program
         ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
         ServerOptions options = ServerOptions.From(builder.Configuration);
-        ApiKeyStore keys = ApiKeySources.Load(builder.Configuration);
+        LocalSocketOptions? localSocket = LocalSocketOptions.From(builder.Configuration);
+        ApiKeyStore keys = ApiKeySources.Load(builder.Configuration, keysRequired: localSocket is null);
+        if (localSocket is not null)
+            LocalSocketListener.Configure(builder, localSocket);
 
         builder.WebHost.UseKestrelHttpsConfiguration();   // TLS from the standard Kestrel configuration (docs/server.md)
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -109,8 +112,8 @@ public static class Program
         LinkRoutes.Map(app);
         StreamRoute.Map(app);
 
-        app.Logger.LogInformation("AgbCode server instance {InstanceId}: {Tenants} tenants, public URL {PublicUrl}",
-            options.InstanceId, keys.Tenants.Count, options.PublicUrl?.ToString() ?? "(the bound address)");
+        app.Logger.LogInformation("AgbCode server instance {InstanceId}: {Tenants} tenants, public URL {PublicUrl}, local socket {LocalSocket}",
+            options.InstanceId, keys.Tenants.Count, options.PublicUrl?.ToString() ?? "(the bound address)", localSocket?.Path ?? "(none)");
         return app;
     }
 

@@ -7,33 +7,47 @@ namespace AgbCode.Client.Http;
 
 /// <summary>
 /// Sends AGB API calls: bearer key, JSON body, a time limit on every call, and transport, auth and non-API answers
-/// turned into <see cref="Core.Errors.AgbException"/>s that name the endpoint (never the key).
+/// turned into <see cref="Core.Errors.AgbException"/>s that name the endpoint (never the key). A <c>unix://</c> endpoint
+/// is reached through its socket, without a key (<see cref="UnixSocketTransport"/>).
 /// </summary>
 internal sealed class ApiTransport : IDisposable
 {
     private readonly HttpClient _http;
     private readonly string _apiKey;
+    private readonly Uri _base;
 
     public ApiTransport(Uri endpoint, string apiKey, HttpMessageHandler? handler)
     {
         Endpoint = endpoint;
         EndpointText = Redact.Url(endpoint).TrimEnd('/');
         _apiKey = apiKey;
-        _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
-            : new HttpClient(handler, disposeHandler: false);
+        _base = endpoint;
+        if (UnixSocketTransport.IsUnix(endpoint))
+        {
+            SocketsHttpHandler socketHandler = UnixSocketTransport.Handler(UnixSocketTransport.SocketPath(endpoint));
+            WebSocketInvoker = new HttpMessageInvoker(socketHandler, disposeHandler: false);
+            _base = UnixSocketTransport.HttpBase;
+            _http = new HttpClient(socketHandler, disposeHandler: true);
+        }
+        else
+            _http = handler is null
+                ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
+                : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = Timeout.InfiniteTimeSpan;   // each call has its own limit, so a timeout is told apart from a cancel
     }
 
     public Uri Endpoint { get; }
     public string EndpointText { get; }
+    /// <summary>What WebSockets connect through: the socket's handler for a unix:// endpoint, else null (the default).</summary>
+    public HttpMessageInvoker? WebSocketInvoker { get; }
 
     /// <summary>Calls an API operation and returns its envelope. Throws for transport failures, 401/403 and non-API answers.</summary>
     public async Task<ApiResponse> SendAsync(string operation, HttpMethod method, string path, IEnumerable<(string Name, string Value)>? query,
         object? body, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, BuildUri(path, query));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        if (_apiKey.Length > 0)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
         if (body is not null)
             request.Content = new StringContent(Json.Serialize(body), Encoding.UTF8, "application/json");
         (int status, JsonElement? json, string? requestId, string? contentType) = await SendRawAsync(request, EndpointText, operation, timeout, cancellationToken).ConfigureAwait(false);
@@ -73,7 +87,7 @@ internal sealed class ApiTransport : IDisposable
 
     private Uri BuildUri(string path, IEnumerable<(string Name, string Value)>? query)
     {
-        var builder = new StringBuilder(Endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/')).Append(path);
+        var builder = new StringBuilder(_base.GetLeftPart(UriPartial.Path).TrimEnd('/')).Append(path);
         char separator = '?';
         foreach ((string name, string value) in query ?? [])
         {
@@ -85,7 +99,11 @@ internal sealed class ApiTransport : IDisposable
 
     public static string Seconds(TimeSpan t) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{t.TotalSeconds:0.###} s");
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        WebSocketInvoker?.Dispose();
+    }
 
     public override string ToString() => EndpointText;
 }

@@ -4,11 +4,11 @@ using AgbCode.Client.Parsing;
 namespace AgbCode.Client.Http;
 
 /// <summary>
-/// What CreateSession and GetSession say about a session: its URLs, its access token and its tools. The token is a
-/// secret: it is never shown.
+/// What CreateSession and GetSession say about a session: its URLs, its access token, its tools and (from the local
+/// engine service only) its protections. The token is a secret: it is never shown.
 /// </summary>
 internal sealed record SessionDetails(string SessionId, string? ResourceUrl, string? Status, Uri? LinkUrl, Uri? WsUrl, string? Token,
-    IReadOnlyList<McpTool> Tools)
+    IReadOnlyList<McpTool> Tools, IReadOnlyList<Core.Sessions.Protection> Protections)
 {
     public static SessionDetails From(JsonElement? data, string fallbackId)
     {
@@ -20,7 +20,8 @@ internal sealed record SessionDetails(string SessionId, string? ResourceUrl, str
             AbsoluteUrl(Text("linkUrl", "LinkUrl"), "http", "https"),
             AbsoluteUrl(Text("wsUrl", "WsUrl"), "ws", "wss"),
             Text("token", "Token"),
-            ToolList.Parse(Json.GetAny(data, "toolList", "ToolList")));
+            ToolList.Parse(Json.GetAny(data, "toolList", "ToolList")),
+            ServiceIsolation.Parse(Json.Get(data, "isolation")));
     }
 
     public string? RunCodeServer => ToolList.RunCodeServer(Tools);

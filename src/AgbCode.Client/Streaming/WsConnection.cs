@@ -47,11 +47,12 @@ internal sealed class WsConnection : IAsyncDisposable
     public string? EndReason { get; private set; }
 
     /// <summary>
-    /// Opens the socket with the session token in <c>X-Access-Token</c>. A refused handshake or an unreachable host
-    /// becomes an AgbException naming the URL (without its query) and the fix.
+    /// Opens the socket with the session token in <c>X-Access-Token</c>, through <paramref name="invoker"/> when given (a
+    /// local socket endpoint's handler). A refused handshake or an unreachable host becomes an AgbException naming the
+    /// URL (without its query) and the fix.
     /// </summary>
     public static async Task<WsConnection> ConnectAsync(Uri url, string token, string sessionId, string endpoint, AgbClientOptions options,
-        CancellationToken cancellationToken)
+        HttpMessageInvoker? invoker, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("X-Access-Token", token);
@@ -61,7 +62,7 @@ internal sealed class WsConnection : IAsyncDisposable
         limit.CancelAfter(options.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(url, limit.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(url, invoker, limit.Token).ConfigureAwait(false);
             return new WsConnection(socket, shown, options.HeartbeatInterval);
         }
         catch (Exception e)

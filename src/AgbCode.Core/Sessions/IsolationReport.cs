@@ -3,6 +3,9 @@ namespace AgbCode.Core.Sessions;
 /// <summary>Which protections a session really has. Anything weaker than the full sandbox is listed, with why.</summary>
 public sealed record IsolationReport(IsolationMode Mode, IReadOnlyList<Protection> Protections)
 {
+    /// <summary>Which backend holds the session: the in-process engine (as which user), the local engine service, or an endpoint.</summary>
+    public string Backend { get; init; } = "";
+
     public bool IsFull => Mode == IsolationMode.Sandbox && Protections.All(p => p.Enforced);
 
     public IEnumerable<Protection> Weaknesses => Protections.Where(p => !p.Enforced);

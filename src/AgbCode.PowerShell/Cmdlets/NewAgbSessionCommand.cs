@@ -80,7 +80,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
             return;
         try
         {
-            ICodeSpace space = Backend();
+            ICodeSpace space = Backend(inProcess: Isolation == IsolationMode.None);
             if (space.Location != "local")
                 CheckRemoteOptions();
             else if (Isolation == IsolationMode.None)

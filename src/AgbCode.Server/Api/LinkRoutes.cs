@@ -31,6 +31,7 @@ public static class LinkRoutes
             session = registry.FindByToken(sessionId, BodyToken.Find(body.Bytes, body.Complete))
                 ?? throw ApiError.BadAccessToken(sessionId, options.LinkTokenPrefixBytes);
         }
+        PeerCredentialAuth.Admit(context, session);
         JsonObject call = await body.ReadObjectAsync();
         string? clientRequestId = JsonBody.OptionalString(call, "requestId");
         if (clientRequestId is not null)

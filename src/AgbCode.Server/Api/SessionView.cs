@@ -17,7 +17,7 @@ public sealed class SessionView(PublicUrls urls, ServerOptions options, ToolCata
     public JsonObject Describe(HttpContext context, HostedSession session)
     {
         string linkUrl = urls.LinkUrl(context, session.Id);
-        return new JsonObject
+        var view = new JsonObject
         {
             ["sessionId"] = session.Id,
             ["appInstanceId"] = options.InstanceId,
@@ -30,6 +30,9 @@ public sealed class SessionView(PublicUrls urls, ServerOptions options, ToolCata
             ["token"] = session.AccessToken,
             ["toolList"] = tools.ToolsJson(),
         };
+        if (Auth.PeerCredentialAuth.IsLocal(context))
+            view[IsolationView.Field] = IsolationView.Describe(session.Engine.Isolation);
+        return view;
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ namespace AgbCode.Server.Auth;
 
 /// <summary>
 /// The API routes' authentication: "authorization: Bearer &lt;key&gt;" (a bare key is accepted too), mapped to the key's
-/// tenant. The key itself is never logged or stored, only compared by hash.
+/// tenant. The key itself is never logged or stored, only compared by hash. On the local Unix socket the caller's uid is
+/// the tenant instead (<see cref="PeerCredentialAuth"/>).
 /// </summary>
 public static class ApiKeyAuth
 {
@@ -14,8 +15,8 @@ public static class ApiKeyAuth
         builder.WithMetadata(BodyLimit.Api).AddEndpointFilter(async (context, next) =>
         {
             HttpContext http = context.HttpContext;
-            string? tenant = PresentedKey(http.Request) is { Length: > 0 } key
-                ? http.RequestServices.GetRequiredService<ApiKeyStore>().FindTenant(key)
+            string? tenant = PeerCredentialAuth.PeerUid(http) is uint uid ? PeerCredentialAuth.TenantOf(uid)
+                : PresentedKey(http.Request) is { Length: > 0 } key ? http.RequestServices.GetRequiredService<ApiKeyStore>().FindTenant(key)
                 : null;
             if (tenant is null)
                 throw ApiError.Unauthorized();

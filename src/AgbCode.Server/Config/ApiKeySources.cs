@@ -13,7 +13,8 @@ public static partial class ApiKeySources
     public const int MinimumKeyLength = 16;
     public const string DefaultTenant = "default";
 
-    public static ApiKeyStore Load(IConfiguration config)
+    /// <summary>The configured keys; none is an error unless <paramref name="keysRequired"/> is false (a local socket serves without them).</summary>
+    public static ApiKeyStore Load(IConfiguration config, bool keysRequired = true)
     {
         var entries = new List<(string Tenant, byte[] Hash, string Origin)>();
         string? single = config[ServerOptions.Prefix + "API_KEY"];
@@ -32,10 +33,11 @@ public static partial class ApiKeySources
             entries.AddRange(ParseEntries(File.ReadAllLines(file), $"AGBCODE_API_KEYS_FILE ({file})"));
         }
 
-        if (entries.Count == 0)
+        if (entries.Count == 0 && keysRequired)
             throw new ConfigurationError(
                 "No API key is configured, so no client could use this server. Set AGBCODE_API_KEY to a key of at least " +
-                $"{MinimumKeyLength} characters, or AGBCODE_API_KEYS / AGBCODE_API_KEYS_FILE with 'tenant:key' entries (docs/server.md).");
+                $"{MinimumKeyLength} characters, or AGBCODE_API_KEYS / AGBCODE_API_KEYS_FILE with 'tenant:key' entries (docs/server.md); " +
+                "or serve local users only, on a Unix socket (AGBCODE_UNIX_SOCKET).");
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (tenant, hash, origin) in entries)
         {

@@ -14,8 +14,16 @@ namespace AgbCode.Server.Config;
 /// </summary>
 public sealed partial class PublicUrls(ServerOptions options, IServer server)
 {
+    /// <summary>
+    /// The base of session URLs handed out on the local Unix socket: the client sends everything to the socket whatever
+    /// the host, and the name keeps its token-over-plain-http check satisfied (loopback).
+    /// </summary>
+    public const string LocalSocketBase = "http://localhost";
+
     public string Base(HttpContext context)
     {
+        if (Auth.PeerCredentialAuth.IsLocal(context))
+            return LocalSocketBase;
         if (options.PublicUrl is Uri configured)
             return configured.AbsoluteUri.TrimEnd('/');
         if (IsTrustedProxy(options, context.Connection.RemoteIpAddress))
@@ -38,8 +46,10 @@ public sealed partial class PublicUrls(ServerOptions options, IServer server)
     public static string? ConcreteAddress(IServer server) => BoundAddresses(server)
         .FirstOrDefault(u => !IsWildcard(u.Host))?.GetLeftPart(UriPartial.Authority);
 
+    /// <summary>The TCP addresses Kestrel bound (a Unix socket, http://unix:/path, is no address a URL could name).</summary>
     public static IEnumerable<Uri> BoundAddresses(IServer server) =>
         (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        .Where(a => !a.Contains("://unix:", StringComparison.OrdinalIgnoreCase))
         .Select(a => Uri.TryCreate(a.Replace("://+", "://0.0.0.0").Replace("://*", "://0.0.0.0"), UriKind.Absolute, out Uri? uri) ? uri : null)
         .OfType<Uri>();
 

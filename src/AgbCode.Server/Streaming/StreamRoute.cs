@@ -16,7 +16,7 @@ public static class StreamRoute
     private static async Task AcceptAsync(string sessionId, HttpContext context, SessionRegistry registry, RunCodeTool tool, ServerOptions options,
         ServerMetrics metrics, ShutdownCoordinator shutdown, StreamQuotas quotas, ILoggerFactory logs)
     {
-        HostedSession session = AccessTokenAuth.Authorize(registry, sessionId, AccessTokenAuth.HeaderToken(context.Request));
+        HostedSession session = PeerCredentialAuth.Admit(context, AccessTokenAuth.Authorize(registry, sessionId, AccessTokenAuth.HeaderToken(context.Request)));
         if (!context.WebSockets.IsWebSocketRequest)
             throw ApiError.BadParameter("This is a session's wsUrl: it accepts WebSocket upgrades only (with the session's token in X-Access-Token).");
         if (shutdown.IsStopping)

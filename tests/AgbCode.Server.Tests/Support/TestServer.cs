@@ -21,7 +21,8 @@ public class TestServer : IAsyncDisposable
     {
         _app = app;
         Logs = logs;
-        BaseUrl = app.Urls.Single().Replace("//0.0.0.0:", "//127.0.0.1:");   // a wildcard bind is talked to on loopback
+        // a wildcard bind is talked to on loopback; a local Unix socket, when configured too, has its own tests
+        BaseUrl = app.Urls.Single(url => !url.Contains("://unix:", StringComparison.Ordinal)).Replace("//0.0.0.0:", "//127.0.0.1:");
         // the TLS test's certificate is self-signed; these tests talk to their own loopback server only
         var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
         Http = new HttpClient(handler) { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
