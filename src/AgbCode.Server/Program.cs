@@ -76,7 +76,10 @@ public static class Program
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ShutdownCoordinator>();
-        builder.Services.AddSingleton<ICodeSpace>(_ => new LocalCodeSpace(options.SpareSessions));
+        // The images are checked now: a bad image folder stops the server at start-up, naming the folder and the fix.
+        var space = new LocalCodeSpace(options.SpareSessions, new AgbCode.Engine.Images.ImageCatalog(options.ImagesDir));
+        space.CheckImages();
+        builder.Services.AddSingleton<ICodeSpace>(space);
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<RunCodeTool>();
         builder.Services.AddSingleton<FileToolLimits>();
@@ -103,6 +106,7 @@ public static class Program
         app.MapMetrics("/metrics", metrics.Registry);
         SessionRoutes.Map(app);
         SessionListRoute.Map(app);
+        ImageRoutes.Map(app);
         ToolRoutes.Map(app);
         LinkRoutes.Map(app);
         StreamRoute.Map(app);
