@@ -78,8 +78,16 @@ public static class Program
         builder.Services.AddSingleton<ShutdownCoordinator>();
         // The images are checked now: a bad image folder stops the server at start-up, naming the folder and the fix.
         var space = new LocalCodeSpace(options.SpareSessions, new AgbCode.Engine.Images.ImageCatalog(options.ImagesDir));
-        space.CheckImages();
-        builder.Services.AddSingleton<ICodeSpace>(space);
+        try
+        {
+            space.CheckImages();
+        }
+        catch
+        {
+            space.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        builder.Services.AddSingleton<ICodeSpace>(_ => space);   // a factory, so that the container disposes it
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<RunCodeTool>();
         builder.Services.AddSingleton<FileToolLimits>();
