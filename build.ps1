@@ -158,7 +158,7 @@ function Invoke-Test {
         $remoteExit = Invoke-FreshPwsh 'Pester (remote)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
             '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-ExcludeTag', 'Local',
             '-SummaryPath', $remoteSummary, '-ResultPath', (Join-Path $artifacts 'pester-remote.xml'),
-            '-Path', ((@('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney') | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
+            '-Path', ((@('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney', 'ImageJourney') | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
     }
     finally {
         Remove-Item Env:AGB_ENDPOINT, Env:AGB_API_KEY -ErrorAction Ignore
