@@ -229,7 +229,7 @@ $r.Value.count'
         )
         Outputs     = 'AgbCode.Core.Images.ImagePackage'
         Inputs      = 'System.String (image names)'
-        Notes       = 'Nothing runs in a sandbox: the packages are read from their own metadata (dist-info METADATA, egg-info PKG-INFO, R DESCRIPTION files, package.json, jar file names).'
+        Notes       = 'Nothing is run in a sandbox: the packages are read from their own metadata (dist-info METADATA, egg-info PKG-INFO, R DESCRIPTION files, package.json, jar file names). ErrorIds: AgbUnknownImage (bad input), AgbInvalidImage (the image''s folder is unsafe: its owner or mode), AgbImagesNotOffered (the endpoint has no image listing, as the AGB cloud), AgbConnectionFailed, AgbAuthenticationFailed, AgbApiKeyMissing.'
         Links       = @('about_AgbCode', 'New-AgbSession', 'Get-AgbLanguage')
     }
     'Copy-AgbItem'      = @{
