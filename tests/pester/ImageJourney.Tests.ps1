@@ -68,3 +68,14 @@ pd.DataFrame({"host": ["web1", "db1"], "cpu": [91.5, 12.0]})
         Get-AgbImage -Name 'agb-code-space-*' | Select-Object -ExpandProperty Image -Unique | Should -Be @('agb-code-space-1', 'agb-code-space-2')
     }
 }
+
+Describe 'The image package list' -Tag Local {
+    It 'is the one Bootstrap installs and docs/image.md describes, with the runtimes the drivers need' {
+        $listed = @(Get-Content (Join-Path $PSScriptRoot '../../build/image-packages.txt') | ForEach-Object { ($_ -replace '#.*$').Trim() } | Where-Object { $_ })
+        foreach ($needed in 'nodejs', 'npm', 'openjdk-17-jdk-headless', 'python3-pandas', 'r-cran-ggplot2') { $listed | Should -Contain $needed }
+        Get-Content (Join-Path $PSScriptRoot '../../build.ps1') -Raw | Should -Match ([regex]::Escape("'build/image-packages.txt'"))
+        $doc = Get-Content (Join-Path $PSScriptRoot '../../docs/image.md') -Raw
+        $doc | Should -Match ([regex]::Escape('build/image-packages.txt'))
+        $doc | Should -Not -Match 'MINBASE_|IMAGE_TIME|COST_'   # the measured cost is filled in
+    }
+}
