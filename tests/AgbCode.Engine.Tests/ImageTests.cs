@@ -152,6 +152,29 @@ public sealed class ImageTests(ExtraImageFolder images) : IClassFixture<ExtraIma
     }
 
     [Fact]
+    public async Task An_images_folder_the_sessions_users_cannot_reach_is_refused()
+    {
+        string closed = Directory.CreateTempSubdirectory("agbcode-closed-").FullName;   // mode 700, as mktemp -d makes it
+        string image = Path.Combine(closed, "images", "shut");
+        Directory.CreateDirectory(image);
+        Shell($"chmod 755 {closed}/images {image}");
+        try
+        {
+            await using var space = new LocalCodeSpace(0, new ImageCatalog(Path.Combine(closed, "images")));
+
+            var refused = await Assert.ThrowsAsync<AgbException>(() => space.CreateSessionAsync(new SessionOptions { Image = "shut" }));
+
+            Assert.Equal(ImageErrors.InvalidImageId, refused.ErrorId);
+            Assert.Contains($"{closed}, a folder above", refused.Message);
+            Assert.Contains($"chmod o+x {closed}", refused.Fix);
+        }
+        finally
+        {
+            Directory.Delete(closed, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_images_folder_inside_the_engines_state_is_refused()
     {
         _ = await _space.ListImagesAsync();

@@ -29,6 +29,9 @@ internal static class ImageFolderCheck
             if (!IsTrusted(owner.Uid) || (owner.GroupOrOthersMayWrite && !owner.IsSticky))
                 throw Invalid(image, $"{above}, a folder above {folder}, can be changed by uid {owner.Uid} or others",
                     "Put the image folder under folders only root can write.");
+            if (Libc.IsRoot && !owner.OthersMayTraverse)
+                throw Invalid(image, $"{above}, a folder above {folder}, cannot be passed through by the sessions' users",
+                    $"chmod o+x {above}, or put the image folder elsewhere (e.g. /etc/agbcode/images).");
         }
     }
 

@@ -15,6 +15,7 @@ internal readonly partial record struct FileOwner(uint Uid, uint Mode)
     public bool IsSticky => (Mode & 0x200) != 0;
     public bool GroupOrOthersMayWrite => (Mode & 0x12) != 0;
     public bool OthersMayEnter => (Mode & 0x5) == 0x5;
+    public bool OthersMayTraverse => (Mode & 0x1) != 0;
 
     public static FileOwner Of(string path)
     {
