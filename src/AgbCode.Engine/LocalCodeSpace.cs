@@ -44,9 +44,6 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         _spares = new SparePool(spareSessions, () => LocalSession.Create(NewSessionId(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared));
     }
 
-    /// <summary>The images this engine offers, and where they are declared.</summary>
-    public ImageCatalog Images => _images;
-
     /// <summary>The image with this name, its extra folder checked (never inside the engine's state or workspaces).</summary>
     private CodeImage Image(string name)
     {
@@ -84,11 +81,11 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
 
     public Task<ICodeSession> CreateSessionAsync(SessionOptions options, CancellationToken cancellationToken = default)
     {
-        CodeImage image = Image(options.Image);
         SessionOptions valid = options with { Limits = options.Limits.Validated() };
         SessionEnvironment.Check(valid.Environment);
         return Task.Run<ICodeSession>(async () =>
         {
+            CodeImage image = Image(valid.Image);
             LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, image, EngineHost.Shared);
             session.Adopt(valid);
             session.LanguageUsed += _spares.Learn;
