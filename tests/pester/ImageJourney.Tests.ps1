@@ -67,6 +67,11 @@ pd.DataFrame({"host": ["web1", "db1"], "cpu": [91.5, 12.0]})
         $failed[0].FullyQualifiedErrorId | Should -Be 'AgbUnknownImage,AgbCode.PowerShell.Cmdlets.GetAgbImageCommand'
         Get-AgbImage -Name 'agb-code-space-*' | Select-Object -ExpandProperty Image -Unique | Should -Be @('agb-code-space-1', 'agb-code-space-2')
     }
+
+    It 'completes image names' {
+        (TabExpansion2 'New-AgbSession -Image agb-code').CompletionMatches.CompletionText | Should -Be @('agb-code-space-1', 'agb-code-space-2')
+        (TabExpansion2 'Get-AgbImage -Name agb-code-space-2').CompletionMatches.CompletionText | Should -Be @('agb-code-space-2')
+    }
 }
 
 Describe 'The image package list' -Tag Local {

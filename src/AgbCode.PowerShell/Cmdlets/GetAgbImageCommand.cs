@@ -19,6 +19,7 @@ public sealed class GetAgbImageCommand : AgbBackendCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.ImageCompleter))]
     public string[] Name { get; set; } = [SessionOptions.DefaultImage];
 
     private ICodeSpace? _space;

@@ -19,6 +19,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.ImageCompleter))]
     public string Image { get; set; } = SessionOptions.DefaultImage;
 
     [Parameter]
