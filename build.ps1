@@ -4,7 +4,8 @@
     Builds, tests and packages AgbCode.
 .DESCRIPTION
     Tasks (each usable on its own, each idempotent):
-      Bootstrap  installs what the engine and the tests need: Debian packages (as root; otherwise prints the command),
+      Bootstrap  installs what the engine and the tests need: the code image's Debian packages (build/image-packages.txt;
+                 as root, otherwise it prints the command),
                  the pwsh tool, Pester from NuGet, the JavaScript driver's npm packages
       Build      builds the solution and lays the module out in out/AgbCode
       Test       runs every xunit project and the Pester suite, then prints one line "N passed, N failed"
@@ -44,14 +45,10 @@ $manifest = Import-PowerShellDataFile (Join-Path $root 'AgbCode.psd1')
 $pesterVersion = '5.7.1'
 
 # The Pester files that run a second time, against a server the test run starts.
-$remoteJourneys = @('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney', 'Parameters', 'FilesJourney', 'RemoteSessions')
+$remoteJourneys = @('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney', 'Parameters', 'FilesJourney', 'RemoteSessions', 'ImageJourney')
 
-$debianPackages = @(
-    'bubblewrap', 'util-linux', 'e2fsprogs', 'libseccomp2',
-    'python3-ipython', 'python3-matplotlib', 'python3-munkres',
-    'r-base-core', 'r-cran-evaluate', 'r-cran-repr', 'r-cran-jsonlite',
-    'python3-jupyter-client', 'python3-ipykernel'
-)
+# The code image's Debian packages: one list, which docs/image.md describes (and a server image recipe would read).
+$imagePackagesFile = Join-Path $root 'build/image-packages.txt'
 
 function Invoke-Native {
     param([string] $What, [scriptblock] $Command)
@@ -68,12 +65,22 @@ function Invoke-FreshPwsh {
     $LASTEXITCODE
 }
 
+function Get-ImagePackage {
+    Get-Content -LiteralPath $imagePackagesFile | ForEach-Object { ($_ -replace '#.*$').Trim() } | Where-Object { $_ }
+}
+
+# A package counts as present when it is installed or an installed package provides it (NodeSource's nodejs provides npm).
 function Get-MissingDebianPackage {
-    if (-not (Get-Command dpkg-query -ErrorAction Ignore)) { return $debianPackages }
-    foreach ($package in $debianPackages) {
-        $status = & dpkg-query -W -f='${Status}' $package 2>$null
-        if ($status -ne 'install ok installed') { $package }
+    $wanted = @(Get-ImagePackage)
+    if (-not (Get-Command dpkg-query -ErrorAction Ignore)) { return $wanted }
+    $present = [System.Collections.Generic.HashSet[string]]::new()
+    foreach ($line in & dpkg-query -W -f='${db:Status-Abbrev}|${Package}|${Provides}\n') {
+        $status, $package, $provides = $line -split '\|', 3
+        if ($status -notlike 'ii*') { continue }
+        $null = $present.Add($package)
+        foreach ($provided in $provides -split ',') { if ($provided.Trim()) { $null = $present.Add(($provided.Trim() -split ' ')[0]) } }
     }
+    $wanted | Where-Object { -not $present.Contains($_) }
 }
 
 function Invoke-Bootstrap {

@@ -79,7 +79,7 @@ $r.Value.count'
             Endpoint    = 'The AGB API endpoint to use (the AGB cloud, or an AgbCode server), e.g. https://agb.example.com or http://127.0.0.1:8080, or the local engine service''s socket, unix:///run/agbcode/engine.sock (no key); without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine: in-process for root, else the local engine service where it is installed and lets you in (about_AgbCode).'
             ApiKey      = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
             Name           = 'A name to find the session by (Get-AgbSession -Name).'
-            Image          = 'The AGB image: agb-code-space-1 (the default) or agb-code-space-2. Any other image is an error that lists the known ones.'
+            Image          = 'The code image: agb-code-space-1 (the default), agb-code-space-2, or an image the backend''s operator declared (Get-AgbImage -Name * lists them; about_AgbCode, ADDING PACKAGES, says how to add one). Any other image is an AgbUnknownImage error that lists the known ones; an image whose folder is unsafe is AgbInvalidImage.'
             Label          = 'Labels as a hashtable, e.g. @{ team = ''data'' }, to find sessions by (Get-AgbSession -Label).'
             Language       = 'Languages whose kernels start now instead of on first use.'
             MemoryMB       = 'Memory for all the session''s processes together, in MiB (default 1024).'
@@ -107,7 +107,7 @@ $r.Value.count'
         )
         Outputs     = 'AgbCode.PowerShell.Model.AgbSession'
         Inputs      = 'None'
-        Notes       = 'ErrorIds: AgbUnknownImage, AgbInvalidLabel, AgbInvalidEnvironment, AgbEnvironmentNotSupported, AgbInvalidLimit, AgbUnsupportedLanguage, AgbIsolationNotRemote (bad input); remote: AgbConnectionFailed, AgbAuthenticationFailed, AgbApiKeyMissing, AgbInsecureEndpoint, AgbRequestFailed; AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbTooManySessions, AgbWorkspaceUnavailable (platform).'
+        Notes       = 'ErrorIds: AgbUnknownImage, AgbInvalidImage, AgbInvalidLabel, AgbInvalidEnvironment, AgbEnvironmentNotSupported, AgbInvalidLimit, AgbUnsupportedLanguage, AgbIsolationNotRemote (bad input); remote: AgbConnectionFailed, AgbAuthenticationFailed, AgbApiKeyMissing, AgbInsecureEndpoint, AgbRequestFailed; AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbTooManySessions, AgbWorkspaceUnavailable (platform).'
         Links       = @('about_AgbCode', 'Invoke-AgbCode', 'Remove-AgbSession')
     }
     'Get-AgbSession'    = @{
@@ -213,6 +213,27 @@ $r.Value.count'
         Inputs      = 'None'
         Notes       = 'Nothing is run; the runtime versions are read once per process.'
         Links       = @('about_AgbCode', 'Invoke-AgbCode')
+    }
+    'Get-AgbImage'      = @{
+        Synopsis    = 'Lists the packages a code image offers each language, with their versions and where they come from.'
+        Description = @(
+            'Get-AgbImage writes one object per package of an image: its Language (python, r, javascript or java), Name, Version and Source: debian for the host''s Debian packages, which every image has, or extra for the image''s extra library folder, which an operator prepares (about_AgbCode, ADDING PACKAGES). Python distributions, R packages, Node modules and Java jars are listed; the objects can be filtered, so a script or a Pester test can check for what it needs before it runs code.'
+            'The local engine reads its images from AGBCODE_IMAGES_DIR (default /etc/agbcode/images for root, ~/.config/agbcode/images otherwise); an AgbCode server answers for its own images. The AGB cloud has no such call: there Get-AgbImage fails with AgbImagesNotOffered.'
+        )
+        Parameters  = @{
+            Endpoint = 'The AGB API endpoint to use (an AgbCode server), e.g. http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            ApiKey   = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
+            Name     = 'The images to list (default: agb-code-space-1, the base image); wildcards match the backend''s image names, so -Name * lists every image. An image the backend does not offer is a non-terminating AgbUnknownImage error.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-AgbImage | Where-Object Name -eq pandas'; Remarks = 'Shows whether the base image has pandas, and which version.' }
+            @{ Code = 'Get-AgbImage -Name * | Where-Object Source -eq extra'; Remarks = 'Lists what operators added to every image.' }
+            @{ Code = 'Get-AgbImage -Name etl | Where-Object Language -eq r | Format-Table Name, Version'; Remarks = 'The R packages of the image etl.' }
+        )
+        Outputs     = 'AgbCode.Core.Images.ImagePackage'
+        Inputs      = 'System.String (image names)'
+        Notes       = 'Nothing is run in a sandbox: the packages are read from their own metadata (dist-info METADATA, egg-info PKG-INFO, R DESCRIPTION files, package.json, jar file names). ErrorIds: AgbUnknownImage (bad input), AgbInvalidImage (the image''s folder is unsafe: its owner or mode), AgbImagesNotOffered (the endpoint has no image listing, as the AGB cloud), AgbConnectionFailed, AgbAuthenticationFailed, AgbApiKeyMissing.'
+        Links       = @('about_AgbCode', 'New-AgbSession', 'Get-AgbLanguage')
     }
     'Copy-AgbItem'      = @{
         Synopsis    = 'Copies files and folders into a session''s workspace, or out of it, like Copy-Item -ToSession and -FromSession.'

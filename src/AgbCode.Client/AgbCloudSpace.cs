@@ -5,6 +5,7 @@ using System.Text;
 using AgbCode.Client.Http;
 using AgbCode.Client.Parsing;
 using AgbCode.Core.Errors;
+using AgbCode.Core.Images;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Sessions;
 
@@ -200,6 +201,12 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
     /// The four AGB languages, available when the endpoint's <see cref="AgbClientOptions.LanguageProbeImage"/> offers the
     /// run_code tool (ListMcpTools). The runtimes are the endpoint's and are not reported.
     /// </summary>
+    public Task<IReadOnlyList<string>> ListImagesAsync(CancellationToken cancellationToken = default) =>
+        Api.ListImagesAsync(cancellationToken);
+
+    public Task<IReadOnlyList<ImagePackage>> GetImagePackagesAsync(string image, CancellationToken cancellationToken = default) =>
+        Api.GetImagePackagesAsync(image, cancellationToken);
+
     public async Task<IReadOnlyList<LanguageSupport>> GetLanguagesAsync(CancellationToken cancellationToken = default)
     {
         string image = Options.LanguageProbeImage;

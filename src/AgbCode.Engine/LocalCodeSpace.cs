@@ -6,6 +6,8 @@ using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Host;
+using AgbCode.Engine.Images;
+using AgbCode.Core.Images;
 
 namespace AgbCode.Engine;
 
@@ -27,16 +29,33 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
 
     private readonly Timer _idleRelease;
     private readonly SparePool _spares;
+    private readonly ImageCatalog _images;
 
     /// <param name="spareSessions">
     /// Sessions to keep made ahead of time (sandbox, volume and a running kernel), so that new sessions with default
     /// limits are ready at once; 0 makes every session when asked.
     /// </param>
-    public LocalCodeSpace(int spareSessions = 0)
+    /// <param name="images">Where the images are declared; default: <see cref="ImageCatalog.FromEnvironment"/>.</param>
+    public LocalCodeSpace(int spareSessions = 0, ImageCatalog? images = null)
     {
         Live[this] = true;
+        _images = images ?? ImageCatalog.FromEnvironment();
         _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        _spares = new SparePool(spareSessions, () => LocalSession.Create(NewSessionId(), new SessionOptions(), EngineHost.Shared));
+        _spares = new SparePool(spareSessions, () => LocalSession.Create(NewSessionId(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared));
+    }
+
+    /// <summary>The image with this name, its extra folder checked (never inside the engine's state or workspaces).</summary>
+    private CodeImage Image(string name)
+    {
+        StateRoot root = EngineHost.Shared.Root;
+        return _images.Resolve(name, [root.Path, root.WorkspaceRoot]);
+    }
+
+    /// <summary>Checks every declared image now, so that a server refuses to start with a bad one.</summary>
+    public void CheckImages()
+    {
+        foreach (string name in _images.Names())
+            Image(name);
     }
 
     /// <summary>The spare sessions ready now.</summary>
@@ -65,15 +84,12 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
 
     public Task<ICodeSession> CreateSessionAsync(SessionOptions options, CancellationToken cancellationToken = default)
     {
-        if (!SessionOptions.KnownImages.Contains(options.Image))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbUnknownImage",
-                $"Unknown image '{options.Image}'. Known images: {string.Join(", ", SessionOptions.KnownImages)}.",
-                $"Leave -Image out to get {SessionOptions.DefaultImage}.");
         SessionOptions valid = options with { Limits = options.Limits.Validated() };
         SessionEnvironment.Check(valid.Environment);
         return Task.Run<ICodeSession>(async () =>
         {
-            LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, EngineHost.Shared);
+            CodeImage image = Image(valid.Image);
+            LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, image, EngineHost.Shared);
             session.Adopt(valid);
             _sessions[session.Id] = session;
             try
@@ -113,6 +129,15 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
                 : new LanguageSupport(language.Name, true, runtime, null);
         }),
     ]);
+
+    public Task<IReadOnlyList<string>> ListImagesAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(_images.Names());
+
+    public Task<IReadOnlyList<ImagePackage>> GetImagePackagesAsync(string image, CancellationToken cancellationToken = default)
+    {
+        CodeImage resolved = Image(image);
+        return Task.Run(() => ImagePackages.Of(resolved), cancellationToken);
+    }
 
     public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {

@@ -6,6 +6,7 @@ using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Files;
 using AgbCode.Engine.Host;
+using AgbCode.Engine.Images;
 using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Sandbox;
@@ -29,7 +30,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private long _lastActivity = Environment.TickCount64;
     private int _runsInProgress;
 
-    private LocalSession(string id, SessionOptions options, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
+    private LocalSession(string id, SessionOptions options, CodeImage image, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
         Workspace? tmp, CgroupGroup? cgroup, uint? uid, IsolationReport isolation)
     {
         Id = id;
@@ -60,6 +61,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Spawner = host.Spawner,
             Launcher = options.Isolation == IsolationMode.Sandbox ? host.Launcher : null,
             Environment = options.Environment,
+            Image = image,
         };
         _files = new LocalWorkspaceFiles(_kernelContext);
     }
@@ -81,7 +83,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     /// <summary>What the session holds on the host, for leak checks.</summary>
     internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _tmp?.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
 
-    public static LocalSession Create(string id, SessionOptions options, EngineHost host)
+    /// <param name="image">The image <paramref name="options"/> name, resolved and checked by the engine's <see cref="ImageCatalog"/>.</param>
+    public static LocalSession Create(string id, SessionOptions options, CodeImage image, EngineHost host)
     {
         bool sandboxed = options.Isolation == IsolationMode.Sandbox;
         SandboxSupport? support = sandboxed ? host.Sandbox : null;   // throws the platform error before anything is made
@@ -105,7 +108,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
                 ? IsolationReporter.Describe(options.Limits, support!, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
                 : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")])
                   { Backend = IsolationReporter.Backend };
-            return new LocalSession(id, options, host, slot, slotEntry, workspace, tmp, cgroup, uid, report);
+            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, report);
         }
         catch
         {

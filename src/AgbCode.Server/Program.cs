@@ -79,7 +79,18 @@ public static class Program
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ShutdownCoordinator>();
-        builder.Services.AddSingleton<ICodeSpace>(_ => new LocalCodeSpace(options.SpareSessions));
+        // The images are checked now: a bad image folder stops the server at start-up, naming the folder and the fix.
+        var space = new LocalCodeSpace(options.SpareSessions, new AgbCode.Engine.Images.ImageCatalog(options.ImagesDir));
+        try
+        {
+            space.CheckImages();
+        }
+        catch
+        {
+            space.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+        builder.Services.AddSingleton<ICodeSpace>(_ => space);   // a factory, so that the container disposes it
         builder.Services.AddSingleton<SessionRegistry>();
         builder.Services.AddSingleton<RunCodeTool>();
         builder.Services.AddSingleton<FileToolLimits>();
@@ -108,6 +119,7 @@ public static class Program
         SessionListRoute.Map(app);
         LabelRoutes.Map(app);
         ResourceRoutes.Map(app);
+        ImageRoutes.Map(app);
         ToolRoutes.Map(app);
         LinkRoutes.Map(app);
         StreamRoute.Map(app);

@@ -86,7 +86,7 @@ public class SessionApiTests(SharedServer shared)
         Assert.Equal("InvalidParameter.ImageId", refused.Code);
         Assert.Equal(400, refused.Json!["httpStatusCode"]!.GetValue<int>());
         Assert.Contains("'agb-browser-use-1'", refused.Message);
-        Assert.Contains("agb-code-space-1 or agb-code-space-2", refused.Message);
+        Assert.Contains("Known images: agb-code-space-1, agb-code-space-2", refused.Message);
         Assert.Null(refused.Data);
     }
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using AgbCode.Client.Parsing;
+using AgbCode.Core.Errors;
+using AgbCode.Core.Images;
 
 namespace AgbCode.Client.Http;
 
@@ -17,6 +19,8 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
             body["timeout"] = timeout;
         ApiResponse response = await transport.SendAsync("CreateSession", HttpMethod.Post, "/mcp/createSession",
             [("imageId", imageId), ("sdkStats", SdkStats)], body, options.HttpTimeout, cancellationToken).ConfigureAwait(false);
+        if (IsUnknownImage(response))
+            throw UnknownImage(response);
         if (!response.Ok)
             throw AgbErrors.Request(Endpoint, "CreateSession", response.Describe());
         if (Json.Get(response.Data, "success") is { ValueKind: JsonValueKind.False })
@@ -129,6 +133,52 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
             throw AgbErrors.Request(Endpoint, "ListMcpTools", response.Describe());
         return ToolList.Parse(response.Data);
     }
+
+    /// <summary>The images an AgbCode server offers (its own route: the AGB API has none).</summary>
+    public async Task<IReadOnlyList<string>> ListImagesAsync(CancellationToken cancellationToken)
+    {
+        JsonElement? data = await ImageCallAsync("ListImages", ImageApi.ImagesPath, [], cancellationToken).ConfigureAwait(false);
+        return data is { ValueKind: JsonValueKind.Array } items
+            ? [.. items.EnumerateArray().Select(i => Json.StrOrNull(Json.Get(i, "imageId"))).OfType<string>()]
+            : [];
+    }
+
+    public async Task<IReadOnlyList<ImagePackage>> GetImagePackagesAsync(string imageId, CancellationToken cancellationToken)
+    {
+        JsonElement? data = await ImageCallAsync("GetImagePackages", ImageApi.PackagesPath, [("imageId", imageId)], cancellationToken).ConfigureAwait(false);
+        return data is { ValueKind: JsonValueKind.Array } items
+            ? [.. items.EnumerateArray().Select(i => new ImagePackage(imageId,
+                Json.StrOrNull(Json.Get(i, "language")) ?? "", Json.StrOrNull(Json.Get(i, "name")) ?? "",
+                Json.StrOrNull(Json.Get(i, "version")) ?? "", Json.StrOrNull(Json.Get(i, "source")) ?? ""))]
+            : [];
+    }
+
+    private async Task<JsonElement?> ImageCallAsync(string operation, string path, (string, string)[] query, CancellationToken cancellationToken)
+    {
+        ApiResponse response;
+        try
+        {
+            response = await transport.SendAsync(operation, HttpMethod.Get, path, query, null, options.HttpTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AgbException failure) when (failure.ErrorId == AgbErrors.RequestFailed)
+        {
+            throw ImagesNotOffered(failure.Message);
+        }
+        if (response.Ok200)
+            return response.Data;
+        if (IsUnknownImage(response))
+            throw UnknownImage(response);
+        throw response.HttpStatus == 404 ? ImagesNotOffered(response.Describe()) : AgbErrors.Request(Endpoint, operation, response.Describe());
+    }
+
+    private static bool IsUnknownImage(ApiResponse response) => response.HttpStatus == 400 && response.Code == ImageApi.UnknownImageCode;
+
+    private AgbException UnknownImage(ApiResponse response) => new(AgbErrorKind.BadInput, ImageErrors.UnknownImageId,
+        $"{Endpoint}: {response.Message}", null);
+
+    private AgbException ImagesNotOffered(string detail) => new(AgbErrorKind.Platform, "AgbImagesNotOffered",
+        $"{Endpoint} does not list its images ({detail}): the AGB API has no such call; an AgbCode server answers it at {ImageApi.ImagesPath}.",
+        "Ask the endpoint's operator which packages its image has, or run code that checks for the package.");
 
     /// <summary>Statuses that mean the session is gone (seen in the AGB tests: FINISH, DELETING, DELETED).</summary>
     public static bool IsReleased(string? status) => status is "FINISH" or "DELETING" or "DELETED";

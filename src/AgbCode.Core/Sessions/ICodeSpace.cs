@@ -1,3 +1,5 @@
+using AgbCode.Core.Images;
+
 namespace AgbCode.Core.Sessions;
 
 /// <summary>A backend that holds sessions: the local engine or a remote AGB endpoint.</summary>
@@ -15,6 +17,12 @@ public interface ICodeSpace
 
     /// <summary>Each supported language, and whether (and on which runtime) this backend can run it.</summary>
     Task<IReadOnlyList<LanguageSupport>> GetLanguagesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The names of the code images this backend offers (the base image first).</summary>
+    Task<IReadOnlyList<string>> ListImagesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The packages an image offers each language; an unknown image is an AgbUnknownImage error.</summary>
+    Task<IReadOnlyList<ImagePackage>> GetImagePackagesAsync(string image, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the session and everything it owns; false when there was no such session.</summary>
     Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default);

@@ -4,7 +4,6 @@ namespace AgbCode.Core.Sessions;
 public sealed record SessionOptions
 {
     public const string DefaultImage = "agb-code-space-1";
-    public static IReadOnlyList<string> KnownImages { get; } = [DefaultImage, "agb-code-space-2"];
 
     public string? Name { get; init; }
     public string Image { get; init; } = DefaultImage;

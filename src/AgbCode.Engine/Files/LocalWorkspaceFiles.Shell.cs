@@ -26,7 +26,7 @@ internal sealed partial class LocalWorkspaceFiles
         string folder = Checked(string.IsNullOrEmpty(workingDirectory) ? "." : workingDirectory);
         var shell = new SessionCommand
         {
-            Command = _ => ["/bin/sh", "-c", ShellScript, "agb-shell", folder, Checked(command)],
+            Command = (_, _) => ["/bin/sh", "-c", ShellScript, "agb-shell", folder, Checked(command)],
             Environment = (_, _) => variables,
         };
 

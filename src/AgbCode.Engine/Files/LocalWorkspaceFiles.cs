@@ -23,7 +23,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
 
     private static readonly SessionCommand Helper = new()
     {
-        Command = driversDir => [PythonDriver.Interpreter, "-I", "-S", Path.Combine(driversDir, "agb_files.py")],
+        Command = (driversDir, _) => [PythonDriver.Interpreter, "-I", "-S", Path.Combine(driversDir, "agb_files.py")],
     };
 
     private readonly ConcurrentDictionary<SandboxRun, byte> _running = new();

@@ -220,7 +220,7 @@ internal sealed class Kernel : IAsyncDisposable
 
     private ProcessStartInfo BuildStartInfo(CgroupGroup? cgroup) => SessionProcessStart.Build(_context, cgroup, new SessionCommand
     {
-        Command = driversDir => _driver.Command(driversDir, _context.Limits),
+        Command = (driversDir, image) => _driver.Command(driversDir, _context.Limits, image),
         Environment = (home, tmp) => WithSessionEnvironment(_driver.Environment(home, tmp)),
         ReadOnlyEtc = _driver.ReadOnlyEtc,
     });
@@ -595,6 +595,8 @@ internal sealed record KernelContext
     public required Host.EngineLedger Ledger { get; init; }
     public required Spawner Spawner { get; init; }
     public required SandboxLauncher? Launcher { get; init; }
+    /// <summary>The session's image: the extra library folder its sandboxes mount.</summary>
+    public Images.CodeImage Image { get; init; } = new(SessionOptions.DefaultImage, null);
     /// <summary>The session's environment variables, over the sandbox's and the driver's.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }

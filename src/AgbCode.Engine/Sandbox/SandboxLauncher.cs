@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using AgbCode.Engine.Host;
+using AgbCode.Engine.Images;
 
 namespace AgbCode.Engine.Sandbox;
 
@@ -91,6 +92,7 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
         args.AddRange(["--ro-bind", seen.Passwd, "/etc/passwd", "--ro-bind", seen.Group, "/etc/group",
             "--ro-bind", seen.DriversDir, DriversMount,
             "--proc", "/proc"]);
+        args.AddRange(ImageMount(spec));
         foreach (string hidden in HiddenProcFiles)
             args.AddRange(["--ro-bind", seen.Empty, hidden]);
         args.AddRange(["--dev", "/dev"]);
@@ -106,6 +108,10 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
         args.AddRange(spec.Command);
         return args;
     }
+
+    /// <summary>The image's extra library folder, read-only like /usr.</summary>
+    private static IEnumerable<string> ImageMount(SandboxSpec spec) =>
+        spec.ImageFolder is string folder ? ["--ro-bind", folder, CodeImage.Mount] : [];
 
     /// <summary>The launcher can mount (it runs as root before setpriv) only when the session has a uid of its own.</summary>
     private static bool UsesRuntimeView(SandboxSpec spec) => spec.Uid is not null;

@@ -18,4 +18,6 @@ internal sealed record SandboxSpec
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     /// <summary>Host paths (under /etc) a runtime needs, bound read-only when they exist.</summary>
     public IReadOnlyList<string> ReadOnlyEtc { get; init; } = [];
+    /// <summary>The image's extra library folder on the host (checked by ImageFolderCheck), bound read-only; null: none.</summary>
+    public string? ImageFolder { get; init; }
 }

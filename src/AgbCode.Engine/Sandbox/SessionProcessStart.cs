@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using AgbCode.Core.Sessions;
+using AgbCode.Engine.Images;
 using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Sandbox.Cgroups;
 
@@ -9,8 +10,11 @@ namespace AgbCode.Engine.Sandbox;
 /// <summary>What to start in a session: a command and its environment, given where the drivers, home and /tmp are.</summary>
 internal sealed record SessionCommand
 {
-    /// <summary>The command line, given the folder the drivers are in (the sandbox's mount, or the host folder).</summary>
-    public required Func<string, IReadOnlyList<string>> Command { get; init; }
+    /// <summary>
+    /// The command line, given the folder the drivers are in and the image's extra folder (null: the image has none) as
+    /// the process sees them (the sandbox's mounts, or the host folders).
+    /// </summary>
+    public required Func<string, string?, IReadOnlyList<string>> Command { get; init; }
     /// <summary>Variables on top of the base ones, given the home and /tmp folders the process sees.</summary>
     public Func<string, string, IReadOnlyDictionary<string, string>> Environment { get; init; } = (_, _) => new Dictionary<string, string>();
     public IReadOnlyList<string> ReadOnlyEtc { get; init; } = [];
@@ -38,14 +42,15 @@ internal static class SessionProcessStart
             ProcessLimit = context.ProcessLimit,
             WorkspacePath = context.WorkspacePath,
             TmpPath = context.TmpPath,
-            Command = command.Command(SandboxLauncher.DriversMount),
-            Environment = command.Environment(SandboxLauncher.Home, "/tmp"),
+            Command = command.Command(SandboxLauncher.DriversMount, context.Image.Folder is null ? null : CodeImage.Mount),
+            Environment = WithImage(context.Image.Environment(CodeImage.Mount), command.Environment(SandboxLauncher.Home, "/tmp")),
             ReadOnlyEtc = command.ReadOnlyEtc,
+            ImageFolder = context.Image.Folder,
         });
 
     private static ProcessStartInfo Plain(KernelContext context, SessionCommand command)
     {
-        IReadOnlyList<string> line = command.Command(context.DriversDir);
+        IReadOnlyList<string> line = command.Command(context.DriversDir, context.Image.Folder);
         var info = new ProcessStartInfo(line[0])
         {
             RedirectStandardInput = true,
@@ -60,8 +65,17 @@ internal static class SessionProcessStart
         info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
         info.Environment["HOME"] = context.WorkspacePath;
         info.Environment["LANG"] = "C.UTF-8";
-        foreach (var (name, value) in command.Environment(context.WorkspacePath, Path.GetTempPath()))
+        foreach (var (name, value) in WithImage(context.Image.Environment(context.Image.Folder ?? ""), command.Environment(context.WorkspacePath, Path.GetTempPath())))
             info.Environment[name] = value;
         return info;
+    }
+
+    /// <summary>The image's library variables under the command's own (a session's -Environment can still replace them).</summary>
+    private static Dictionary<string, string> WithImage(IReadOnlyDictionary<string, string> image, IReadOnlyDictionary<string, string> command)
+    {
+        var environment = new Dictionary<string, string>(image);
+        foreach (var (name, value) in command)
+            environment[name] = value;
+        return environment;
     }
 }

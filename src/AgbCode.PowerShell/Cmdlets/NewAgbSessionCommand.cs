@@ -19,6 +19,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completers.ImageCompleter))]
     public string Image { get; set; } = SessionOptions.DefaultImage;
 
     [Parameter]
@@ -107,10 +108,6 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
 
     private SessionOptions Options()
     {
-        if (!SessionOptions.KnownImages.Contains(Image))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbUnknownImage",
-                $"Unknown image '{Image}'. Known images: {string.Join(", ", SessionOptions.KnownImages)}.",
-                $"Leave -Image out to get {SessionOptions.DefaultImage}.");
         SessionLimits limits = SessionLimits.Default;
         if (MemoryMB > 0) limits = limits with { MemoryBytes = MemoryMB * SessionLimits.MiB };
         if (MaxProcesses > 0) limits = limits with { MaxProcesses = MaxProcesses };

@@ -1,4 +1,5 @@
 using AgbCode.Core.Errors;
+using AgbCode.Core.Images;
 
 namespace AgbCode.Server.Api;
 
@@ -47,6 +48,7 @@ public sealed class ApiError(int status, string code, string message) : Exceptio
     /// <summary>Maps the engine's errors: bad input is the client's mistake (4xx); the platform's failures are 5xx.</summary>
     public static ApiError From(AgbException error) => error.Kind switch
     {
+        AgbErrorKind.BadInput when error.ErrorId == ImageErrors.UnknownImageId => new(400, ImageApi.UnknownImageCode, error.MessageWithFix),
         AgbErrorKind.BadInput => new(400, "InvalidParameter", error.MessageWithFix),
         AgbErrorKind.NotFound => new(400, NotFoundCode, error.MessageWithFix),
         AgbErrorKind.InvalidState => new(409, "IncorrectSessionStatus", error.MessageWithFix),

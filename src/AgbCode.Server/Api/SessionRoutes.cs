@@ -80,17 +80,9 @@ public static class SessionRoutes
         return registry.Find(context.Tenant(), id) ?? throw ApiError.SessionNotFound(id);
     }
 
-    /// <summary>Both AGB code images name this server's code image; absent means the default one.</summary>
-    public static string ImageId(string? requested)
-    {
-        if (string.IsNullOrWhiteSpace(requested))
-            return SessionOptions.DefaultImage;
-        return SessionOptions.KnownImages.Contains(requested.Trim())
-            ? requested.Trim()
-            : throw new ApiError(400, "InvalidParameter.ImageId",
-                $"The image '{requested}' is not offered by this server: it runs code sessions only. Use " +
-                $"{string.Join(" or ", SessionOptions.KnownImages)} (both name the same code image).");
-    }
+    /// <summary>The image asked for, absent meaning the default one; the engine checks that it offers it.</summary>
+    public static string ImageId(string? requested) =>
+        string.IsNullOrWhiteSpace(requested) ? SessionOptions.DefaultImage : requested.Trim();
 
     private static TimeSpan IdleTimeout(JsonNode? node, ServerOptions options)
     {

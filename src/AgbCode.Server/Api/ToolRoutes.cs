@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AgbCode.Core.Images;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.Server.Auth;
@@ -13,9 +14,12 @@ public static class ToolRoutes
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/mcp", CallAsync).RequireApiKey();
-        app.MapPost("/mcp/listTools", (HttpContext context) =>
+        app.MapPost("/mcp/listTools", async (HttpContext context, ICodeSpace space) =>
         {
-            SessionRoutes.ImageId(context.Request.Query["imageId"]);   // refuses images this server does not offer
+            string image = SessionRoutes.ImageId(context.Request.Query["imageId"]);
+            IReadOnlyList<string> offered = await space.ListImagesAsync(context.RequestAborted);
+            if (!offered.Contains(image, StringComparer.Ordinal))
+                throw ApiError.From(ImageErrors.Unknown(image, offered));
             return Envelope.Ok(context, JsonValue.Create(context.RequestServices.GetRequiredService<ToolCatalog>().ToolsJson()));
         }).RequireApiKey();
     }

@@ -50,6 +50,8 @@ public sealed partial record ServerOptions
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Sessions the engine keeps made ahead (sandbox, volume, running kernel), so CreateSession answers at once.</summary>
     public int SpareSessions { get; init; } = 1;
+    /// <summary>Where the code images are declared, one folder per image (AGBCODE_IMAGES_DIR; the engine's default otherwise).</summary>
+    public string ImagesDir { get; init; } = AgbCode.Engine.Images.ImageCatalog.DefaultFolder;
     /// <summary>"json" (one JSON object a line, with scopes: the default) or "text".</summary>
     public string LogFormat { get; init; } = "json";
 
@@ -90,6 +92,7 @@ public sealed partial record ServerOptions
             ShutdownGrace = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_GRACE_SEC", 10, min: 0, max: 3600)),
             SpareSessions = reader.Int("SPARE_SESSIONS", 1, min: 0, max: 16),
             LogFormat = reader.String("LOG_FORMAT") ?? "json",
+            ImagesDir = reader.String("IMAGES_DIR") ?? AgbCode.Engine.Images.ImageCatalog.DefaultFolder,
         };
         if (options.LogFormat is not ("json" or "text"))
             throw new ConfigurationError($"{Prefix}LOG_FORMAT must be json or text; got '{options.LogFormat}'.");

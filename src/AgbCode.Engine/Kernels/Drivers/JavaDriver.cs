@@ -2,6 +2,7 @@ using System.Globalization;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Host;
+using AgbCode.Engine.Images;
 
 namespace AgbCode.Engine.Kernels.Drivers;
 
@@ -20,13 +21,22 @@ internal sealed class JavaDriver : LanguageDriver
     public override IReadOnlyList<string> VersionCommand => [Executable, "-version"];
     public override IReadOnlyList<string> ReadOnlyEtc => ["/etc/java-17-openjdk", "/etc/ssl/certs/java"];
 
-    public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>
+    public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) => Command(driversDir, limits, null);
+
+    // JShell adds the JVM's class path to its own, so the image's jars reach snippets through -cp.
+    public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits, string? imageDir) =>
         Supervised(driversDir, Executable,
             $"-XX:MaxRAM={limits.MemoryBytes}", "-XX:MaxRAMPercentage=50", "-XX:MinRAMPercentage=50",
             $"-XX:ActiveProcessorCount={Math.Max(1, (int)Math.Ceiling(limits.CpuCores)).ToString(CultureInfo.InvariantCulture)}",
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
             "-Djava.security.manager=allow", "-Djava.awt.headless=true",
-            "-cp", Path.Combine(driversDir, "java", "classes"), "agb.JavaKernel");
+            "-cp", ClassPath(driversDir, imageDir), "agb.JavaKernel");
+
+    private static string ClassPath(string driversDir, string? imageDir)
+    {
+        string evaluator = Path.Combine(driversDir, "java", "classes");
+        return imageDir is null ? evaluator : $"{evaluator}:{CodeImage.JavaClassPath(imageDir)}";
+    }
 
     /// <summary>Compiles the evaluator into drivers/java/classes; without a JDK, Java stays unavailable.</summary>
     public override void Prepare(string driversDir)

@@ -15,6 +15,9 @@ internal abstract class LanguageDriver
     /// <summary>The driver's argv; <paramref name="driversDir"/> is where the drivers folder is visible to it.</summary>
     public abstract IReadOnlyList<string> Command(string driversDir, SessionLimits limits);
 
+    /// <summary>The argv for an image with an extra folder at <paramref name="imageDir"/> (null: none) as the driver sees it.</summary>
+    public virtual IReadOnlyList<string> Command(string driversDir, SessionLimits limits, string? imageDir) => Command(driversDir, limits);
+
     public virtual IReadOnlyDictionary<string, string> Environment(string home, string tmp) => new Dictionary<string, string>();
 
     public virtual IReadOnlyList<string> ReadOnlyEtc => [];
