@@ -1,5 +1,6 @@
 using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
+using AgbCode.Core.Images;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.PowerShell.Model;
@@ -47,6 +48,8 @@ public sealed class SessionCleanupTests
         public Task<ICodeSession?> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<ICodeSession>> ListSessionsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
         public Task<IReadOnlyList<LanguageSupport>> GetLanguagesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<string>> ListImagesAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<IReadOnlyList<ImagePackage>> GetImagePackagesAsync(string image, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 
     private static AgbSession SessionOn(StuckEndpoint endpoint) => new(endpoint, endpoint);
