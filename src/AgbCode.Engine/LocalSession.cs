@@ -78,6 +78,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     /// <summary>The workspace's host path (for the engine's own tests and tools; never follow links inside it).</summary>
     internal string WorkspacePath => _workspace.HostPath;
     internal uint? Uid => _kernelContext.Uid;
+    /// <summary>How many file helpers the session has alive now, idle or busy.</summary>
+    internal int LiveFileHelpers => _files.LiveHelpers;
     /// <summary>What the session holds on the host, for leak checks.</summary>
     internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _tmp?.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
 

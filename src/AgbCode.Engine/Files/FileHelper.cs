@@ -45,7 +45,10 @@ internal sealed class FileHelper : IAsyncDisposable
         _input = new FrameStream(run.Input);
     }
 
-    public bool IsBroken => _broken;
+    public bool IsBroken => _broken || _run.HasExited;
+
+    /// <summary>Completes when the helper's sandbox has ended, for whatever reason.</summary>
+    public Task Exited => _run.Exited;
 
     public static async Task<FileHelper> StartAsync(KernelContext context, string name) =>
         new(context, await SandboxRun.StartAsync(context, name, Command, ErrorCap).ConfigureAwait(false));

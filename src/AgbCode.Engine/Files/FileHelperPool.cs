@@ -58,6 +58,7 @@ internal sealed class FileHelperPool(KernelContext context) : IAsyncDisposable
             if (!_closed)
             {
                 _live.Add(started);
+                _ = started.Exited.ContinueWith(_ => ForgetIfIdle(started), TaskScheduler.Default);
                 return started;
             }
         }
@@ -98,6 +99,18 @@ internal sealed class FileHelperPool(KernelContext context) : IAsyncDisposable
             _idle = null;
         }
         _ = StopAsync(idle);
+    }
+
+    /// <summary>A helper that died while idle (killed from outside, or by the OOM killer) is not given out.</summary>
+    private void ForgetIfIdle(FileHelper helper)
+    {
+        lock (_gate)
+        {
+            if (_idle != helper)
+                return;
+            _idle = null;
+        }
+        _ = StopAsync(helper);
     }
 
     private async Task StopAsync(FileHelper helper)

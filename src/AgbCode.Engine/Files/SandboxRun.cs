@@ -15,6 +15,7 @@ internal sealed class SandboxRun : IAsyncDisposable
     private readonly Process _process;
     private readonly CgroupGroup? _cgroup;
     private readonly Task<(string Text, bool Cut)> _errors;
+    private Task? _exited;
 
     private SandboxRun(Process process, CgroupGroup? cgroup, long errorCap)
     {
@@ -24,6 +25,8 @@ internal sealed class SandboxRun : IAsyncDisposable
     }
 
     public Stream Input => _process.StandardInput.BaseStream;
+    public bool HasExited => _process.HasExited;
+    public Task Exited => _exited ??= _process.WaitForExitAsync();
     public Stream Output => _process.StandardOutput.BaseStream;
 
     public static async Task<SandboxRun> StartAsync(KernelContext context, string name, SessionCommand command, long errorCap)
