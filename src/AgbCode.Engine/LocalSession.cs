@@ -154,6 +154,17 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         }
     }
 
+    /// <summary>The session cgroup's reading (its kernels, file helpers and shell commands together); null without cgroups.</summary>
+    public Task<SessionUsage?> GetUsageAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsClosed)
+            throw SessionClosed.Error(Id);
+        if (_cgroup is null)
+            return Task.FromResult<SessionUsage?>(null);
+        CgroupUsage usage = _cgroup.ReadUsage();
+        return Task.FromResult<SessionUsage?>(new SessionUsage(usage.MemoryBytes, usage.CpuTime, DateTimeOffset.UtcNow));
+    }
+
     public Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)
     {
         Touch();
