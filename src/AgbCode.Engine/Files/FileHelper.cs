@@ -57,7 +57,7 @@ internal sealed class FileHelper : IAsyncDisposable
     /// Sends the request (and, with <paramref name="send"/>, its data), passes the answer's data to
     /// <paramref name="receive"/> piece by piece, and throws the helper's refusal or death as an AgbException.
     /// </summary>
-    public async Task PerformAsync(JsonObject request, string where, Func<Stream, Task>? send, Func<ReadOnlyMemory<byte>, Task> receive,
+    public async Task PerformAsync(JsonObject request, string where, Func<FrameStream, Task>? send, Func<ReadOnlyMemory<byte>, Task> receive,
         CancellationToken cancellationToken)
     {
         using CancellationTokenRegistration kill = cancellationToken.Register(Kill);

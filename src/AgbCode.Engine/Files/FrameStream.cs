@@ -9,6 +9,7 @@ namespace AgbCode.Engine.Files;
 internal sealed class FrameStream(Stream pipe) : Stream
 {
     private const int SmallFrame = 64 * 1024;
+    private const int CopyFrame = 1024 * 1024;
 
     public override bool CanRead => false;
     public override bool CanSeek => false;
@@ -39,6 +40,25 @@ internal sealed class FrameStream(Stream pipe) : Stream
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Sends a stream to its end in frames of up to 1 MiB, each read behind a 4-byte gap that takes its header, so that a
+    /// frame is one write to the pipe (fewer, larger frames for the helper to splice).
+    /// </summary>
+    public async Task CopyFromAsync(Stream from, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[4 + CopyFrame];
+        long total = 0;
+        int count;
+        while ((count = await from.ReadAtLeastAsync(buffer.AsMemory(4), CopyFrame, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(buffer, (uint)count);
+            await pipe.WriteAsync(buffer.AsMemory(0, 4 + count), cancellationToken).ConfigureAwait(false);
+            total += count;
+            progress?.Report(total);
+        }
+        await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Ends the operation's data.</summary>
     public async Task EndAsync(CancellationToken cancellationToken)

@@ -17,7 +17,6 @@ namespace AgbCode.Engine.Files;
 internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWorkspaceFiles
 {
     private const long AnswerCap = 256L * 1024 * 1024;
-    private const int CopyBuffer = 1024 * 1024;
 
     private readonly FileHelperPool _helpers = new(context);
     private readonly ConcurrentDictionary<SandboxRun, byte> _running = new();
@@ -44,7 +43,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     {
         ArgumentNullException.ThrowIfNull(archive);
         var request = new JsonObject { ["op"] = "upload", ["destination"] = Checked(destination) };
-        return PerformAsync(request, destination, input => CopyAsync(archive, input, progress, cancellationToken), Ignore, cancellationToken);
+        return PerformAsync(request, destination, input => input.CopyFromAsync(archive, progress, cancellationToken), Ignore, cancellationToken);
     }
 
     public Task DownloadAsync(IReadOnlyList<string> paths, Stream archive, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
@@ -114,7 +113,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
         return answer.Length == 0 ? null : JsonNode.Parse(answer.ToArray());
     }
 
-    private async Task PerformAsync(JsonObject request, string where, Func<Stream, Task>? send, Func<ReadOnlyMemory<byte>, Task> receive,
+    private async Task PerformAsync(JsonObject request, string where, Func<FrameStream, Task>? send, Func<ReadOnlyMemory<byte>, Task> receive,
         CancellationToken cancellationToken)
     {
         ThrowIfClosed();
@@ -132,20 +131,6 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     {
         if (_closed)
             throw SessionClosed.Error(context.SessionId);
-    }
-
-    /// <summary>Copies the caller's stream in pieces of up to 1 MiB (fewer, larger frames for the helper to splice).</summary>
-    private static async Task CopyAsync(Stream from, Stream to, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        byte[] buffer = new byte[CopyBuffer];
-        long total = 0;
-        int count;
-        while ((count = await from.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            await to.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
-            total += count;
-            progress?.Report(total);
-        }
     }
 
     private static Task Ignore(ReadOnlyMemory<byte> piece) => Task.CompletedTask;
