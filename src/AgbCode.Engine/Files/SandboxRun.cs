@@ -7,7 +7,7 @@ using AgbCode.Engine.Sandbox.Cgroups;
 namespace AgbCode.Engine.Files;
 
 /// <summary>
-/// One short-lived process in a session's sandbox (the file helper, or a shell command): the kernels' launcher, uid,
+/// One process in a session's sandbox (the kept-alive file helper, or a shell command): the kernels' launcher, uid,
 /// namespaces, seccomp and limits, in a cgroup of its own under the session's. Disposing kills whatever is left.
 /// </summary>
 internal sealed class SandboxRun : IAsyncDisposable
