@@ -11,7 +11,8 @@ namespace AgbCode.Bench;
 /// <summary>
 /// 100 MiB in and out of a session's workspace (one file, and 1,000 files) against `cp` of the same data on this machine,
 /// interleaved. "In" is host files → tar stream (TarWriter) → UploadAsync; "out" is DownloadAsync → tar stream →
-/// TarFile extraction to a host folder: what a Copy-AgbItem does. Also the cost of one small operation (a helper start).
+/// TarFile extraction to a host folder: what a Copy-AgbItem does. Also the cost of one small operation on the session's
+/// kept-alive file helper, beside a shell command (which still starts a sandbox).
 /// </summary>
 internal static class FilesBench
 {
@@ -90,8 +91,8 @@ internal static class FilesBench
                     $"\nratio of medians to cp, {label}: in {new Stats("", rows[$"AgbCode in (tar → UploadAsync), {label}"]).Median / cp:0.00}, " +
                     $"out {new Stats("", rows[$"AgbCode out (DownloadAsync → tar → files), {label}"]).Median / cp:0.00}"));
             }
-            Console.WriteLine($"\nOne small file operation (a helper sandbox start; 50 each)\n\n{Stats.Header}");
-            Console.WriteLine(new Stats("GetItemAsync (file helper in a fresh sandbox)", small).Row());
+            Console.WriteLine($"\nOne small operation (50 each)\n\n{Stats.Header}");
+            Console.WriteLine(new Stats("GetItemAsync (the session's kept-alive file helper)", small).Row());
             Console.WriteLine(new Stats("ShellAsync(\"true\") (/bin/sh in a fresh sandbox)", shell).Row());
         }
         finally

@@ -80,6 +80,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     /// <summary>The workspace's host path (for the engine's own tests and tools; never follow links inside it).</summary>
     internal string WorkspacePath => _workspace.HostPath;
     internal uint? Uid => _kernelContext.Uid;
+    /// <summary>How many file helpers the session has alive now, idle or busy.</summary>
+    internal int LiveFileHelpers => _files.LiveHelpers;
     /// <summary>What the session holds on the host, for leak checks.</summary>
     internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _tmp?.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
 
@@ -153,6 +155,17 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Touch();
             return _files;
         }
+    }
+
+    /// <summary>The session cgroup's reading (its kernels, file helpers and shell commands together); null without cgroups.</summary>
+    public Task<SessionUsage?> GetUsageAsync(CancellationToken cancellationToken = default)
+    {
+        if (IsClosed)
+            throw SessionClosed.Error(Id);
+        if (_cgroup is null)
+            return Task.FromResult<SessionUsage?>(null);
+        CgroupUsage usage = _cgroup.ReadUsage();
+        return Task.FromResult<SessionUsage?>(new SessionUsage(usage.MemoryBytes, usage.CpuTime, DateTimeOffset.UtcNow));
     }
 
     public Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default)

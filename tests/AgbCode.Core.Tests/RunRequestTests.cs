@@ -35,4 +35,14 @@ public class RunRequestTests
         Assert.Contains("MemoryBytes", failure.Message);
         Assert.Equal(AgbErrorKind.BadInput, failure.Kind);
     }
+
+    [Fact]
+    public void The_file_helper_idle_timeout_is_bounded_and_zero_is_allowed()
+    {
+        var failure = Assert.Throws<AgbException>(() => (SessionLimits.Default with { FileHelperIdleTimeout = TimeSpan.FromHours(2) }).Validated());
+        Assert.Contains("FileHelperIdleTimeout", failure.Message);
+        Assert.Throws<AgbException>(() => (SessionLimits.Default with { FileHelperIdleTimeout = TimeSpan.FromSeconds(-1) }).Validated());
+        Assert.Equal(TimeSpan.Zero, (SessionLimits.Default with { FileHelperIdleTimeout = TimeSpan.Zero }).Validated().FileHelperIdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), SessionLimits.Default.FileHelperIdleTimeout);
+    }
 }

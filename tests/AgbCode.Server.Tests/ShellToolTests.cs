@@ -109,4 +109,31 @@ public class ShellToolTests(SharedServer shared)
         Assert.True(after["disk_used"]!.GetValue<long>() - before["disk_used"]!.GetValue<long>() >= 2_900_000,
             $"disk_used went from {before["disk_used"]} to {after["disk_used"]}");
     }
+
+    [Fact]
+    public async Task Metrics_show_the_memory_a_kernel_holds_and_the_cpu_a_process_in_the_session_burns()
+    {
+        const long held = 100L << 20;
+        await _tools.OkAsync("run_code", Python(
+            "metrics_held = bytes(range(256)) * (100 * 1024 * 4)\n" +
+            "import subprocess\nmetrics_burner = subprocess.Popen(['/usr/bin/python3', '-c', 'while True: pass'])"));
+        try
+        {
+            JsonObject metrics = Json(await _tools.OkAsync("get_metrics", []));
+            Assert.True(metrics["mem_used"]!.GetValue<long>() >= held, $"mem_used {metrics["mem_used"]} while a kernel holds {held}");
+            // Each call measures its own window; on a loaded machine one window may see little CPU, so ask until one does.
+            await Eventually.TrueAsync(async () =>
+            {
+                double used = Json(await _tools.OkAsync("get_metrics", []))["cpu_used_pct"]!.GetValue<double>();
+                Assert.InRange(used, 0, 100);
+                return used > 0;
+            }, 120, "get_metrics never reported the CPU a busy loop in the session uses");
+        }
+        finally
+        {
+            await _tools.OkAsync("run_code", Python("metrics_burner.kill(); metrics_burner.wait(); del metrics_held"));
+        }
+    }
+
+    private static JsonObject Python(string code) => new() { ["code"] = code, ["language"] = "python", ["timeout_s"] = 120 };
 }

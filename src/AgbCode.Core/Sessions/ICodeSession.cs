@@ -35,6 +35,12 @@ public interface ICodeSession
     /// <summary>The session's workspace: list, copy in and out, remove.</summary>
     IWorkspaceFiles Files { get; }
 
+    /// <summary>
+    /// What the session's processes use now (memory, CPU time), or null when the backend cannot measure it (the default:
+    /// a backend that measures overrides this).
+    /// </summary>
+    Task<SessionUsage?> GetUsageAsync(CancellationToken cancellationToken = default) => Task.FromResult<SessionUsage?>(null);
+
     /// <summary>Starts the language's kernel now rather than on first use.</summary>
     Task StartKernelAsync(string language, IRunObserver? observer = null, CancellationToken cancellationToken = default);
 }

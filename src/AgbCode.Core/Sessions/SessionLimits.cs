@@ -24,6 +24,11 @@ public sealed record SessionLimits
     public long TmpBytes { get; init; } = 128 * MiB;
     /// <summary>How long an interrupted run may take to stop before its kernel is killed.</summary>
     public TimeSpan InterruptGrace { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long the session's file helper (a process in its sandbox that serves file operations) stays alive without an
+    /// operation; while alive it holds a few MiB of the session's memory. Zero starts a helper for every operation.
+    /// </summary>
+    public TimeSpan FileHelperIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public static SessionLimits Default { get; } = new();
 
@@ -39,6 +44,7 @@ public sealed record SessionLimits
         Require(OutputBytes >= 1024, "OutputBytes", "at least 1 KiB");
         Require(TmpBytes >= 1 * MiB, "TmpBytes", "at least 1 MiB");
         Require(InterruptGrace >= TimeSpan.Zero && InterruptGrace <= TimeSpan.FromMinutes(5), "InterruptGrace", "between 0 and 5 minutes");
+        Require(FileHelperIdleTimeout >= TimeSpan.Zero && FileHelperIdleTimeout <= TimeSpan.FromHours(1), "FileHelperIdleTimeout", "between 0 and 1 hour");
         return this;
     }
 

@@ -1,27 +1,19 @@
-using System.Text.Json;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Kernels;
 
 namespace AgbCode.Engine.Files;
 
-/// <summary>Turns the file helper's failure (a JSON line on its stderr, or its death) into a clear AgbException.</summary>
+/// <summary>Turns the file helper's refusal (the kind and message of its outcome) or its death into a clear AgbException.</summary>
 internal static class HelperFailure
 {
-    public static AgbException From(int exitCode, string stderr, SessionLimits limits, string where)
+    public static AgbException Died(int exitCode, string stderr) =>
+        new(AgbErrorKind.Platform, "AgbFileHelperFailed",
+            $"The session's file helper ended without doing the operation ({Describe(exitCode)}): {Printable.Of(Tail(stderr))}",
+            "Check that the session is alive (Get-AgbSession) and has memory left; try again.");
+
+    public static AgbException Refused(string kind, string message, SessionLimits limits, string where)
     {
-        string? kind = null, message = null;
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(stderr.Trim().Split('\n')[^1]);
-            kind = document.RootElement.GetProperty("error").GetString();
-            message = document.RootElement.GetProperty("message").GetString();
-        }
-        catch (Exception failure) when (failure is JsonException or KeyNotFoundException or InvalidOperationException) { }
-        if (kind is null || message is null)
-            return new AgbException(AgbErrorKind.Platform, "AgbFileHelperFailed",
-                $"The session's file helper ended without doing the operation ({Describe(exitCode)}): {Printable.Of(Tail(stderr))}",
-                "Check that the session is alive (Get-AgbSession) and has memory left; try again.");
         string text = Printable.Of(message);
         bool inTmp = where.StartsWith("/tmp", StringComparison.Ordinal);
         return kind switch

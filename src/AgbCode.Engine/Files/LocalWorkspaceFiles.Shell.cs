@@ -66,6 +66,23 @@ internal sealed partial class LocalWorkspaceFiles
         }
     }
 
+    /// <summary>Starts a process in a fresh sandbox of the session, tracked so that removing the session kills it.</summary>
+    private async Task<SandboxRun> StartAsync(SessionCommand command, long errorCap)
+    {
+        ThrowIfClosed();
+        SandboxRun run = await SandboxRun.StartAsync(context, $"shell-{Interlocked.Increment(ref _shells)}", command, errorCap).ConfigureAwait(false);
+        _running[run] = 0;
+        if (_closed)
+            run.Kill();
+        return run;
+    }
+
+    private async Task FinishAsync(SandboxRun run)
+    {
+        await run.DisposeAsync().ConfigureAwait(false);
+        _running.TryRemove(run, out _);
+    }
+
     private static string WithMark(string text, bool cut, long cap) => cut ? $"{text}\n[output cut at {Sizes.Format(cap)}]" : text;
 
     private static string CheckedName(string name)

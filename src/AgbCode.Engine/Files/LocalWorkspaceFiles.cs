@@ -5,30 +5,26 @@ using System.Text.Json.Nodes;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
 using AgbCode.Engine.Kernels;
-using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Sandbox;
 
 namespace AgbCode.Engine.Files;
 
 /// <summary>
-/// A local session's files. Every operation starts the file helper (agb_files.py) in a fresh sandbox of the session,
-/// as its uid, and streams the request and a tar archive or bytes through its stdin and stdout, as kubectl cp does:
-/// the host never opens a path inside the workspace. A sandbox start costs a few tens of milliseconds (docs/files.md).
+/// A local session's files. Every operation goes to the file helper (agb_files.py), kept alive in a sandbox of the
+/// session as its uid (<see cref="FileHelperPool"/>), and streams the request and a tar archive or bytes through its
+/// stdin and stdout, as kubectl cp does: the host never opens a path inside the workspace (docs/files.md).
 /// </summary>
 internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWorkspaceFiles
 {
     private const long AnswerCap = 256L * 1024 * 1024;
-    private const long ErrorCap = 64 * 1024;
-    private const int CopyBuffer = 1024 * 1024;
 
-    private static readonly SessionCommand Helper = new()
-    {
-        Command = (driversDir, _) => [PythonDriver.Interpreter, "-I", "-S", Path.Combine(driversDir, "agb_files.py")],
-    };
-
+    private readonly FileHelperPool _helpers = new(context);
     private readonly ConcurrentDictionary<SandboxRun, byte> _running = new();
-    private int _runs;
+    private int _shells;
     private volatile bool _closed;
+
+    /// <summary>How many file helpers are alive now (for tests of their lifetime).</summary>
+    internal int LiveHelpers => _helpers.LiveCount;
 
     public async Task<WorkspaceItem?> GetItemAsync(string path, CancellationToken cancellationToken = default)
     {
@@ -47,7 +43,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     {
         ArgumentNullException.ThrowIfNull(archive);
         var request = new JsonObject { ["op"] = "upload", ["destination"] = Checked(destination) };
-        return RunHelperAsync(request, destination, input => CopyAsync(archive, input, progress, cancellationToken), Drain, cancellationToken);
+        return PerformAsync(request, destination, input => input.CopyFromAsync(archive, progress, cancellationToken), Ignore, cancellationToken);
     }
 
     public Task DownloadAsync(IReadOnlyList<string> paths, Stream archive, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
@@ -57,7 +53,12 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
         if (paths.Count == 0)
             throw new AgbException(AgbErrorKind.BadInput, "AgbNoPath", "No item to download was named.", "Name at least one path in the session.");
         var request = new JsonObject { ["op"] = "download", ["paths"] = new JsonArray([.. paths.Select(p => (JsonNode)Checked(p))]) };
-        return RunHelperAsync(request, paths[0], null, output => CopyAsync(output, archive, progress, cancellationToken), cancellationToken);
+        long total = 0;
+        return PerformAsync(request, paths[0], null, async piece =>
+        {
+            await archive.WriteAsync(piece, cancellationToken).ConfigureAwait(false);
+            progress?.Report(total += piece.Length);
+        }, cancellationToken);
     }
 
     public async Task<bool> RemoveAsync(string path, bool recurse, CancellationToken cancellationToken = default)
@@ -73,17 +74,16 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
             throw new AgbException(AgbErrorKind.BadInput, "AgbBadRange", $"A read needs a non-negative offset and length (got {offset} and {length}).",
                 "Pass offset 0 and length 0 to read the whole file.");
         long cap = length > 0 ? length : Math.Min(AnswerCap, Array.MaxLength);
-        byte[] content = [];
+        var content = new MemoryStream();
         var request = new JsonObject { ["op"] = "read", ["path"] = Checked(path), ["offset"] = offset, ["length"] = length };
-        await RunHelperAsync(request, path, null, async output => content = await ReadUpToAsync(output, cap, path).ConfigureAwait(false), cancellationToken)
-            .ConfigureAwait(false);
-        return content;
+        await PerformAsync(request, path, null, piece => Keep(content, piece, cap, path), cancellationToken).ConfigureAwait(false);
+        return content.ToArray();
     }
 
     public Task WriteAsync(string path, ReadOnlyMemory<byte> content, bool append, CancellationToken cancellationToken = default)
     {
         var request = new JsonObject { ["op"] = "write", ["path"] = Checked(path), ["append"] = append };
-        return RunHelperAsync(request, path, input => input.WriteAsync(content, cancellationToken).AsTask(), Drain, cancellationToken);
+        return PerformAsync(request, path, input => input.WriteAsync(content, cancellationToken).AsTask(), Ignore, cancellationToken);
     }
 
     public Task CreateDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
@@ -98,76 +98,33 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
         _closed = true;
         foreach (SandboxRun run in _running.Keys)
             run.Kill();
+        await _helpers.DisposeAsync().ConfigureAwait(false);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!_running.IsEmpty && DateTime.UtcNow < deadline)
             await Task.Delay(10).ConfigureAwait(false);
     }
 
-    // ---- one helper run ------------------------------------------------------------------------------------------------
+    // ---- one operation on the session's file helper ---------------------------------------------------------------------
 
     private async Task<JsonNode?> AskAsync(JsonObject request, string where, CancellationToken cancellationToken)
     {
-        JsonNode? answer = null;
-        await RunHelperAsync(request, where, null, async output =>
-        {
-            byte[] text = await ReadUpToAsync(output, AnswerCap, where).ConfigureAwait(false);
-            answer = text.Length == 0 ? null : JsonNode.Parse(text);
-        }, cancellationToken).ConfigureAwait(false);
-        return answer;
+        var answer = new MemoryStream();
+        await PerformAsync(request, where, null, piece => Keep(answer, piece, AnswerCap, where), cancellationToken).ConfigureAwait(false);
+        return answer.Length == 0 ? null : JsonNode.Parse(answer.ToArray());
     }
 
-    private async Task RunHelperAsync(JsonObject request, string where, Func<Stream, Task>? send, Func<Stream, Task> receive,
+    private async Task PerformAsync(JsonObject request, string where, Func<FrameStream, Task>? send, Func<ReadOnlyMemory<byte>, Task> receive,
         CancellationToken cancellationToken)
     {
-        SandboxRun run = await StartAsync(Helper, ErrorCap).ConfigureAwait(false);
+        ThrowIfClosed();
         try
         {
-            using CancellationTokenRegistration kill = cancellationToken.Register(run.Kill);
-            Task receiving = receive(run.Output);
-            try
-            {
-                await run.Input.WriteAsync(Encoding.UTF8.GetBytes(request.ToJsonString() + "\n"), cancellationToken).ConfigureAwait(false);
-                if (send is not null)
-                    await send(run.Input).ConfigureAwait(false);
-                run.Input.Close();
-            }
-            catch (IOException) { }   // the helper stopped reading: it failed, and its exit says why
-            try
-            {
-                await receiving.ConfigureAwait(false);
-            }
-            catch
-            {
-                run.Kill();   // the caller's stream failed, or the answer was too big: stop the helper
-                throw;
-            }
-            var (exitCode, errors, _) = await run.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            ThrowIfClosed();
-            if (exitCode != 0)
-                throw HelperFailure.From(exitCode, errors, context.Limits, where);
+            await _helpers.UseAsync(helper => helper.PerformAsync(request, where, send, receive, cancellationToken)).ConfigureAwait(false);
         }
-        finally
+        catch (AgbException) when (_closed)
         {
-            await FinishAsync(run).ConfigureAwait(false);
+            throw SessionClosed.Error(context.SessionId);   // removing the session stopped the helper
         }
-    }
-
-    /// <summary>Starts a process in a fresh sandbox of the session, tracked so that removing the session kills it.</summary>
-    private async Task<SandboxRun> StartAsync(SessionCommand command, long errorCap)
-    {
-        ThrowIfClosed();
-        SandboxRun run = await SandboxRun.StartAsync(context, $"files-{Interlocked.Increment(ref _runs)}", command, errorCap).ConfigureAwait(false);
-        _running[run] = 0;
-        if (_closed)
-            run.Kill();
-        return run;
-    }
-
-    private async Task FinishAsync(SandboxRun run)
-    {
-        await run.DisposeAsync().ConfigureAwait(false);
-        _running.TryRemove(run, out _);
     }
 
     private void ThrowIfClosed()
@@ -176,35 +133,16 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
             throw SessionClosed.Error(context.SessionId);
     }
 
-    private static async Task CopyAsync(Stream from, Stream to, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        byte[] buffer = new byte[CopyBuffer];
-        long total = 0;
-        int count;
-        while ((count = await from.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            await to.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
-            total += count;
-            progress?.Report(total);
-        }
-    }
+    private static Task Ignore(ReadOnlyMemory<byte> piece) => Task.CompletedTask;
 
-    private static Task Drain(Stream output) => SandboxRun.ReadCappedAsync(output, ErrorCap);
-
-    private static async Task<byte[]> ReadUpToAsync(Stream stream, long cap, string where)
+    private static Task Keep(MemoryStream kept, ReadOnlyMemory<byte> piece, long cap, string where)
     {
-        var kept = new MemoryStream();
-        byte[] buffer = new byte[64 * 1024];
-        int count;
-        while ((count = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-        {
-            if (kept.Length + count > cap)
-                throw new AgbException(AgbErrorKind.InvalidState, "AgbAnswerTooLarge",
-                    $"What the session sent for '{Printable.Of(where)}' is larger than {Sizes.Format(cap)}.",
-                    "Read the file in ranges (offset and length), or download it as an archive.");
-            kept.Write(buffer, 0, count);
-        }
-        return kept.ToArray();
+        if (kept.Length + piece.Length > cap)
+            throw new AgbException(AgbErrorKind.InvalidState, "AgbAnswerTooLarge",
+                $"What the session sent for '{Printable.Of(where)}' is larger than {Sizes.Format(cap)}.",
+                "Read the file in ranges (offset and length), or download it as an archive.");
+        kept.Write(piece.Span);
+        return Task.CompletedTask;
     }
 
     /// <summary>A path the helper can take: any text without NUL (relative: the workspace; absolute: the sandbox).</summary>

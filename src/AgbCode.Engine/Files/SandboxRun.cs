@@ -7,7 +7,7 @@ using AgbCode.Engine.Sandbox.Cgroups;
 namespace AgbCode.Engine.Files;
 
 /// <summary>
-/// One short-lived process in a session's sandbox (the file helper, or a shell command): the kernels' launcher, uid,
+/// One process in a session's sandbox (the kept-alive file helper, or a shell command): the kernels' launcher, uid,
 /// namespaces, seccomp and limits, in a cgroup of its own under the session's. Disposing kills whatever is left.
 /// </summary>
 internal sealed class SandboxRun : IAsyncDisposable
@@ -15,6 +15,7 @@ internal sealed class SandboxRun : IAsyncDisposable
     private readonly Process _process;
     private readonly CgroupGroup? _cgroup;
     private readonly Task<(string Text, bool Cut)> _errors;
+    private Task? _exited;
 
     private SandboxRun(Process process, CgroupGroup? cgroup, long errorCap)
     {
@@ -24,6 +25,8 @@ internal sealed class SandboxRun : IAsyncDisposable
     }
 
     public Stream Input => _process.StandardInput.BaseStream;
+    public bool HasExited => _process.HasExited;
+    public Task Exited => _exited ??= _process.WaitForExitAsync();
     public Stream Output => _process.StandardOutput.BaseStream;
 
     public static async Task<SandboxRun> StartAsync(KernelContext context, string name, SessionCommand command, long errorCap)

@@ -1,11 +1,13 @@
-"""AgbCode's workspace file helper: one operation per process, run inside the session's sandbox as its uid.
+"""AgbCode's workspace file helper: kept alive per session, run inside the session's sandbox as its uid.
 
-stdin: one JSON line (the request), then the operation's data (a tar stream to unpack, or bytes to write).
-stdout: the answer (one JSON line, a tar stream, or the bytes read). On failure: exit 1 and one JSON line on stderr,
-{"error": KIND, "message": TEXT}. Relative paths are relative to the workspace (home and cwd); absolute ones are as
-the sandbox sees them. Archive members are confined to the destination: no absolute names, no "..", and no parent
-that is a link (each folder is opened with O_NOFOLLOW). Links are archived as links, never followed; FIFOs and
-device nodes are archived as bare headers, never opened for reading.
+It serves one operation at a time until stdin ends. stdin: a frame holding the request as JSON (a 4-byte big-endian
+length, then the text); for an upload or write, the data follows as frames of the same form, a length-0 frame ending
+it. stdout: the answer's data as b"D" frames (a JSON answer, a tar stream, or the bytes read), then one b"E" frame with
+the outcome: {} or {"error": KIND, "message": TEXT}. Lengths come before data, so no file content can be taken for
+protocol. Relative paths are relative to the workspace (home and cwd); absolute ones are as the sandbox sees them.
+Archive members are confined to the destination: no absolute names, no "..", and no parent that is a link (each
+folder is opened with O_NOFOLLOW). Links are archived as links, never followed; FIFOs and device nodes are archived
+as bare headers, never opened for reading.
 """
 import errno
 import fcntl
@@ -15,41 +17,53 @@ import secrets
 import shutil
 import stat
 import sys
+import struct
 import tarfile
 
 CHUNK = 1 << 20
+MAX_FRAME = 1 << 30
+DATA, END = b"D", b"E"
 PART_PREFIX = ".agb-part-"
 
 
+def read_exact(fd, size):
+    """Exactly size bytes of fd; EOFError if it ends first."""
+    data = bytearray()
+    while len(data) < size:
+        chunk = os.read(fd, size - len(data))
+        if not chunk:
+            raise EOFError
+        data += chunk
+    return bytes(data)
+
+
+def read_frame_length(fd):
+    return struct.unpack(">I", read_exact(fd, 4))[0]
+
+
 class Input:
-    """stdin, read straight from fd 0: the request line, tar headers (tarfile reads them through read/tell/seek, forward
-    only), and file data moved into files with splice(2), without a copy through Python."""
+    """An operation's data on fd 0: frames (a 4-byte big-endian length, then that many bytes; length 0 ends them), read as
+    one stream. tarfile reads headers through read/tell/seek (forward only); file data is moved into files with splice(2),
+    without a copy through Python. Nothing past the end frame is ever read, so the next request starts clean."""
 
     def __init__(self, fd=0):
-        self.fd, self.pos, self.pending = fd, 0, bytearray()
+        self.fd, self.pos, self.frame_left, self.ended = fd, 0, 0, False
 
-    def _fill(self, size):
-        while len(self.pending) < size:
-            chunk = os.read(self.fd, max(CHUNK, size - len(self.pending)))
-            if not chunk:
-                break
-            self.pending += chunk
-
-    def readline(self):
-        while b"\n" not in self.pending:
-            before = len(self.pending)
-            self._fill(before + 1)
-            if len(self.pending) == before:
-                break
-        end = self.pending.find(b"\n") + 1 or len(self.pending)
-        return self.read(end)
+    def _frame(self):
+        """Bytes left in the current frame, reading the next frame's length when needed; 0 at the end."""
+        while self.frame_left == 0 and not self.ended:
+            self.frame_left = read_frame_length(self.fd)
+            self.ended = self.frame_left == 0
+        return self.frame_left
 
     def read(self, size):
-        self._fill(size)
-        data = bytes(self.pending[:size])
-        del self.pending[:size]
+        data = bytearray()
+        while len(data) < size and self._frame():
+            chunk = read_exact(self.fd, min(size - len(data), self.frame_left))
+            self.frame_left -= len(chunk)
+            data += chunk
         self.pos += len(data)
-        return data
+        return bytes(data)
 
     def tell(self):
         return self.pos
@@ -68,16 +82,14 @@ class Input:
             count -= got
 
     def copy_to(self, fd, count=None):
-        """Moves count bytes (None: all up to the end) into fd; fails if the stream ends first."""
+        """Moves count bytes (None: all up to the end) into fd; fails if the data ends first."""
         left = count
-        if self.pending:
-            take = len(self.pending) if left is None else min(left, len(self.pending))
-            write_all(fd, memoryview(self.pending)[:take])
-            del self.pending[:take]
-            self.pos += take
-            left = None if left is None else left - take
         while left is None or left > 0:
-            want = CHUNK * 8 if left is None else min(left, CHUNK * 8)
+            if not self._frame():
+                if left is None:
+                    return
+                raise tarfile.ReadError("unexpected end of data")
+            want = self.frame_left if left is None else min(left, self.frame_left)
             try:
                 moved = os.splice(self.fd, fd, want)
             except OSError as error:
@@ -87,11 +99,15 @@ class Input:
                 write_all(fd, chunk)
                 moved = len(chunk)
             if not moved:
-                if left is None:
-                    return
-                raise tarfile.ReadError("unexpected end of data")
+                raise EOFError
+            self.frame_left -= moved
             self.pos += moved
             left = None if left is None else left - moved
+
+    def drain(self):
+        """Reads the rest of the data (an archive's padding after its end), so the next request starts at a frame."""
+        while self._frame():
+            self.frame_left -= len(read_exact(self.fd, min(self.frame_left, CHUNK)))
 
 
 class Failure(Exception):
@@ -328,15 +344,20 @@ def header(path, arcname, st):
 
 
 class Output:
-    """A tar stream on fd 1: GNU headers from tarfile, file data moved with sendfile(2), without a copy through Python.
-
-    GNU, not pax: .NET's TarReader (which unpacks this on the host) rejects a pax record whose value holds a newline."""
+    """The answer's data on fd 1, as frames: b"D", a 4-byte big-endian length, then that many bytes. A tar stream's
+    headers come from tarfile (GNU, not pax: .NET's TarReader, which unpacks this on the host, rejects a pax record whose
+    value holds a newline); file data is moved with sendfile(2), without a copy through Python. The operation ends with
+    one b"E" frame holding its outcome as JSON (end)."""
 
     def __init__(self, fd=1):
         self.fd = fd
 
+    def write(self, data):
+        if data:
+            write_all(self.fd, DATA + struct.pack(">I", len(data)) + data)
+
     def header(self, info):
-        write_all(self.fd, info.tobuf(tarfile.GNU_FORMAT, "utf-8", "surrogateescape"))
+        self.write(info.tobuf(tarfile.GNU_FORMAT, "utf-8", "surrogateescape"))
 
     def file(self, info, source_fd):
         """Exactly the size the header promised: a file that shrank meanwhile is padded with zeros, one that grew is cut,
@@ -344,15 +365,23 @@ class Output:
         self.header(info)
         left = info.size
         while left > 0:
-            sent = os.sendfile(self.fd, source_fd, None, min(left, CHUNK * 8))
-            if not sent:
-                write_all(self.fd, bytes(left))
-                break
-            left -= sent
-        write_all(self.fd, bytes(-info.size % tarfile.BLOCKSIZE))
+            frame = min(left, MAX_FRAME)
+            write_all(self.fd, DATA + struct.pack(">I", frame))
+            while frame > 0:
+                sent = os.sendfile(self.fd, source_fd, None, frame)
+                if not sent:
+                    write_all(self.fd, bytes(frame))
+                    sent = frame
+                frame -= sent
+                left -= sent
+        self.write(bytes(-info.size % tarfile.BLOCKSIZE))
 
-    def end(self):
-        write_all(self.fd, bytes(2 * tarfile.BLOCKSIZE))
+    def end_archive(self):
+        self.write(bytes(2 * tarfile.BLOCKSIZE))
+
+    def end(self, outcome):
+        text = json.dumps(outcome).encode()
+        write_all(self.fd, END + struct.pack(">I", len(text)) + text)
 
 
 def add(archive, path, arcname, st):
@@ -391,10 +420,9 @@ def archive_name(path):
     return parts[-1] if parts else ""
 
 
-def op_download(request, _):
+def op_download(request, archive):
     paths = [p or "." for p in request["paths"]]
     found = [(p, lstat_or_fail(p)) for p in paths]   # every item is there before a byte goes out
-    archive = Output()
     for path, st in found:
         name = archive_name(path)
         if name not in ("", ".."):
@@ -406,7 +434,7 @@ def op_download(request, _):
             children = sorted(e.name for e in entries)
         for child in children:
             add(archive, os.path.join(path, child), child, os.lstat(os.path.join(path, child)))
-    archive.end()
+    archive.end_archive()
     return None
 
 
@@ -522,35 +550,55 @@ def widen_pipes():
             pass   # not a pipe, or above the host's pipe-max-size
 
 
+SENDS_DATA = {"upload": op_upload, "write": op_write}
+GETS_DATA = {"download": op_download, "read": op_read}
+PLAIN = {"stat": op_stat, "list": op_list, "remove": op_remove, "mkdir": op_mkdir, "move": op_move}
+
+
+def perform(request, data, out):
+    """One operation; its answer (if any) goes out as JSON data frames."""
+    op = request["op"]
+    if op in SENDS_DATA:
+        answer = SENDS_DATA[op](request, data)
+        data.drain()
+    elif op in GETS_DATA:
+        answer = GETS_DATA[op](request, out)
+    else:
+        answer = PLAIN[op](request)
+    if answer is not None or op == "stat":
+        out.write(json.dumps(answer).encode())
+
+
+def failure_of(error):
+    if isinstance(error, Failure):
+        return error.kind, str(error)
+    if isinstance(error, OSError):
+        return os_failure(error, "").kind, os.strerror(error.errno) if error.errno else str(error)
+    if isinstance(error, tarfile.TarError):
+        return "bad_archive", f"the archive is not a valid tar stream: {error}"
+    return "bad_request", f"the request is not understood: {error}"
+
+
 def main():
+    """Serves operations until stdin ends. After a failed operation whose data was still coming, it answers and exits
+    rather than guess where that data ends: the engine starts a fresh helper for the next one."""
     widen_pipes()
-    stdin, stdout = Input(), sys.stdout.buffer
-    try:
-        request = json.loads(stdin.readline())
-        op = request["op"]
-        if op in ("upload", "write"):
-            answer = {"upload": op_upload, "write": op_write}[op](request, stdin)
-        elif op in ("download", "read"):
-            answer = {"download": op_download, "read": op_read}[op](request, stdout)
-        else:
-            answer = {"stat": op_stat, "list": op_list, "remove": op_remove, "mkdir": op_mkdir, "move": op_move}[op](request)
-        if answer is not None or op == "stat":
-            stdout.write(json.dumps(answer).encode() + b"\n")
-        stdout.flush()
-    except Failure as failure:
-        fail(failure.kind, str(failure))
-    except OSError as error:
-        fail(os_failure(error, "").kind, os.strerror(error.errno) if error.errno else str(error))
-    except tarfile.TarError as error:
-        fail("bad_archive", f"the archive is not a valid tar stream: {error}")
-    except (KeyError, ValueError) as error:
-        fail("bad_request", f"the request is not understood: {error}")
-
-
-def fail(kind, message):
-    sys.stderr.write(json.dumps({"error": kind, "message": message}) + "\n")
-    sys.stderr.flush()
-    os._exit(1)
+    out = Output()
+    while True:
+        try:
+            request = json.loads(read_exact(0, read_frame_length(0)))
+        except EOFError:
+            return
+        try:
+            perform(request, Input(), out)
+            out.end({})
+        except EOFError:
+            return   # the engine stopped sending mid-operation: it gave up on this helper
+        except (Failure, OSError, tarfile.TarError, KeyError, ValueError, TypeError) as error:
+            kind, message = failure_of(error)
+            out.end({"error": kind, "message": message})
+            if request.get("op") not in (*GETS_DATA, *PLAIN):
+                os._exit(0)
 
 
 if __name__ == "__main__":

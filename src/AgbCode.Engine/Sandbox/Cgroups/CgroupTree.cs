@@ -24,7 +24,7 @@ internal abstract class CgroupTree
         var v1 = new Dictionary<string, string>();
         foreach (string[] m in mounts.Where(m => m[2] == "cgroup"))
             foreach (string option in m[3].Split(','))
-                if (CgroupV1.Controllers.Contains(option))
+                if (CgroupV1.Controllers.Contains(option) || option == CgroupV1.CpuAccounting)
                     v1.TryAdd(option, m[1]);
         if (v1.Count > 0)
         {
@@ -113,4 +113,23 @@ internal abstract class CgroupGroup
 
     /// <summary>How many processes the kernel's OOM killer has killed in this cgroup.</summary>
     public abstract long OomKills { get; }
+
+    /// <summary>What the processes in this cgroup and below use now: memory without inactive page cache, and CPU time.</summary>
+    public abstract CgroupUsage ReadUsage();
+
+    /// <summary>The number after <paramref name="key"/> in a file of "key value" lines (memory.stat, cpu.stat); 0 when absent.</summary>
+    internal static long StatValue(string file, string key)
+    {
+        if (!File.Exists(file))
+            return 0;
+        string prefix = key + " ";
+        string? line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    internal static long? NumberIn(string file) =>
+        File.Exists(file) ? long.Parse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture) : null;
 }
+
+/// <summary>A cgroup's reading: memory in use (bytes) and CPU time (null where the host does not account it).</summary>
+internal readonly record struct CgroupUsage(long MemoryBytes, TimeSpan? CpuTime);

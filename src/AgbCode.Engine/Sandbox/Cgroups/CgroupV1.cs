@@ -5,16 +5,23 @@ using AgbCode.Engine.Native;
 
 namespace AgbCode.Engine.Sandbox.Cgroups;
 
-/// <summary>cgroup v1: one folder per controller hierarchy; the freezer makes a kill race-free (no fork escapes it).</summary>
+/// <summary>
+/// cgroup v1: one folder per controller hierarchy; the freezer makes a kill race-free (no fork escapes it). cpuacct,
+/// where the host has it, only counts CPU time (mounted with cpu or on its own); without it CPU time is not known.
+/// </summary>
 internal sealed class CgroupV1(IReadOnlyDictionary<string, string> mounts) : CgroupTree
 {
     public static readonly string[] Controllers = ["memory", "pids", "cpu", "freezer"];
+    public const string CpuAccounting = "cpuacct";
 
     public override string Version => "v1";
 
     public override CgroupGroup CreateSession(string name, SessionLimits limits, EngineLedger ledger)
     {
-        var group = Group.Create(Controllers.ToDictionary(c => c, c => Path.Combine(mounts[c], ParentName)), name, ledger);
+        var parents = Controllers.ToDictionary(c => c, c => Path.Combine(mounts[c], ParentName));
+        if (mounts.TryGetValue(CpuAccounting, out string? accounting) && accounting != mounts["cpu"])
+            parents[CpuAccounting] = Path.Combine(accounting, ParentName);
+        var group = Group.Create(parents, name, ledger);
         string memory = group.Dirs["memory"];
         Write(memory, "memory.limit_in_bytes", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture));
         if (File.Exists(Path.Combine(memory, "memory.memsw.limit_in_bytes")))   // swap would defeat the memory limit
@@ -70,6 +77,14 @@ internal sealed class CgroupV1(IReadOnlyDictionary<string, string> mounts) : Cgr
                 string? line = File.ReadLines(file).FirstOrDefault(l => l.StartsWith("oom_kill ", StringComparison.Ordinal));
                 return line is null ? 0 : long.Parse(line[9..], CultureInfo.InvariantCulture);
             }
+        }
+
+        public override CgroupUsage ReadUsage()
+        {
+            string memory = Dirs["memory"];
+            long used = (NumberIn(Path.Combine(memory, "memory.usage_in_bytes")) ?? 0) - StatValue(Path.Combine(memory, "memory.stat"), "total_inactive_file");
+            long? cpuNanoseconds = NumberIn(Path.Combine(Dirs.GetValueOrDefault(CpuAccounting) ?? Dirs["cpu"], "cpuacct.usage"));
+            return new CgroupUsage(Math.Max(0, used), cpuNanoseconds is long ns ? TimeSpan.FromTicks(ns / 100) : null);
         }
 
         public override void KillAll()

@@ -63,6 +63,13 @@ internal sealed class CgroupV2(string mount) : CgroupTree
             }
         }
 
+        public override CgroupUsage ReadUsage()
+        {
+            long used = (NumberIn(Path.Combine(Dir, "memory.current")) ?? 0) - StatValue(Path.Combine(Dir, "memory.stat"), "inactive_file");
+            long cpuMicroseconds = StatValue(Path.Combine(Dir, "cpu.stat"), "usage_usec");
+            return new CgroupUsage(Math.Max(0, used), TimeSpan.FromTicks(cpuMicroseconds * 10));
+        }
+
         public override void KillAll()
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);
