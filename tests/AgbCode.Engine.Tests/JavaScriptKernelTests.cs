@@ -214,13 +214,12 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
     [Fact]
     public async Task Errors_thrown_by_callbacks_belong_to_the_running_cell_or_go_to_stderr_between_cells()
     {
-        var clock = Stopwatch.StartNew();
+        // The cell waits for ever: only the timer's error can end it before its timeout, which would be a TimeoutError.
         EnhancedCodeExecutionResult during = await Js("""
             setTimeout(() => { throw new TypeError('thrown by a timer'); }, 50);
-            await new Promise((resolve) => setTimeout(resolve, 20000));
+            await new Promise(() => {});
             'not reached'
-            """);
-        clock.Stop();
+            """, timeoutSec: 600);
         EnhancedCodeExecutionResult unhandled = await Js("Promise.reject(new Error('nobody handles me')); 'value'");
         EnhancedCodeExecutionResult scheduled = await Js(
             "setTimeout(() => { require('fs').writeFileSync('thrown', ''); throw new Error('thrown between cells'); }, 100); 'scheduled'");
@@ -230,7 +229,6 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
         Assert.False(during.Success);
         Assert.Equal("TypeError", during.Error!.Name);
         Assert.Equal("thrown by a timer", during.Error.Value);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the cell should end with the error, took {clock.Elapsed}");
         Assert.False(unhandled.Success);
         Assert.Equal("nobody handles me", unhandled.Error!.Value);
         Assert.True(scheduled.Success, scheduled.ErrorMessage);
@@ -326,7 +324,7 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
         Assert.Contains("state was kept", busy.Error.Value);
         Assert.Contains("InterruptedError", busy.Error.Traceback);
         Assert.Equal("started\n", busy.Stdout);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 5);
+        Assert.True(clock.Elapsed.TotalSeconds >= 1, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never early; how soon after is measured by bench (interrupts)
         Assert.Equal("TimeoutError", busyAfterAwait.Error!.Name);
         Assert.Contains("state was kept", busyAfterAwait.Error.Value);
         Assert.Equal("TimeoutError", pending.Error!.Name);
