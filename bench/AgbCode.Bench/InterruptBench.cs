@@ -28,16 +28,21 @@ internal static class InterruptBench
         {
             ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = [language] });
             await session.RunAsync(new RunRequest("1", language));
+            var baseline = new List<double>();
             var afterTimeout = new List<double>();
             var afterCancel = new List<double>();
             for (int i = 0; i < trials; i++)
             {
+                long warm = Stopwatch.GetTimestamp();
+                await session.RunAsync(new RunRequest("1", language));
+                baseline.Add(Stopwatch.GetElapsedTime(warm).TotalSeconds);
                 long start = Stopwatch.GetTimestamp();
                 EnhancedCodeExecutionResult timedOut = await session.RunAsync(new RunRequest(code.Busy, language, timeoutSec));
                 afterTimeout.Add(Stopwatch.GetElapsedTime(start).TotalSeconds - timeoutSec);
                 Expect(timedOut, "TimeoutError", language);
                 afterCancel.Add(await CancelAsync(session, new RunRequest(code.Sleeps, language, 900), language));
             }
+            rows.Add(new Stats($"{language}, baseline: a warm run of `1`", baseline));
             rows.Add(new Stats($"{language}, timeout: end of run after the {timeoutSec:0} s timeout", afterTimeout));
             rows.Add(new Stats($"{language}, cancel: end of run after Cancel()", afterCancel));
             await space.DeleteSessionAsync(session.Id);
