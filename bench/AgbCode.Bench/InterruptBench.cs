@@ -19,12 +19,12 @@ internal static class InterruptBench
         ["r"] = ("while (TRUE) {}", "cat('working\\n'); Sys.sleep(600)"),
     };
 
-    public static async Task RunAsync(int trials)
+    public static async Task RunAsync(int trials, string? only = null)
     {
         const double timeoutSec = 1;
         await using var space = new LocalCodeSpace();
         var rows = new List<Stats>();
-        foreach (var (language, code) in Code)
+        foreach (var (language, code) in Code.Where(c => only is null || c.Key == only))
         {
             ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = [language] });
             await session.RunAsync(new RunRequest("1", language));
@@ -56,10 +56,12 @@ internal static class InterruptBench
         var printed = new Printed();
         using var cancel = new CancellationTokenSource();
         Task<EnhancedCodeExecutionResult> run = session.RunAsync(request, printed, cancel.Token);
-        await printed.First.Task;
+        await Task.WhenAny(printed.First.Task, run).WaitAsync(TimeSpan.FromMinutes(1));
+        if (run.IsCompleted)
+            throw new InvalidOperationException($"{language}: the run ended before it printed: {run.Result.ErrorMessage} [{run.Result.Stdout}]");
         long start = Stopwatch.GetTimestamp();
         cancel.Cancel();
-        EnhancedCodeExecutionResult cancelled = await run;
+        EnhancedCodeExecutionResult cancelled = await run.WaitAsync(TimeSpan.FromMinutes(1));
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         Expect(cancelled, "CancelledError", language);
         return seconds;

@@ -23,7 +23,8 @@ if (what is "all" or "crash")
 if (what is "all" or "values")
     await ValuesBench.RunAsync(Math.Min(warmRuns, 100));
 if (what is "all" or "interrupts")
-    await InterruptBench.RunAsync(trials: what == "interrupts" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+    await InterruptBench.RunAsync(trials: what == "interrupts" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10,
+        only: what == "interrupts" && args.Length > 2 ? args[2] : null);
 if (what is "all" or "server")
     await ServerBench.RunAsync(warmRuns, streamRuns: 200);
 if (what is "hostile-clients")   // a separate server process under attack: not part of "all"

@@ -308,6 +308,36 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
     }
 
     [Fact]
+    public async Task Cancels_that_land_right_after_a_print_leave_later_output_intact()
+    {
+        // A Ctrl+C at the first line of output used to catch the stream in the middle of its bookkeeping: from then on
+        // the kernel printed nothing. Each round must show its line, and be cancelled, not time out.
+        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions { StartLanguages = ["javascript"] });
+        for (int round = 0; round < 6; round++)
+        {
+            var printed = new Printed();
+            using var cancel = new CancellationTokenSource();
+            Task<EnhancedCodeExecutionResult> run = session.RunAsync(new RunRequest($"console.log('round {round}'); await new Promise(() => {{}})", "javascript", 60),
+                printed, cancel.Token);
+            await Task.WhenAny(printed.First.Task, run);
+            cancel.Cancel();
+            EnhancedCodeExecutionResult result = await run;
+
+            Assert.Equal($"round {round}\n", result.Stdout);
+            Assert.Equal("CancelledError", result.Error!.Name);
+        }
+    }
+
+    private sealed class Printed : IRunObserver
+    {
+        public TaskCompletionSource First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void OnStdout(string text) => First.TrySetResult();
+        public void OnStderr(string text) { }
+        public void OnResult(ExecutionResult result) { }
+        public void OnError(ExecutionError error) { }
+    }
+
+    [Fact]
     public async Task A_timeout_interrupts_busy_code_and_keeps_the_state()
     {
         await Js("var jsSurvivor = 'still here'; let spins = 0");
