@@ -315,26 +315,18 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
         ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions { StartLanguages = ["javascript"] });
         for (int round = 0; round < 6; round++)
         {
-            var printed = new Printed();
+            var log = new EventLog();
             using var cancel = new CancellationTokenSource();
             Task<EnhancedCodeExecutionResult> run = session.RunAsync(new RunRequest($"console.log('round {round}'); await new Promise(() => {{}})", "javascript", 60),
-                printed, cancel.Token);
-            await Task.WhenAny(printed.First.Task, run);
+                log, cancel.Token);
+            await log.WaitForAsync("stdout");
             cancel.Cancel();
             EnhancedCodeExecutionResult result = await run;
 
             Assert.Equal($"round {round}\n", result.Stdout);
             Assert.Equal("CancelledError", result.Error!.Name);
         }
-    }
-
-    private sealed class Printed : IRunObserver
-    {
-        public TaskCompletionSource First { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public void OnStdout(string text) => First.TrySetResult();
-        public void OnStderr(string text) { }
-        public void OnResult(ExecutionResult result) { }
-        public void OnError(ExecutionError error) { }
+        await fixture.Space.DeleteSessionAsync(session.Id);
     }
 
     [Fact]
