@@ -432,7 +432,7 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
         Assert.Contains("Interrupted", timedOut.Error.Traceback);
         Assert.Contains($"(cell {timedOut.ExecutionCount}, line 2)", timedOut.Error.Traceback);
         Assert.Equal("started\n", timedOut.Stdout);
-        Assert.True(clock.Elapsed.TotalSeconds >= 2, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never early; how soon after is measured by bench (interrupts)
+        Assert.True(clock.Elapsed.TotalSeconds >= 1.9, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never more than a timer tick early; how soon after is measured by bench (interrupts)
         Assert.Equal("\"still here\"", after.Text);
         Assert.False(after.KernelRestarted);
     }

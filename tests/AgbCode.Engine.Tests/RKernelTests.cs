@@ -258,7 +258,7 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
         Assert.Contains("state was kept", timedOut.Error.Value);
         Assert.Contains("interrupt", timedOut.Error.Traceback);   // the evaluator's own report of the SIGINT
         Assert.Equal("started\n", timedOut.Stdout);
-        Assert.True(clock.Elapsed.TotalSeconds >= 1, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never early; how soon after is measured by bench (interrupts)
+        Assert.True(clock.Elapsed.TotalSeconds >= 0.9, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never more than a timer tick early; how soon after is measured by bench (interrupts)
         Assert.Equal("[1] \"still here\"", after.Text);
         Assert.False(after.KernelRestarted);
     }

@@ -33,7 +33,7 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
         Assert.Contains("state was kept", timedOut.Error.Value);
         Assert.Contains("KeyboardInterrupt", timedOut.Error.Traceback);
         Assert.Equal("started\n", timedOut.Stdout);
-        Assert.True(clock.Elapsed.TotalSeconds >= 1, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never early; how soon after is measured by bench (interrupts)
+        Assert.True(clock.Elapsed.TotalSeconds >= 0.9, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never more than a timer tick early; how soon after is measured by bench (interrupts)
         Assert.Equal("'still here'", after.Text);
         Assert.False(after.KernelRestarted);
     }
