@@ -22,6 +22,9 @@ if (what is "all" or "crash")
     Console.WriteLine($"\nCleanup after the engine is SIGKILLed (10 trials)\n\n{Stats.Header}\n{CrashCleanup.Measure(10).Row()}");
 if (what is "all" or "values")
     await ValuesBench.RunAsync(Math.Min(warmRuns, 100));
+if (what is "all" or "interrupts")
+    await InterruptBench.RunAsync(trials: what == "interrupts" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10,
+        only: what == "interrupts" && args.Length > 2 ? args[2] : null);
 if (what is "all" or "server")
     await ServerBench.RunAsync(warmRuns, streamRuns: 200);
 if (what is "hostile-clients")   // a separate server process under attack: not part of "all"

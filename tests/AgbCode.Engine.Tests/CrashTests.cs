@@ -20,13 +20,13 @@ public class CrashTests
             busy = (string)created["id"]!;
             engine.Send(new { op = "start", id = busy, language = "python" });
         }
-        engine.Post(new { op = "run", id = busy, language = "python", code = "import time; time.sleep(60)" });
-        Thread.Sleep(300);
+        engine.Post(new { op = "run", id = busy, language = "python", code = "open('crash-run-started', 'w').close(); import time; time.sleep(600)" });
+        WaitForFile(Path.Combine(footprints[^1].Workspace, "crash-run-started"));   // mid-run, by the run's own word
         Assert.All(footprints, f => Assert.NotEmpty(HostLeaks.ProcessesOf(f.Uid!.Value)));
 
         engine.KillHard();   // how fast the guardian cleans up is measured by bench (crash mode), not asserted here
         foreach (SessionFootprint footprint in footprints)
-            HostLeaks.AssertGone(footprint, within: TimeSpan.FromSeconds(5));
+            HostLeaks.AssertGone(footprint, within: TimeSpan.FromMinutes(1));
     }
 
     [Fact]
@@ -70,13 +70,33 @@ public class CrashTests
         engine.Send(new { op = "run", id, language = "python", code = "survives_ctrl_c = 'yes'" });
         int group = (int)engine.Send(new { op = "processgroup" })["pgid"]!;
         Assert.Equal(engine.Pid, group);
+        IReadOnlyList<int> sandboxed = HostLeaks.ProcessesOf(EngineProcess.Footprint(created).Uid!.Value);
+        Assert.NotEmpty(sandboxed);
 
         Process.Start("/usr/bin/kill", ["-INT", "--", $"-{group}"])!.WaitForExit();
-        Thread.Sleep(500);
+        // kill(2) hands the signal to every member of the group before it returns; no process of the session is one
+        Assert.All(sandboxed, pid => Assert.NotEqual(group, ProcessGroupOf(pid)));
         JsonNode after = engine.Send(new { op = "run", id, language = "python", code = "survives_ctrl_c" });
 
         Assert.Equal("'yes'", (string)after["Text"]!);
         Assert.False((bool)after["KernelRestarted"]!);
+    }
+
+    /// <summary>The process group of a process: field 5 of /proc/PID/stat, counted after the command's closing parenthesis.</summary>
+    private static int ProcessGroupOf(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void WaitForFile(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);   // only reached when the run never starts
+        while (!File.Exists(path))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the run never wrote {path}");
+            Thread.Sleep(20);
+        }
     }
 
     private static void KillGuardianOf(int enginePid)

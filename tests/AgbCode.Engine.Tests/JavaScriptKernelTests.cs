@@ -214,13 +214,12 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
     [Fact]
     public async Task Errors_thrown_by_callbacks_belong_to_the_running_cell_or_go_to_stderr_between_cells()
     {
-        var clock = Stopwatch.StartNew();
+        // The cell waits for ever: only the timer's error can end it before its timeout, which would be a TimeoutError.
         EnhancedCodeExecutionResult during = await Js("""
             setTimeout(() => { throw new TypeError('thrown by a timer'); }, 50);
-            await new Promise((resolve) => setTimeout(resolve, 20000));
+            await new Promise(() => {});
             'not reached'
-            """);
-        clock.Stop();
+            """, timeoutSec: 600);
         EnhancedCodeExecutionResult unhandled = await Js("Promise.reject(new Error('nobody handles me')); 'value'");
         EnhancedCodeExecutionResult scheduled = await Js(
             "setTimeout(() => { require('fs').writeFileSync('thrown', ''); throw new Error('thrown between cells'); }, 100); 'scheduled'");
@@ -230,7 +229,6 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
         Assert.False(during.Success);
         Assert.Equal("TypeError", during.Error!.Name);
         Assert.Equal("thrown by a timer", during.Error.Value);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the cell should end with the error, took {clock.Elapsed}");
         Assert.False(unhandled.Success);
         Assert.Equal("nobody handles me", unhandled.Error!.Value);
         Assert.True(scheduled.Success, scheduled.ErrorMessage);
@@ -310,6 +308,28 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
     }
 
     [Fact]
+    public async Task Cancels_that_land_right_after_a_print_leave_later_output_intact()
+    {
+        // A Ctrl+C at the first line of output used to catch the stream in the middle of its bookkeeping: from then on
+        // the kernel printed nothing. Each round must show its line, and be cancelled, not time out.
+        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions { StartLanguages = ["javascript"] });
+        for (int round = 0; round < 6; round++)
+        {
+            var log = new EventLog();
+            using var cancel = new CancellationTokenSource();
+            Task<EnhancedCodeExecutionResult> run = session.RunAsync(new RunRequest($"console.log('round {round}'); await new Promise(() => {{}})", "javascript", 60),
+                log, cancel.Token);
+            await log.WaitForAsync("stdout");
+            cancel.Cancel();
+            EnhancedCodeExecutionResult result = await run;
+
+            Assert.Equal($"round {round}\n", result.Stdout);
+            Assert.Equal("CancelledError", result.Error!.Name);
+        }
+        await fixture.Space.DeleteSessionAsync(session.Id);
+    }
+
+    [Fact]
     public async Task A_timeout_interrupts_busy_code_and_keeps_the_state()
     {
         await Js("var jsSurvivor = 'still here'; let spins = 0");
@@ -326,7 +346,7 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
         Assert.Contains("state was kept", busy.Error.Value);
         Assert.Contains("InterruptedError", busy.Error.Traceback);
         Assert.Equal("started\n", busy.Stdout);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 5);
+        Assert.True(clock.Elapsed.TotalSeconds >= 0.9, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never more than a timer tick early; how soon after is measured by bench (interrupts)
         Assert.Equal("TimeoutError", busyAfterAwait.Error!.Name);
         Assert.Contains("state was kept", busyAfterAwait.Error.Value);
         Assert.Equal("TimeoutError", pending.Error!.Name);

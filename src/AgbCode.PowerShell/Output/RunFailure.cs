@@ -32,10 +32,17 @@ internal static class RunFailure
         var record = new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
         // The error view names the target by its ToString(), which is the run's own output.
         record.CategoryInfo.TargetName = InertText.Of($"{result.Language} run in session {result.SessionId}");
-        if (result.Error?.Traceback.TrimEnd() is { Length: > 0 } traceback)   // what a host and Get-Error show
-            record.ErrorDetails = new ErrorDetails(InertText.Of(traceback.Contains(result.ErrorMessage, StringComparison.Ordinal)
+        string? fix = result.MissingPackage?.Fix;
+        string? details = result.Error?.Traceback.TrimEnd() is { Length: > 0 } traceback   // what a host and Get-Error show
+            ? traceback.Contains(result.ErrorMessage, StringComparison.Ordinal)
                 ? $"{result.Language}:\n{traceback}"
-                : $"{result.Language}: {result.ErrorMessage}\n{traceback}"));
+                : $"{result.Language}: {result.ErrorMessage}\n{traceback}"
+            : fix is null ? null : $"{result.Language}: {result.ErrorMessage}";
+        if (details is not null)
+            record.ErrorDetails = new ErrorDetails(InertText.Of(fix is null ? details : $"{details}\n{fix}"))
+            {
+                RecommendedAction = fix,
+            };
         return record;
     }
 }

@@ -7,7 +7,7 @@ internal static class HostLeaks
 {
     public static void AssertGone(SessionFootprint footprint, TimeSpan? within = null)
     {
-        DateTime deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(3));
+        DateTime deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(30));   // polls: only a leak waits this long
         IReadOnlyList<string> leaks;
         while ((leaks = Find(footprint)).Count > 0 && DateTime.UtcNow < deadline)
             Thread.Sleep(50);

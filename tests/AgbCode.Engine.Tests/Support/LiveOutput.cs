@@ -13,7 +13,7 @@ internal static class LiveOutput
     public static async Task OpenWhenSeenAsync(SessionFixture fixture, EventLog log, Task<EnhancedCodeExecutionResult> run,
         string kind, string text, string gate, string opener = "python")
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(300);   // only reached when the output never comes
         while (!Seen(log, kind, text))
         {
             if (run.IsCompleted)
@@ -23,8 +23,8 @@ internal static class LiveOutput
             await Task.Delay(10);
         }
         EnhancedCodeExecutionResult opened = opener == "python"
-            ? await fixture.Python($"open('{gate}', 'w').close()")
-            : await fixture.Run("javascript", $"require('fs').writeFileSync('{gate}', '')", timeoutSec: 60);
+            ? await fixture.Python($"open('{gate}', 'w').close()", timeoutSec: 300)
+            : await fixture.Run("javascript", $"require('fs').writeFileSync('{gate}', '')", timeoutSec: 300);
         Assert.True(opened.Success, opened.ErrorMessage);
     }
 

@@ -61,8 +61,19 @@ public final class JavaKernel {
     private static final Pattern REPL_NAME = Pattern.compile("REPL\\.\\$JShell\\$\\d+[$.]");
 
     private final JShell shell;
-    /** Where each snippet came from: JShell id → {execution count, line in its cell where it starts}. */
-    private final Map<String, int[]> origins = new HashMap<>();
+    /** Where each snippet came from: JShell id → its cell and the line in the cell where it starts (-1: added by the evaluator). */
+    private final Map<String, Origin> origins = new HashMap<>();
+
+    /** A request's code: its execution count, and for a file run the script's name (null for a snippet). */
+    private record Cell(int count, String file) {
+        /** A line of this cell as tracebacks name it: {@code x.java:3} in a script, {@code cell 7, line 3} in a snippet. */
+        String line(int line) {
+            return file == null ? "cell " + count + ", line " + line : file + ":" + line;
+        }
+    }
+
+    private record Origin(Cell cell, int line) {
+    }
 
     private JavaKernel(JShell shell) {
         this.shell = shell;
@@ -91,7 +102,9 @@ public final class JavaKernel {
             Map<String, Object> request;
             while ((request = Protocol.nextRequest()) != null) {
                 Object count = request.get("execution_count");
-                kernel.execute(String.valueOf(request.getOrDefault("code", "")), count instanceof Number n ? n.intValue() : 0);
+                Object file = request.get("filename");
+                kernel.execute(String.valueOf(request.getOrDefault("code", "")),
+                    new Cell(count instanceof Number n ? n.intValue() : 0, file instanceof String name ? name : null));
             }
         } catch (Throwable failure) {
             PrintStream err = System.err;
@@ -156,13 +169,13 @@ public final class JavaKernel {
     private record Chunk(String source, int offset) {
     }
 
-    private void execute(String code, int count) {
+    private void execute(String code, Cell cell) {
         boolean ok = false;
         outOfMemory = false;
         exitStatus = null;
         Execution.cell(true);
         try {
-            ok = run(code, count);
+            ok = run(code, cell);
         } catch (Throwable failure) {   // the evaluator itself failed (javac out of memory, ...): say so, keep going
             outOfMemory |= causedByOutOfMemory(failure);
             if (outOfMemory)
@@ -230,7 +243,7 @@ public final class JavaKernel {
     }
 
     /** Runs the cell's snippets in order; false (after sending the error) when one fails. */
-    private boolean run(String code, int count) {
+    private boolean run(String code, Cell cell) {
         String text = withoutPackageDeclaration(code);
         List<Chunk> chunks = split(text);
         boolean onlyTypes = !chunks.isEmpty();
@@ -246,19 +259,19 @@ public final class JavaKernel {
                 if (event.causeSnippet() != null)
                     continue;   // a dependent snippet updated because of this one
                 Snippet snippet = event.snippet();
-                origins.put(snippet.id(), new int[] {count, lineOf(code, chunk.offset())});
+                origins.put(snippet.id(), new Origin(cell, lineOf(code, chunk.offset())));
                 if (event.status() == Snippet.Status.REJECTED) {
                     if (Execution.interrupted())
-                        return interrupted(null, count);
-                    compilationError(snippet, chunk, code, count);
+                        return interrupted(null);
+                    compilationError(snippet, chunk, code, cell);
                     return false;
                 }
                 if (event.exception() != null) {
-                    runtimeError(event.exception(), count);
+                    runtimeError(event.exception());
                     return false;
                 }
                 if (Execution.interrupted())
-                    return interrupted(null, count);
+                    return interrupted(null);
                 if (snippet instanceof DeclarationSnippet declaration && isRecoverable(event.status()))
                     unresolved.add(declaration);
                 switch (snippet.kind()) {
@@ -269,7 +282,7 @@ public final class JavaKernel {
                 shown = event;
             }
             if (Execution.interrupted())
-                return interrupted(null, count);
+                return interrupted(null);
             Object json = Execution.takeJson();
             if (last && shown != null && isShownValue(shown))
                 Protocol.send(Protocol.message("execute_result", "data", json == null
@@ -278,7 +291,7 @@ public final class JavaKernel {
         }
         noteUnresolved(unresolved);
         if (onlyTypes)
-            return runMain(types, count);
+            return runMain(types, cell);
         return true;
     }
 
@@ -287,7 +300,7 @@ public final class JavaKernel {
     }
 
     /** A cell that is a whole program (only imports and types, one with main): run it, like `java Main.java`. */
-    private boolean runMain(List<TypeDeclSnippet> types, int count) {
+    private boolean runMain(List<TypeDeclSnippet> types, Cell cell) {
         for (TypeDeclSnippet type : types) {
             if (!MAIN_METHOD.matcher(type.source()).find())
                 continue;
@@ -295,13 +308,13 @@ public final class JavaKernel {
             for (SnippetEvent event : shell.eval(type.name() + ".main(new String[0]);")) {
                 if (event.causeSnippet() != null)
                     continue;
-                origins.put(event.snippet().id(), new int[] {count, -1});
+                origins.put(event.snippet().id(), new Origin(cell, -1));
                 if (Execution.interrupted())
-                    return interrupted(null, count);
+                    return interrupted(null);
                 if (event.status() == Snippet.Status.REJECTED)
                     return true;   // not a runnable main after all (not static, not accessible): the types are defined
                 if (event.exception() != null) {
-                    runtimeError(event.exception(), count);
+                    runtimeError(event.exception());
                     return false;
                 }
             }
@@ -363,7 +376,7 @@ public final class JavaKernel {
 
     // ---- errors -------------------------------------------------------------------------------------------------
 
-    private void compilationError(Snippet snippet, Chunk chunk, String code, int count) {
+    private void compilationError(Snippet snippet, Chunk chunk, String code, Cell cell) {
         List<Diag> errors = shell.diagnostics(snippet).filter(Diag::isError).collect(Collectors.toList());
         Set<String> messages = new LinkedHashSet<>();
         List<String> traceback = new ArrayList<>();
@@ -378,7 +391,7 @@ public final class JavaKernel {
             int lineEnd = code.indexOf('\n', at);
             String line = code.substring(lineStart, lineEnd < 0 ? code.length() : lineEnd);
             String[] messageLines = message.split("\n");
-            traceback.add("cell " + count + ", line " + lineOf(code, at) + ", column " + (at - lineStart + 1) + ": error: " + messageLines[0]);
+            traceback.add(cell.line(lineOf(code, at)) + ", column " + (at - lineStart + 1) + ": error: " + messageLines[0]);
             for (int i = 1; i < messageLines.length; i++)
                 traceback.add(messageLines[i]);
             traceback.add("    " + line);
@@ -389,7 +402,7 @@ public final class JavaKernel {
         sendError("CompilationError", String.join("\n", messages), traceback);
     }
 
-    private void runtimeError(JShellException exception, int count) {
+    private void runtimeError(JShellException exception) {
         if (exception instanceof UnresolvedReferenceException unresolved) {
             DeclarationSnippet snippet = unresolved.getSnippet();
             List<String> needs = shell.unresolvedDependencies(snippet).collect(Collectors.toList());
@@ -405,7 +418,7 @@ public final class JavaKernel {
         EvalException thrown = (EvalException) exception;
         String className = thrown.getExceptionClassName();
         if (Execution.Interrupted.class.getName().equals(className)) {
-            interrupted(thrown, count);
+            interrupted(thrown);
             return;
         }
         if (className.equals(OutOfMemoryError.class.getName())) {
@@ -440,7 +453,7 @@ public final class JavaKernel {
         return value;
     }
 
-    private boolean interrupted(EvalException thrown, int count) {
+    private boolean interrupted(EvalException thrown) {
         List<String> traceback = new ArrayList<>();
         traceback.add("Interrupted: the cell was interrupted (SIGINT); the kernel's state was kept");
         if (thrown != null)
@@ -482,12 +495,12 @@ public final class JavaKernel {
         String where = frame.getClassName().isEmpty() ? frame.getMethodName()
             : frame.getMethodName().isEmpty() ? frame.getClassName() : frame.getClassName() + "." + frame.getMethodName();
         if (file != null && file.startsWith("#")) {
-            int[] origin = origins.get(file.substring(1));
+            Origin origin = origins.get(file.substring(1));
             if (origin == null)
                 return "\tat " + clean(where) + "(" + file + ":" + frame.getLineNumber() + ")";
-            if (origin[1] < 0)
+            if (origin.line() < 0)
                 return null;   // the call of main the evaluator added
-            return "\tat " + clean(where) + "(cell " + origin[0] + ", line " + (origin[1] + frame.getLineNumber() - 1) + ")";
+            return "\tat " + clean(where) + "(" + origin.cell().line(origin.line() + frame.getLineNumber() - 1) + ")";
         }
         String className = frame.getClassName();
         if (className.startsWith("agb.") && !className.startsWith("agb.Display"))

@@ -99,28 +99,39 @@ function switchTo(fd) {
     lastWrittenFd = fd;
 }
 
-/** process.stdout / process.stderr: synchronous writes to fd 1 / 2, in order with each other, never closed. */
+/**
+ * process.stdout / process.stderr: synchronous writes to fd 1 / 2, in order with each other, never closed.
+ *
+ * write() does not go through Writable's bookkeeping: a SIGINT stops the cell's code wherever it is, and one that lands
+ * between Writable marking a write in flight and clearing it (right after a print, as a Ctrl+C at the first line of
+ * output does) left the stream waiting for ever for that write to end, so the kernel printed nothing from then on.
+ */
 class SyncFdStream extends Writable {
     constructor(fd) {
-        super({ decodeStrings: true, emitClose: false });
+        super({ emitClose: false });
         this.fd = fd;
         this._type = 'pipe';
         this._isStdio = true;
         this.isTTY = false;
     }
 
-    _write(chunk, encoding, callback) {
+    write(chunk, encoding, callback) {
+        if (typeof encoding === 'function') [encoding, callback] = [undefined, encoding];
+        let failure = null;
         try {
+            const data = typeof chunk === 'string' ? Buffer.from(chunk, Buffer.isEncoding(encoding) ? encoding : 'utf8')
+                : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
             switchTo(this.fd);
-            writeAll(this.fd, chunk);
+            writeAll(this.fd, data);
         } catch (error) {
-            return callback(error);
+            failure = error;
         }
-        callback();
+        if (typeof callback === 'function') process.nextTick(callback, failure);
+        return failure === null;
     }
 
-    _writev(chunks, callback) {
-        this._write(Buffer.concat(chunks.map((c) => c.chunk)), 'buffer', callback);
+    _write(chunk, encoding, callback) {   // only reached through Writable's own methods (cork/uncork)
+        this.write(chunk, encoding, callback);
     }
 
     end(chunk, encoding, callback) {   // like the real stdout: it stays open

@@ -181,12 +181,23 @@ def plain_data(value, depth=0):
         return NOT_PLAIN if any(item is NOT_PLAIN for item in items.values()) else items
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(value, (pandas.DataFrame, pandas.Series)):
-        import json
-        try:
-            return json.loads(value.to_json(orient="records", date_format="iso"))
-        except (ValueError, TypeError, OverflowError):
-            return NOT_PLAIN
+        return pandas_data(pandas, value)
     return NOT_PLAIN
+
+
+def pandas_data(pandas, value):
+    """A DataFrame as records (a list of row objects; an index of its own, as after groupby, becomes columns first);
+    a Series as a list, or as an object keyed by its index when it has one of its own."""
+    import json
+    own_index = not (isinstance(value.index, pandas.RangeIndex) and value.index.start == 0 and value.index.step == 1)
+    try:
+        if isinstance(value, pandas.DataFrame):
+            text = (value.reset_index() if own_index else value).to_json(orient="records", date_format="iso")
+        else:
+            text = value.to_json(orient="index" if own_index else "records", date_format="iso")
+        return json.loads(text)
+    except (ValueError, TypeError, OverflowError):
+        return NOT_PLAIN
 
 
 def json_of(value):

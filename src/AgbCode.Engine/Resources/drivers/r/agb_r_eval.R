@@ -7,14 +7,16 @@
 ## - Visible values auto-print as at the console. The value of the cell's last expression, when visible, is the main
 ##   result (execute_result, with text/html etc. from repr); visible values of earlier expressions are printed to
 ##   stdout, as the console prints them.
-## - message() text and warnings reach stderr in order with stdout (write_stderr()); a cat(file = stderr()) of the
-##   user's own goes straight to fd 2 and may overtake stdout printed just before it.
+## - message() text, warnings and the user's own writes to stderr (cat(file = stderr()), writeLines, write) reach stderr
+##   in order with stdout (write_stderr(), install_stderr_order()).
 ## - Warnings (options(warn = 0)) are printed to stderr after the top-level expression that raised them, formatted as
 ##   the console does ("Warning message:" / "Warning messages:"), and kept for warnings(); warn = 1 prints them at
 ##   once, warn = 2 turns them into errors (R's own handling).
 ## - An error ends the cell: code after it does not run, output before it stays. It is reported with the condition's
 ##   class (e.g. simpleError, or a custom class), its message, and the console's "Error in call : message" line plus
-##   a "Calls:" line as Rscript prints it. A SIGINT interrupts the cell the same way (ename "interrupt"); the global
+##   a "Calls:" line as Rscript prints it. The line names where the error happened as options(show.error.locations =
+##   TRUE) does ("Error in f() (from x.R#3) : boom"): the innermost call written in user code, else the top-level
+##   expression; "x.R#3" in a file run, "line 3" in a snippet ("cell 5, line 3" for code of an earlier cell). A SIGINT interrupts the cell the same way (ename "interrupt"); the global
 ##   environment is kept.
 ## - quit()/q() do not end the kernel: they are replaced in the base environment by a function that skips the rest
 ##   of the cell and reports its status as the run's exit code (done's exit_code; 0 is a success, as for Rscript).
@@ -58,10 +60,13 @@ install_quit_guard <- function() {
 
 cell <- new.env(parent = emptyenv())
 
-reset_cell <- function() {
+reset_cell <- function(count) {
+  cell$count <- count
   cell$warnings <- list()   # list(call, message) of this top-level expression's deferred warnings
   cell$warning_count <- 0L
   cell$calls <- NULL        # the calls leading to the last error
+  cell$expression <- NULL   # the srcref of the top-level expression being evaluated
+  cell$where <- NULL        # the srcref where the last error happened
 }
 
 ## R creates base's last.warning (read by warnings()) only when it prints deferred warnings itself; base refuses new
@@ -166,17 +171,38 @@ on_error <- function(e) {
   stop_at <- which(names %in% c("stop", ".handleSimpleError", "signalCondition", "warning", ".signalSimpleWarning"))
   keep <- if (length(stop_at)) seq_len(stop_at[1L] - 1L) else seq_along(names)
   cell$calls <- list(calls = user[keep], names = names[keep])
+  cell$where <- innermost_srcref(user[seq_len(if (length(stop_at)) stop_at[1L] else length(user))])
+}
+
+## The srcref of the innermost call that user code wrote (calls carry one when their source was parsed with srcrefs).
+innermost_srcref <- function(calls) {
+  for (call in rev(calls))
+    if (!is.null(ref <- attr(call, "srcref")))
+      return(ref)
+  NULL
+}
+
+## A srcref as the error line names it: "x.R#3" in a script, "line 3" in this snippet, "cell 5, line 3" in an earlier one.
+location <- function(ref) {
+  source <- attr(ref, "srcfile")
+  line <- ref[[1L]]
+  if (!is.environment(source) || is.null(source$agb_cell) || !identical(source$filename, SNIPPET))
+    return(paste0(if (is.environment(source)) basename(source$filename) else "", "#", line))
+  if (identical(source$agb_cell, cell$count)) paste0("line ", line) else paste0("cell ", source$agb_cell, ", line ", line)
 }
 
 ## The console's report of an uncaught error, as lines.
 error_lines <- function(e) {
   message <- tryCatch(conditionMessage(e), error = function(x) "")
   call <- user_call(conditionCall(e))
-  if (is.null(call)) {
+  ref <- if (is.null(cell$where)) cell$expression else cell$where
+  where <- if (is.null(ref)) "" else paste0(" (from ", location(ref), ")")
+  if (is.null(call) && !nzchar(where)) {
     head <- "Error: "
   } else {
-    dcall <- deparse_call(call)
-    head <- paste0("Error in ", dcall, " : ", if (14L + width(dcall) + width(first_line(message)) > 75L) "\n  " else "")
+    dcall <- if (is.null(call)) "" else paste0(" in ", deparse_call(call))
+    head <- paste0("Error", dcall, where, " : ",
+                   if (6L + width(dcall) + width(where) + width(first_line(message)) > 75L) "\n  " else "")
   }
   lines <- strsplit(paste0(head, message), "\n", fixed = TRUE)[[1L]]
   trail <- cell$calls
@@ -207,31 +233,35 @@ set_last_value <- function(value) {
   lockBinding(".Last.value", baseenv())
 }
 
+SNIPPET <- "<text>"   # the source name of code without a file, as parse(text =) names it
+
 ## Line ends may be CRLF (a client on Windows): R's parser only takes LF. A file run's code is parsed under the
-## script's name, so parse errors and srcrefs say "x.R:3:5", not "<text>:3:5".
-parse_cell <- function(code, filename = NULL) {
+## script's name, so parse errors and srcrefs say "x.R:3:5", not "<text>:3:5". The source remembers its cell, so an
+## error in a function defined by an earlier snippet can say which.
+parse_cell <- function(code, filename = NULL, count = NULL) {
   code <- gsub("\r\n?", "\n", code)
-  if (is.null(filename))
-    return(tryCatch(parse(text = code, keep.source = TRUE, encoding = "UTF-8"), error = function(e) e))
-  source <- srcfilecopy(filename, strsplit(code, "\n", fixed = TRUE)[[1L]])
+  source <- srcfilecopy(if (is.null(filename)) SNIPPET else filename, strsplit(code, "\n", fixed = TRUE)[[1L]])
+  source$agb_cell <- count
   tryCatch(parse(text = code, keep.source = TRUE, srcfile = source, encoding = "UTF-8"), error = function(e) e)
 }
 
 ## Runs a request's code; sends its display_data, execute_result and error messages; returns "ok" or "error".
-run_cell <- function(code, filename = NULL) {
-  exprs <- parse_cell(code, filename)
+run_cell <- function(code, filename = NULL, execution_count = NULL) {
+  exprs <- parse_cell(code, filename, execution_count)
   if (inherits(exprs, "error")) {
     message <- conditionMessage(exprs)
     send_error("parseError", message, c(paste0("Error: ", first_line(message)), strsplit(message, "\n")[[1L]][-1L]))
     return("error")
   }
-  reset_cell()
+  reset_cell(execution_count)
   result <- NULL
+  refs <- attr(exprs, "srcref")
   count <- length(exprs)
   outcome <- withRestarts(
     tryCatch(
       withCallingHandlers({
         for (i in seq_len(count)) {
+          cell$expression <- refs[[i]]
           value <- eval_top(exprs[[i]])
           set_last_value(value$value)
           if (value$visible) {

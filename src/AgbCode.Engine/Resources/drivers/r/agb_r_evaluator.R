@@ -31,6 +31,7 @@ local({
   if (!nzchar(Sys.getenv("XDG_CACHE_HOME")))   # fontconfig's cache: not in the home folder (the shared workspace)
     Sys.setenv(XDG_CACHE_HOME = file.path(tempdir(), "cache"))
   agb$install_quit_guard()
+  agb$install_stderr_order()
   agb$create_last_warning()
   agb$setup_display()
   agb$plan_warm_up(agb)

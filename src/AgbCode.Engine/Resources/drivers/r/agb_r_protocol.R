@@ -89,10 +89,40 @@ write_stderr <- function(text) {
     return(invisible())
   suspendInterrupts({
     sync_pipes()
-    cat(text, file = stderr())
+    kernel$cat(text, file = stderr())
     sync_pipes()
   })
   invisible()
+}
+
+## The user's own writes to stderr (cat(file = stderr()), writeLines(con = stderr()), and write() and print methods,
+## which call cat) would go straight to fd 2 without that sync and overtake stdout printed before them. So base's cat
+## and writeLines are replaced by the same functions that, for a write to the stderr connection, sync before and after.
+install_stderr_order <- function() {
+  kernel$cat <- base::cat
+  in_order_for_stderr("cat", "file")
+  in_order_for_stderr("writeLines", "con")
+}
+
+in_order_for_stderr <- function(name, connection) {
+  original <- get(name, envir = baseenv())
+  ordered <- original
+  body(ordered) <- bquote({
+    if (.(is_stderr)(.(as.name(connection))))
+      return(.(synced)(function() .(body(original))))
+    .(body(original))
+  })
+  unlockBinding(name, baseenv())
+  assign(name, ordered, envir = baseenv())
+  lockBinding(name, baseenv())
+}
+
+is_stderr <- function(con) inherits(con, "connection") && identical(as.integer(con), 2L)
+
+synced <- function(write) {
+  suspendInterrupts(sync_pipes())
+  on.exit(suspendInterrupts(sync_pipes()))
+  write()
 }
 
 sync_pipes <- function() {
@@ -183,7 +213,8 @@ serve_one <- function() {
   kernel$exit_code <- NULL
   request <- jsonlite::parse_json(line)
   status <- run_cell(paste(as.character(request$code), collapse = "\n"),
-                     if (is.character(request$filename)) request$filename else NULL)
+                     if (is.character(request$filename)) request$filename else NULL,
+                     if (is.numeric(request$execution_count)) as.integer(request$execution_count) else NULL)
   finish(status)
   "served"
 }
