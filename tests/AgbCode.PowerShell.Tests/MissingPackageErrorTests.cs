@@ -18,7 +18,8 @@ public sealed class MissingPackageErrorTests : IDisposable
         ErrorRecord record = Assert.Single(shell.Streams.Error);
         Assert.Equal("AgbExecutionFailed", record.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Contains("ModuleNotFoundError", record.ErrorDetails.Message);
-        Assert.Contains("no Python package 'agb_absent_pkg'", record.ErrorDetails.Message);
+        Assert.Contains("no Python package 'agb_absent_pkg'", record.ErrorDetails.RecommendedAction);
+        Assert.DoesNotContain("Get-AgbImage", record.ErrorDetails.Message);   // shown once, as the recommendation
         Assert.Contains("Get-AgbImage", record.ErrorDetails.RecommendedAction);
         Assert.Contains("ADDING PACKAGES", record.ErrorDetails.RecommendedAction);
     }

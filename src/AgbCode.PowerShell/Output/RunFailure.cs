@@ -39,7 +39,7 @@ internal static class RunFailure
                 : $"{result.Language}: {result.ErrorMessage}\n{traceback}"
             : fix is null ? null : $"{result.Language}: {result.ErrorMessage}";
         if (details is not null)
-            record.ErrorDetails = new ErrorDetails(InertText.Of(fix is null ? details : $"{details}\n{fix}"))
+            record.ErrorDetails = new ErrorDetails(InertText.Of(details))   // the host shows the fix once, as its Recommendation
             {
                 RecommendedAction = fix,
             };
