@@ -44,6 +44,7 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
     private static readonly ConcurrentDictionary<string, AgbCloudSpace> Shared = new(StringComparer.Ordinal);
 
     private readonly ConcurrentDictionary<string, AgbCloudSession> _sessions = new(StringComparer.Ordinal);
+    private volatile bool _listed;
     private readonly ApiTransport _transport;
 
     public AgbCloudSpace(Uri endpoint, string apiKey, AgbClientOptions? options = null)
@@ -89,6 +90,12 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
 
     /// <summary>The shared spaces <see cref="Open"/> has handed out in this process.</summary>
     public static IReadOnlyList<AgbCloudSpace> Opened => [.. Shared.Values];
+
+    /// <summary>
+    /// Whether this process has used this endpoint for sessions: it made or found one here, or listed them. An endpoint
+    /// only asked something else (its languages, perhaps while unreachable) has not been.
+    /// </summary>
+    public bool HoldsSessions => _listed || !_sessions.IsEmpty;
 
     public Uri Endpoint { get; }
     public AgbClientOptions Options { get; }
@@ -172,6 +179,7 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
                 break;
             token = next;
         }
+        _listed = true;
         await AdoptNewAsync(ids.Distinct(StringComparer.Ordinal).Where(id => !_sessions.ContainsKey(id)), cancellationToken).ConfigureAwait(false);
         return [.. ids.Distinct(StringComparer.Ordinal).Select(id => _sessions.GetValueOrDefault(id)).OfType<AgbCloudSession>()];
     }

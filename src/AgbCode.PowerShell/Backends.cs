@@ -33,7 +33,11 @@ internal static class Backends
         return LocalCodeSpace.Shared;
     }
 
-    /// <summary>The backends this process has used: the local engine once started, and every endpoint opened.</summary>
+    /// <summary>
+    /// The backends this process has used: the local engine once started, the service, and every endpoint it has used
+    /// for sessions. An endpoint only asked something else (Get-AgbLanguage -Endpoint, perhaps unreachable) is not one:
+    /// listing it would make every later Get-AgbSession fail on it.
+    /// </summary>
     public static IEnumerable<ICodeSpace> InUse
     {
         get
@@ -41,7 +45,7 @@ internal static class Backends
             if (OperatingSystem.IsLinux() && LocalCodeSpace.IsSharedCreated)
                 yield return LocalCodeSpace.Shared;
             Service();   // the service's sessions outlive this process: list them even before this process used it
-            foreach (AgbCloudSpace remote in AgbCloudSpace.Opened)
+            foreach (AgbCloudSpace remote in AgbCloudSpace.Opened.Where(space => space.HoldsSessions))
                 yield return remote;
         }
     }

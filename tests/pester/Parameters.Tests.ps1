@@ -109,11 +109,11 @@ Describe 'An endpoint this process cannot reach' {
         $failures[0].ErrorDetails.RecommendedAction | Should -BeLike '*-Endpoint*'
     }
 
-    It 'once tried, does not break listing and naming the other sessions' {
+    It 'once only asked for its languages, is not one of the backends Get-AgbSession lists' {
         $key = ConvertTo-SecureString 'test-key' -AsPlainText -Force
         Get-AgbLanguage -Endpoint 'http://127.0.0.1:9' -ApiKey $key -ErrorAction SilentlyContinue
         Get-AgbSession -Name "parameters-$PID" -ErrorVariable failures -ErrorAction SilentlyContinue | ForEach-Object Id | Should -Be $s.Id
-        $failures[0].FullyQualifiedErrorId | Should -BeLike 'AgbConnectionFailed,*'   # said once, not hidden
+        $failures | Should -BeNullOrEmpty   # every later test file in this process would fail on it otherwise
         (Invoke-AgbCode -Session "parameters-$PID" -Language python -Code '6 * 7').Text | Should -Be '42'
     }
 }
