@@ -17,7 +17,8 @@ internal sealed class SparePool(int size, Func<LocalSession> create) : IAsyncDis
     private volatile bool _disposed;
 
     public static bool Fits(SessionOptions options) =>
-        options.Isolation == IsolationMode.Sandbox && options.Limits == SessionLimits.Default && options.Environment.Count == 0;
+        options.Isolation == IsolationMode.Sandbox && options.Limits == SessionLimits.Default && options.Environment.Count == 0
+        && options.Network.IsEmpty;
 
     /// <summary>A ready spare for these options, or null (no pool, options that need their own sandbox, none ready).</summary>
     public LocalSession? TryTake(SessionOptions options)

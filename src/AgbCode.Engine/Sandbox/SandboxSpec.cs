@@ -18,4 +18,6 @@ internal sealed record SandboxSpec
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     /// <summary>Host paths (under /etc) a runtime needs, bound read-only when they exist.</summary>
     public IReadOnlyList<string> ReadOnlyEtc { get; init; } = [];
+    /// <summary>The session's network allow-list; null keeps the sandbox without any network.</summary>
+    public SandboxNetwork? Network { get; init; }
 }
