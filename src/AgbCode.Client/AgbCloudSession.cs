@@ -51,7 +51,10 @@ public sealed class AgbCloudSession : ICodeSession
         Image = options?.Image ?? "";
         Labels = new Dictionary<string, string>(options?.Labels ?? new Dictionary<string, string>());
         IdleTimeout = options?.IdleTimeout ?? DefaultIdleRelease;
+        _network = options?.Network ?? NetworkAllowList.None;
     }
+
+    private readonly NetworkAllowList _network;
 
     public string Id { get; }
     /// <summary>The name given at creation by this process; the AGB API does not store names.</summary>
@@ -65,7 +68,11 @@ public sealed class AgbCloudSession : ICodeSession
     /// <summary>The endpoint's own limits apply; the AGB API neither takes nor reports them, so these are the defaults.</summary>
     public SessionLimits Limits => SessionLimits.Default;
     public IsolationReport Isolation => new(IsolationMode.Sandbox,
-        [new Protection("Sandbox", true, $"provided by the endpoint {Location}; the client cannot inspect it")]);
+        [new Protection("Sandbox", true, $"provided by the endpoint {Location}; the client cannot inspect it")])
+    {
+        Network = _network.IsEmpty ? null : new NetworkAccess([.. _network.Entries.Select(e => e.ToString())],
+            "the endpoint's", $"asked of {Location} at creation; the endpoint enforces it and the client cannot inspect it"),
+    };
     public string Location => _space.Location;
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
     public IReadOnlyList<KernelInfo> Kernels => [.. _kernels.Values.OrderBy(k => k.Language, StringComparer.Ordinal)];

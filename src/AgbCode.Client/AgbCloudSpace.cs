@@ -105,7 +105,8 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
                 $"Leave -Image out to get {SessionOptions.DefaultImage}.");
         string[] languages = [.. options.StartLanguages.Select(LanguageRules.Normalize)];
         int? idleSeconds = options.IdleTimeout is TimeSpan idle && idle > TimeSpan.Zero ? (int)Math.Ceiling(idle.TotalSeconds) : null;
-        SessionDetails details = await Api.CreateSessionAsync(options.Image, options.Labels, idleSeconds, cancellationToken).ConfigureAwait(false);
+        SessionDetails details = await Api.CreateSessionAsync(options.Image, options.Labels, idleSeconds,
+            [.. options.Network.Entries.Select(e => e.ToString())], cancellationToken).ConfigureAwait(false);
         var session = new AgbCloudSession(this, details.SessionId, details, options);
         _sessions[session.Id] = session;
         try

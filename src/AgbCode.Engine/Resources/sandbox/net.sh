@@ -26,8 +26,9 @@ case $stage in
     tcp=$1 udp=$2
     shift 2
     # no forwarding into the sandbox (-t/-u), only the listed host-loopback ports out of it (-T/-U); --no-map-gw keeps
-    # the gateway address from standing for the host
-    exec /usr/bin/pasta --foreground --quiet --config-net --no-map-gw -t none -u none -T "$tcp" -U "$udp" \
+    # the gateway address from standing for the host. pasta refuses to start with SIGPIPE ignored, as the engine's
+    # children inherit it (and bash cannot reset a signal ignored on entry).
+    exec /usr/bin/env --default-signal=PIPE /usr/bin/pasta --foreground --quiet --config-net --no-map-gw -t none -u none -T "$tcp" -U "$udp" \
       -- /bin/bash "$0" rules "$@"
     fail 125 "cannot start pasta"
     ;;
@@ -38,7 +39,7 @@ case $stage in
     # bwrap copies these into the sandbox (--ro-bind-data 5 /etc/hosts, 6 /etc/nsswitch.conf): names resolve from the
     # hosts file alone, never through a DNS server
     exec 5< <(printf '%s' "$hosts") 6< <(printf 'hosts: files\n')
-    for fd in /proc/$$/fd/*; do
+    for fd in /proc/self/fd/*; do   # (not $$: that is pasta's pid namespace, and /proc is the host's)
       fd=${fd##*/}
       case $fd in 0|1|2|5|6|7|8) ;; *) eval "exec $fd>&-" 2>/dev/null ;; esac
     done
