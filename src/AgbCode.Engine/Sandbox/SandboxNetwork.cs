@@ -10,7 +10,8 @@ namespace AgbCode.Engine.Sandbox;
 /// <summary>
 /// A session's network, made from its allow-list at creation: names resolved on the host, the nftables rules the
 /// launcher's net.sh loads into each kernel's own network namespace before the code starts (every destination not
-/// listed is dropped, so a connect fails at once with EPERM), the hosts file that is the sandbox's only name service,
+/// listed is rejected as administratively prohibited, so a connect fails at once: EHOSTUNREACH, "No route to host", for
+/// IPv4 and EACCES for IPv6; a UDP send gets EPERM), the hosts file that is the sandbox's only name service,
 /// and the host-loopback ports pasta forwards. Sandboxes without one keep bwrap's empty network namespace.
 /// </summary>
 internal sealed class SandboxNetwork
@@ -79,10 +80,10 @@ internal sealed class SandboxNetwork
             }
             open.Add(entry.Kind == NetworkHostKind.Name ? $"{entry} ({string.Join(", ", destinations)})" : entry.ToString());
         }
-        rules.Append("\t}\n}\n");
+        rules.Append("\t\treject with icmpx admin-prohibited\n\t}\n}\n");
         var access = new NetworkAccess(open, "pasta (passt's user-mode network stack), in the sandbox's own network namespace",
             "nftables rules in that namespace, loaded before the code starts and out of its reach (it holds no capability there); " +
-            "everything else is dropped; names resolve from /etc/hosts only (no DNS server)");
+            "everything else is refused at once; names resolve from /etc/hosts only (no DNS server)");
         return new SandboxNetwork(access, rules.ToString(), hosts.ToString(), Forwards(loopbackPorts[NetworkProtocol.Tcp]), Forwards(loopbackPorts[NetworkProtocol.Udp]));
     }
 
