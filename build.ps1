@@ -42,6 +42,7 @@ $pesterVersion = '5.7.1'
 
 $debianPackages = @(
     'bubblewrap', 'util-linux', 'e2fsprogs', 'libseccomp2',
+    'passt', 'nftables',
     'python3-ipython', 'python3-matplotlib', 'python3-munkres',
     'r-base-core', 'r-cran-evaluate', 'r-cran-repr', 'r-cran-jsonlite',
     'python3-jupyter-client', 'python3-ipykernel'

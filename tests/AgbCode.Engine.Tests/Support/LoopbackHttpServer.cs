@@ -23,7 +23,7 @@ public sealed partial class LoopbackHttpServer : IDisposable
         foreach (string argument in new[] { "-u", "-m", "http.server", "--bind", "127.0.0.1", "--directory", _root.FullName, "0" })
             info.ArgumentList.Add(argument);
         _process = Process.Start(info)!;
-        Task<string?> banner = _process.StandardOutput.ReadLineAsync();
+        Task<string?> banner = Task.Run(_process.StandardOutput.ReadLine);
         Assert.True(banner.Wait(TimeSpan.FromSeconds(30)) && banner.Result is not null, "the HTTP server did not start: " + _process.StandardError.ReadToEnd());
         Port = int.Parse(PortPattern().Match(banner.Result!).Groups[1].Value, CultureInfo.InvariantCulture);
     }
