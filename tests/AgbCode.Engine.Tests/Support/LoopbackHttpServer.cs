@@ -24,7 +24,12 @@ public sealed partial class LoopbackHttpServer : IDisposable
             info.ArgumentList.Add(argument);
         _process = Process.Start(info)!;
         Task<string?> banner = Task.Run(_process.StandardOutput.ReadLine);
-        Assert.True(banner.Wait(TimeSpan.FromSeconds(30)) && banner.Result is not null, "the HTTP server did not start: " + _process.StandardError.ReadToEnd());
+        if (!banner.Wait(TimeSpan.FromSeconds(30)) || banner.Result is null)
+        {
+            _process.Kill();   // stderr ends only when the process does: read it after
+            Assert.Fail("the HTTP server did not start: " + _process.StandardError.ReadToEnd());
+        }
+        _process.BeginErrorReadLine();   // its request log, drained so the pipe never fills
         Port = int.Parse(PortPattern().Match(banner.Result!).Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
