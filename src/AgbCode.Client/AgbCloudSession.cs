@@ -43,14 +43,17 @@ public sealed class AgbCloudSession : ICodeSession
     private int _closed;
     private volatile SessionMetadata _metadata;
 
-    internal AgbCloudSession(AgbCloudSpace space, string id, SessionDetails? details, SessionMetadata metadata, TimeSpan? idleTimeout)
+    internal AgbCloudSession(AgbCloudSpace space, string id, SessionDetails? details, SessionMetadata metadata, TimeSpan? idleTimeout, NetworkAllowList? network = null)
     {
         _space = space;
         _details = details;
         _metadata = metadata;
         Id = id;
         IdleTimeout = idleTimeout ?? DefaultIdleRelease;
+        _network = network ?? NetworkAllowList.None;
     }
+
+    private readonly NetworkAllowList _network;
 
     public string Id { get; }
     /// <summary>The name given at creation, kept on the endpoint as a reserved label (<see cref="ReservedLabels"/>).</summary>
@@ -70,9 +73,13 @@ public sealed class AgbCloudSession : ICodeSession
     public IsolationReport Isolation => UnixSocketTransport.IsUnix(_space.Endpoint)
         ? new(IsolationMode.Sandbox, _details?.Protections is { Count: > 0 } stated ? stated
             : [new Protection("Sandbox", true, $"provided by the local engine service; Get-AgbSession -Id {Id} shows its protections")])
-          { Backend = $"local engine service {Location}" }
+          { Backend = $"local engine service {Location}", Network = AskedNetwork }
         : new(IsolationMode.Sandbox, [new Protection("Sandbox", true, $"provided by the endpoint {Location}; the client cannot inspect it")])
-          { Backend = $"AGB endpoint {Location}" };
+          { Backend = $"AGB endpoint {Location}", Network = AskedNetwork };
+
+    /// <summary>The allow-list this process asked for at creation; the endpoint enforces it, the client cannot inspect it.</summary>
+    private NetworkAccess? AskedNetwork => _network.IsEmpty ? null : new NetworkAccess([.. _network.Entries.Select(e => e.ToString())],
+        "the endpoint's", $"asked of {Location} at creation; the endpoint enforces it and the client cannot inspect it");
     public string Location => _space.Location;
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
     public IReadOnlyList<KernelInfo> Kernels => [.. _kernels.Values.OrderBy(k => k.Language, StringComparer.Ordinal)];

@@ -118,8 +118,9 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
         string[] languages = [.. options.StartLanguages.Select(LanguageRules.Normalize)];
         int? idleSeconds = options.IdleTimeout is TimeSpan idle && idle > TimeSpan.Zero ? (int)Math.Ceiling(idle.TotalSeconds) : null;
         var metadata = SessionMetadata.ForNew(options);
-        SessionDetails details = await Api.CreateSessionAsync(options.Image, metadata.ToLabels(), idleSeconds, cancellationToken).ConfigureAwait(false);
-        var session = new AgbCloudSession(this, details.SessionId, details, metadata, options.IdleTimeout);
+        SessionDetails details = await Api.CreateSessionAsync(options.Image, metadata.ToLabels(), idleSeconds,
+            [.. options.Network.Entries.Select(e => e.ToString())], cancellationToken).ConfigureAwait(false);
+        var session = new AgbCloudSession(this, details.SessionId, details, metadata, options.IdleTimeout, options.Network);
         _sessions[session.Id] = session;
         try
         {

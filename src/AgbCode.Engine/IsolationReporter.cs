@@ -8,7 +8,7 @@ namespace AgbCode.Engine;
 /// <summary>States, per protection, what a sandboxed session on this host really gets.</summary>
 internal static class IsolationReporter
 {
-    public static IsolationReport Describe(SessionLimits limits, SandboxSupport support, uint? uid, bool diskVolume, bool tmpfs, string? cgroupVersion, string cgroupProblem)
+    public static IsolationReport Describe(SessionLimits limits, SandboxSupport support, SandboxNetwork? network, uint? uid, bool diskVolume, bool tmpfs, string? cgroupVersion, string cgroupProblem)
     {
         bool cgroups = cgroupVersion is not null;
         string viaCgroup = $"cgroup {cgroupVersion}";
@@ -16,7 +16,9 @@ internal static class IsolationReporter
         return new IsolationReport(IsolationMode.Sandbox,
         [
             new("Namespaces", true, $"bubblewrap {support.BwrapVersion}: user, pid, network, ipc, uts, mount and cgroup namespaces; new session"),
-            new("No network", true, "a private network namespace with only loopback"),
+            network is null
+                ? new("No network", true, "a private network namespace with only loopback")
+                : new("Network allow-list", true, $"only {string.Join(", ", network.Access.Open)}; {network.Access.Stack}; {network.Access.Enforcement}"),
             new("Seccomp filter", true, "keyrings, io_uring, ptrace, mount, BPF/perf, TIOCSTI and uncommon socket families denied"),
             new("No nested user namespaces", support.DisableUserns,
                 support.DisableUserns ? "bwrap --disable-userns" : "bubblewrap older than 0.8: only the seccomp filter stops them"),
@@ -37,7 +39,7 @@ internal static class IsolationReporter
             new("File size limit", true, $"{Sizes.Format(limits.FileSizeBytes)} per file (RLIMIT_FSIZE)"),
             new("Open files limit", true, $"{limits.OpenFiles.ToString(CultureInfo.InvariantCulture)} (RLIMIT_NOFILE)"),
             new("Output cap", true, $"{Sizes.Format(limits.OutputBytes)} per run"),
-        ]) { Backend = Backend };
+        ]) { Backend = Backend, Network = network?.Access };
     }
 
     /// <summary>This process's engine, and whether it runs as root (the full protections need it).</summary>

@@ -31,7 +31,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private int _runsInProgress;
 
     private LocalSession(string id, SessionOptions options, CodeImage image, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
-        Workspace? tmp, CgroupGroup? cgroup, uint? uid, IsolationReport isolation)
+        Workspace? tmp, CgroupGroup? cgroup, uint? uid, SandboxNetwork? network, IsolationReport isolation)
     {
         Id = id;
         Name = options.Name;
@@ -62,6 +62,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Launcher = options.Isolation == IsolationMode.Sandbox ? host.Launcher : null,
             Environment = options.Environment,
             Image = image,
+            Network = network,
         };
         _files = new LocalWorkspaceFiles(_kernelContext);
     }
@@ -90,6 +91,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     {
         bool sandboxed = options.Isolation == IsolationMode.Sandbox;
         SandboxSupport? support = sandboxed ? host.Sandbox : null;   // throws the platform error before anything is made
+        SandboxNetwork? network = SandboxNetwork.Prepare(options.Network, options.Isolation, ownTun: host.Uids.PerSessionUids);
         DiskReserve.EnsureRoom(host.Root);
         int slot = host.Slots.Allocate();
         LedgerEntry slotEntry = host.Ledger.Add(LedgerEntry.Slot, slot.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -107,10 +109,10 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
                 : Workspace.CreateDirectory(host.Root, host.Ledger);
             cgroup = sandboxed ? host.Cgroups?.CreateSession($"s{slot}", options.Limits, host.Ledger) : null;
             IsolationReport report = sandboxed
-                ? IsolationReporter.Describe(options.Limits, support!, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
+                ? IsolationReporter.Describe(options.Limits, support!, network, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
                 : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")])
                   { Backend = IsolationReporter.Backend };
-            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, report);
+            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, network, report);
         }
         catch
         {

@@ -21,7 +21,8 @@ internal sealed class SparePool(int size, Func<LocalSession> create) : IAsyncDis
 
     public static bool Fits(SessionOptions options) =>
         options.Isolation == IsolationMode.Sandbox && options.Limits == SessionLimits.Default && options.Environment.Count == 0
-        && options.Image == SessionOptions.DefaultImage;
+        && options.Image == SessionOptions.DefaultImage
+        && options.Network.IsEmpty;
 
     /// <summary>The languages whose kernels a session for these options starts at creation, the run's language first.</summary>
     public static IReadOnlyList<string> KernelsFor(SessionOptions options) =>

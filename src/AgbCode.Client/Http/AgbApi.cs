@@ -11,12 +11,18 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
     public ApiTransport Transport => transport;
     private string Endpoint => transport.EndpointText;
 
+    /// <param name="network">
+    /// The session's network allow-list, sent in AgbCode's extension field agbcodeNetwork (an AgbCode server honours it for
+    /// tenants its operator allows; left out when empty, so other endpoints see a plain CreateSession).
+    /// </param>
     public async Task<SessionDetails> CreateSessionAsync(string imageId, IReadOnlyDictionary<string, string> labels, int? idleTimeoutSec,
-        CancellationToken cancellationToken)
+        IReadOnlyList<string> network, CancellationToken cancellationToken)
     {
         var body = new Dictionary<string, object> { ["labels"] = Json.Serialize(labels) };
         if (idleTimeoutSec is int timeout)
             body["timeout"] = timeout;
+        if (network.Count > 0)
+            body[NetworkField] = network;
         ApiResponse response = await transport.SendAsync("CreateSession", HttpMethod.Post, "/mcp/createSession",
             [("imageId", imageId), ("sdkStats", SdkStats)], body, options.HttpTimeout, cancellationToken).ConfigureAwait(false);
         if (IsUnknownImage(response))
@@ -30,6 +36,8 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
             throw AgbErrors.Request(Endpoint, "CreateSession", $"the answer has no sessionId {response.Describe()}");
         return details;
     }
+
+    public const string NetworkField = "agbcodeNetwork";
 
     /// <summary>The session's details, or null when the endpoint says it does not exist (or has finished).</summary>
     public async Task<SessionDetails?> GetSessionAsync(string sessionId, CancellationToken cancellationToken)

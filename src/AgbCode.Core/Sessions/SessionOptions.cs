@@ -22,6 +22,8 @@ public sealed record SessionOptions
     public IsolationMode Isolation { get; init; } = IsolationMode.Sandbox;
     /// <summary>Environment variables of the session's kernels (nothing is inherited from the host).</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>What the session's code may reach on the network; empty (the default) means no network at all.</summary>
+    public NetworkAllowList Network { get; init; } = NetworkAllowList.None;
 }
 
 public enum IsolationMode

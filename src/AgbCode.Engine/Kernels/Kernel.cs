@@ -223,6 +223,7 @@ internal sealed class Kernel : IAsyncDisposable
         Command = (driversDir, image) => _driver.Command(driversDir, _context.Limits, image),
         Environment = (home, tmp) => WithSessionEnvironment(_driver.Environment(home, tmp)),
         ReadOnlyEtc = _driver.ReadOnlyEtc,
+        Networked = true,
     });
 
     /// <summary>The driver's environment with the session's own variables (New-AgbSession -Environment) over it.</summary>
@@ -242,7 +243,7 @@ internal sealed class Kernel : IAsyncDisposable
             process = _process;
         if (process is null)
             return;
-        int? target = _context.Isolation == IsolationMode.Sandbox ? SandboxProcesses.DriverPid(process.Id) : process.Id;
+        int? target = _context.Isolation == IsolationMode.Sandbox ? SandboxProcesses.DriverPid(process.Id, _context.Network is not null) : process.Id;
         if (target is int pid)
             Libc.Signal(pid, Libc.SIGINT);
     }
@@ -599,4 +600,6 @@ internal sealed record KernelContext
     public Images.CodeImage Image { get; init; } = new(SessionOptions.DefaultImage, null);
     /// <summary>The session's environment variables, over the sandbox's and the driver's.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    /// <summary>The session's network allow-list, given to its kernels; null: no network.</summary>
+    public SandboxNetwork? Network { get; init; }
 }

@@ -5,9 +5,15 @@ namespace AgbCode.Engine.Kernels;
 /// <summary>Finds a sandbox's processes from the outer bwrap's host pid, through /proc/PID/task/PID/children.</summary>
 internal static class SandboxProcesses
 {
-    /// <summary>The driver: the child of the sandbox's init (the inner bwrap), itself the outer bwrap's child.</summary>
-    public static int? DriverPid(int outerPid)
+    /// <summary>
+    /// The driver: the child of the sandbox's init (the inner bwrap), itself the outer bwrap's child. With a network the
+    /// launcher's pid is pasta's, and the outer bwrap is its child.
+    /// </summary>
+    public static int? DriverPid(int launcherPid, bool networked)
     {
+        int outerPid = networked ? Children(launcherPid).FirstOrDefault() : launcherPid;
+        if (outerPid == 0)
+            return null;
         int? init = Children(outerPid).FirstOrDefault() is var first && first != 0 ? first : null;
         if (init is null)
             return null;

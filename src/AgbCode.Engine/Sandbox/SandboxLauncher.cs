@@ -52,6 +52,8 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
         yield return UsesRuntimeView(spec) ? runtime.ViewMountPoint : "-";
         yield return runtime.Path;
         yield return spec.WorkspacePath;
+        foreach (string network in SandboxNetwork.LauncherArguments(spec.Network))
+            yield return network;
         foreach (string procs in spec.CgroupProcsFiles)
             yield return procs;
         yield return "--";
@@ -63,7 +65,7 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
     {
         List<string> args =
         [
-            "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000", "--hostname", "sandbox",
+            .. SandboxNetwork.Namespaces(spec.Network), "--unshare-user", "--uid", "1000", "--gid", "1000", "--hostname", "sandbox",
             "--new-session", "--die-with-parent", "--clearenv",
         ];
         if (disableUserns)
@@ -88,6 +90,7 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
             args.AddRange(["--symlink", "usr/lib64", "/lib64"]);
         foreach (string path in CommonEtc.Concat(spec.ReadOnlyEtc))
             args.AddRange(["--ro-bind-try", path, path]);
+        args.AddRange(SandboxNetwork.EtcArguments(spec.Network));
         RuntimeFiles seen = UsesRuntimeView(spec) ? runtime.View : runtime;
         args.AddRange(["--ro-bind", seen.Passwd, "/etc/passwd", "--ro-bind", seen.Group, "/etc/group",
             "--ro-bind", seen.DriversDir, DriversMount,

@@ -20,4 +20,6 @@ internal sealed record SandboxSpec
     public IReadOnlyList<string> ReadOnlyEtc { get; init; } = [];
     /// <summary>The image's extra library folder on the host (checked by ImageFolderCheck), bound read-only; null: none.</summary>
     public string? ImageFolder { get; init; }
+    /// <summary>The session's network allow-list; null keeps the sandbox without any network.</summary>
+    public SandboxNetwork? Network { get; init; }
 }

@@ -18,6 +18,8 @@ internal sealed record SessionCommand
     /// <summary>Variables on top of the base ones, given the home and /tmp folders the process sees.</summary>
     public Func<string, string, IReadOnlyDictionary<string, string>> Environment { get; init; } = (_, _) => new Dictionary<string, string>();
     public IReadOnlyList<string> ReadOnlyEtc { get; init; } = [];
+    /// <summary>Whether the process gets the session's network allow-list (kernels do; file helpers never need it).</summary>
+    public bool Networked { get; init; }
 }
 
 /// <summary>
@@ -46,6 +48,7 @@ internal static class SessionProcessStart
             Environment = WithImage(context.Image.Environment(CodeImage.Mount), command.Environment(SandboxLauncher.Home, "/tmp")),
             ReadOnlyEtc = command.ReadOnlyEtc,
             ImageFolder = context.Image.Folder,
+            Network = command.Networked ? context.Network : null,
         });
 
     private static ProcessStartInfo Plain(KernelContext context, SessionCommand command)

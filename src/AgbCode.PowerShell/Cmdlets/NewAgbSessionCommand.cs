@@ -64,6 +64,11 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
     [Parameter]
     public Hashtable? Environment { get; set; }
 
+    /// <summary>The network allow-list (HOST:PORT entries; see about_AgbCode). Left out: no network.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Network { get; set; }
+
     protected override void ProcessRecord()
     {
         SessionOptions options;
@@ -125,6 +130,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
             IdleTimeout = IdleTimeoutSec > 0 ? TimeSpan.FromSeconds(IdleTimeoutSec) : null,
             Isolation = Isolation,
             Environment = EnvironmentVariables(),
+            Network = NetworkAllowList.Parse(Network),
         };
     }
 

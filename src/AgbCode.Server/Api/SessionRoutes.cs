@@ -34,8 +34,9 @@ public static class SessionRoutes
         if (body["persistenceDataList"] is JsonArray { Count: > 0 })
             throw ApiError.BadParameter("persistenceDataList (context sync) is not supported by this server: sessions keep files in their own " +
                                         "workspace for their lifetime. Create the session without context syncs.");
+        NetworkAllowList network = Network(body[NetworkField], context.Tenant(), options);
         view.CheckUrls(context);
-        HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, context.RequestAborted);
+        HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, network, context.RequestAborted);
         JsonObject data = view.Describe(context, session);
         data.Remove("status");
         data["errMsg"] = "";
@@ -83,6 +84,24 @@ public static class SessionRoutes
     /// <summary>The image asked for, absent meaning the default one; the engine checks that it offers it.</summary>
     public static string ImageId(string? requested) =>
         string.IsNullOrWhiteSpace(requested) ? SessionOptions.DefaultImage : requested.Trim();
+
+    /// <summary>AgbCode's extension of CreateSession: the network allow-list, for tenants the operator lets ask for one.</summary>
+    public const string NetworkField = "agbcodeNetwork";
+
+    private static NetworkAllowList Network(JsonNode? node, string tenant, ServerOptions options)
+    {
+        if (node is null)
+            return NetworkAllowList.None;
+        if (node is not JsonArray array || array.Any(e => e is not JsonValue value || value.GetValueKind() != JsonValueKind.String))
+            throw ApiError.BadParameter($"'{NetworkField}' is the session's network allow-list: an array of \"host:port\" strings. {NetworkAllowList.Grammar}");
+        if (array.Count == 0)
+            return NetworkAllowList.None;
+        if (!options.NetworkTenants.Contains(tenant))
+            throw new ApiError(403, "NetworkNotAllowed",
+                $"Tenant '{tenant}' may not give its sessions a network: sessions have none unless the operator lists the tenant in " +
+                $"{ServerOptions.Prefix}{ServerOptions.NetworkTenantsSetting} (docs/server.md). Create the session without '{NetworkField}', or ask the operator.");
+        return NetworkAllowList.Parse(array.Select(e => e!.GetValue<string>()));
+    }
 
     private static TimeSpan IdleTimeout(JsonNode? node, ServerOptions options)
     {

@@ -52,10 +52,13 @@ public sealed partial record ServerOptions
     public int SpareSessions { get; init; } = 1;
     /// <summary>Where the code images are declared, one folder per image (AGBCODE_IMAGES_DIR; the engine's default otherwise).</summary>
     public string ImagesDir { get; init; } = AgbCode.Engine.Images.ImageCatalog.DefaultFolder;
+    /// <summary>Tenants whose CreateSession may ask for a network allow-list (agbcodeNetwork); none by default.</summary>
+    public IReadOnlySet<string> NetworkTenants { get; init; } = new HashSet<string>();
     /// <summary>"json" (one JSON object a line, with scopes: the default) or "text".</summary>
     public string LogFormat { get; init; } = "json";
 
     public const string Prefix = "AGBCODE_";
+    public const string NetworkTenantsSetting = "NETWORK_TENANTS";
 
     public static ServerOptions From(IConfiguration config)
     {
@@ -93,6 +96,7 @@ public sealed partial record ServerOptions
             SpareSessions = reader.Int("SPARE_SESSIONS", 1, min: 0, max: 16),
             LogFormat = reader.String("LOG_FORMAT") ?? "json",
             ImagesDir = reader.String("IMAGES_DIR") ?? AgbCode.Engine.Images.ImageCatalog.DefaultFolder,
+            NetworkTenants = reader.Tenants(NetworkTenantsSetting),
         };
         if (options.LogFormat is not ("json" or "text"))
             throw new ConfigurationError($"{Prefix}LOG_FORMAT must be json or text; got '{options.LogFormat}'.");
@@ -107,6 +111,9 @@ public sealed partial record ServerOptions
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
     private static partial Regex InstanceIdPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex TenantPattern();
 
     private sealed class Reader(IConfiguration config)
     {
@@ -124,6 +131,16 @@ public sealed partial record ServerOptions
             if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) || value < min || value > max)
                 throw new ConfigurationError($"{Prefix}{name} must be a whole number from {min} to {max}; got '{raw}'.");
             return value;
+        }
+
+        public IReadOnlySet<string> Tenants(string name)
+        {
+            string? raw = String(name);
+            var tenants = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string entry in (raw ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                tenants.Add(TenantPattern().IsMatch(entry) ? entry
+                    : throw new ConfigurationError($"{Prefix}{name} lists tenant names separated by commas (1-64 letters, digits, dots, dashes or underscores); '{entry}' is not one."));
+            return tenants;
         }
 
         public IReadOnlyList<IPAddress> Addresses(string name)

@@ -38,7 +38,7 @@ public sealed class SessionRegistry : IAsyncDisposable
     public int Count => _sessions.Count;
 
     public async Task<HostedSession> CreateAsync(string tenant, string imageId, IReadOnlyDictionary<string, string> labels, TimeSpan idleTimeout,
-        CancellationToken cancellationToken)
+        NetworkAllowList network, CancellationToken cancellationToken)
     {
         if (_shutdown.IsStopping)
             throw ApiError.ShuttingDown();
@@ -52,6 +52,7 @@ public sealed class SessionRegistry : IAsyncDisposable
                 Image = imageId,
                 Labels = labels,
                 IdleTimeout = idleTimeout,
+                Network = network,
             }, cancellationToken);
             var session = new HostedSession(id, tenant, imageId, engine, idleTimeout);
             _sessions[id] = session;
