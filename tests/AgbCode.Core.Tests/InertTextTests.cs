@@ -55,4 +55,14 @@ public class InertTextTests
         Assert.Contains("␛]52;c;eA==␇hi", item.Summary, StringComparison.Ordinal);
         Assert.Contains("text/x-␛[2J", item.Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void One_line_shows_newline_and_tab_too_and_cuts_long_text()
+    {
+        Assert.Equal("a\u240ab\u2409c\u241b[2J", InertText.OneLine("a\nb\tc\u001b[2J"));
+        Assert.Equal("a\u240d\u240ab", InertText.OneLine("a\r\nb"));
+        Assert.Equal("abc\u2026", InertText.OneLine("abcdef", 3));
+        Assert.Equal("abc", InertText.OneLine("abc", 3));
+        Assert.Equal("", InertText.OneLine(null));
+    }
 }

@@ -44,7 +44,7 @@ public sealed class FilePlacesTests
 
         Assert.Equal("lrwxrwxrwx", WorkspaceItemView.Mode(link));
         Assert.Equal("drwxr-xr-x", WorkspaceItemView.Mode(folder));
-        Assert.Equal("a\\x1b]0;owned\\x07 -> /etc/\\x0ashadow", WorkspaceItemView.Name(link));
+        Assert.Equal("a\u241b]0;owned\u2407 -> /etc/\u240ashadow", WorkspaceItemView.Name(link));
         Assert.Equal("d", WorkspaceItemView.Folder(link));
     }
 }

@@ -58,6 +58,17 @@ public static class InertText
         return shown.ToString();
     }
 
+    /// <summary>
+    /// Text from a sandbox, or typed by a user, inside one line of a message or a table cell (a file name, an error's
+    /// detail): as <see cref="Of"/> without colour, and newline, carriage return and tab shown too (as their control
+    /// pictures), so the line stays one line; cut at <paramref name="max"/> characters with an ellipsis when longer.
+    /// </summary>
+    public static string OneLine(string? text, int max = int.MaxValue)
+    {
+        string shown = Of(text).Replace('\r', '\u240d').Replace('\n', '\u240a').Replace('\t', '\u2409');
+        return shown.Length > max ? string.Concat(shown.AsSpan(0, max), "\u2026") : shown;
+    }
+
     private static bool NeedsWork(string text)
     {
         foreach (char c in text)

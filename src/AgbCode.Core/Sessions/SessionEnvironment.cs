@@ -21,7 +21,7 @@ public static partial class SessionEnvironment
         foreach (var (name, value) in environment)
         {
             if (!Name().IsMatch(name))
-                throw Refused($"'{Values.PrintableText.Of(name)}' is not an environment variable name: names are ASCII letters, digits and _, not starting with a digit (no '=', no NUL).",
+                throw Refused($"'{Display.InertText.OneLine(name, 80)}' is not an environment variable name: names are ASCII letters, digits and _, not starting with a digit (no '=', no NUL).",
                     "Rename it in -Environment.");
             if (value is null || value.Contains('\0', StringComparison.Ordinal))
                 throw Refused($"The environment variable {name} is null or contains a NUL character, which an environment cannot hold.",

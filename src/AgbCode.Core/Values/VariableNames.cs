@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Languages;
+using AgbCode.Core.Display;
 
 namespace AgbCode.Core.Values;
 
@@ -73,7 +74,7 @@ public static partial class VariableNames
         string display = LanguageRules.Get(language).DisplayName;
         if (!pattern.IsMatch(name))
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
-                $"'{PrintableText.Of(name)}' cannot be a variable name in {display}: {display} names are ASCII {rule}.",
+                $"'{InertText.OneLine(name, 80)}' cannot be a variable name in {display}: {display} names are ASCII {rule}.",
                 "Rename the key in -Variable, e.g. 'my_value'.");
         if (keywords.Contains(name))
             throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",

@@ -1,6 +1,7 @@
 using AgbCode.Core.Errors;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Kernels;
+using AgbCode.Core.Display;
 
 namespace AgbCode.Engine.Files;
 
@@ -9,12 +10,12 @@ internal static class HelperFailure
 {
     public static AgbException Died(int exitCode, string stderr) =>
         new(AgbErrorKind.Platform, "AgbFileHelperFailed",
-            $"The session's file helper ended without doing the operation ({Describe(exitCode)}): {Printable.Of(Tail(stderr))}",
+            $"The session's file helper ended without doing the operation ({Describe(exitCode)}): {InertText.OneLine(Tail(stderr))}",
             "Check that the session is alive (Get-AgbSession) and has memory left; try again.");
 
     public static AgbException Refused(string kind, string message, SessionLimits limits, string where)
     {
-        string text = Printable.Of(message);
+        string text = InertText.OneLine(message);
         bool inTmp = where.StartsWith("/tmp", StringComparison.Ordinal);
         return kind switch
         {
@@ -51,15 +52,4 @@ internal static class HelperFailure
         string trimmed = text.Trim();
         return trimmed.Length <= 500 ? trimmed : "…" + trimmed[^500..];
     }
-}
-
-/// <summary>Text that came from a sandbox, made safe to show: control characters become U+FFFD.</summary>
-internal static class Printable
-{
-    public static string Of(string text) =>
-        string.Create(text.Length, text, (span, source) =>
-        {
-            for (int i = 0; i < source.Length; i++)
-                span[i] = char.IsControl(source[i]) || source[i] is '\u2028' or '\u2029' or '\u202E' or '\u202D' ? '\uFFFD' : source[i];
-        });
 }

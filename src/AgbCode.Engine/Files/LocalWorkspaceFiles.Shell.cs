@@ -2,6 +2,7 @@ using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
 using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Sandbox;
+using AgbCode.Core.Display;
 
 namespace AgbCode.Engine.Files;
 
@@ -88,7 +89,7 @@ internal sealed partial class LocalWorkspaceFiles
     private static string CheckedName(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Contains('=') || name.Contains('\0'))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbBadVariableName", $"'{Printable.Of(name ?? "")}' cannot be an environment variable's name.",
+            throw new AgbException(AgbErrorKind.BadInput, "AgbBadVariableName", $"'{InertText.OneLine(name ?? "")}' cannot be an environment variable's name.",
                 "Use a name without '=' or NUL, such as MY_SETTING.");
         return name;
     }

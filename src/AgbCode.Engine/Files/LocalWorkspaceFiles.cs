@@ -6,6 +6,7 @@ using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
 using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Sandbox;
+using AgbCode.Core.Display;
 
 namespace AgbCode.Engine.Files;
 
@@ -139,7 +140,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     {
         if (kept.Length + piece.Length > cap)
             throw new AgbException(AgbErrorKind.InvalidState, "AgbAnswerTooLarge",
-                $"What the session sent for '{Printable.Of(where)}' is larger than {Sizes.Format(cap)}.",
+                $"What the session sent for '{InertText.OneLine(where)}' is larger than {Sizes.Format(cap)}.",
                 "Read the file in ranges (offset and length), or download it as an archive.");
         kept.Write(piece.Span);
         return Task.CompletedTask;

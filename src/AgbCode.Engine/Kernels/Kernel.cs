@@ -10,6 +10,7 @@ using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Native;
 using AgbCode.Engine.Sandbox;
 using AgbCode.Engine.Sandbox.Cgroups;
+using AgbCode.Core.Display;
 
 namespace AgbCode.Engine.Kernels;
 
@@ -475,7 +476,7 @@ internal sealed class Kernel : IAsyncDisposable
     private void Dispatch(DriverMessage message, int lineBytes, TaskCompletionSource<string> ready)
     {
         if (!MessageTypes.Contains(message.Type))
-            throw new ProtocolViolationException($"a message of unknown type '{Printable(message.Type)}'");
+            throw new ProtocolViolationException($"a message of unknown type '{InertText.OneLine(message.Type, 40)}'");
         if (message.Type == "ready")
         {
             if (!ready.TrySetResult(message.OptionalString("runtime") ?? Language))
@@ -489,7 +490,7 @@ internal sealed class Kernel : IAsyncDisposable
             if (recorder is null || message.RunId != recorder.RunId)
             {
                 if (message.RunId is not null && message.RunId != _lastRunId)
-                    throw new ProtocolViolationException($"a message for a run that is not the kernel's current or last one ('{Printable(message.RunId)}')");
+                    throw new ProtocolViolationException($"a message for a run that is not the kernel's current or last one ('{InertText.OneLine(message.RunId, 40)}')");
                 if (!BetweenRunTypes.Contains(message.Type))
                     throw new ProtocolViolationException($"a '{message.Type}' message outside its run");
                 if (recorder is null || message.RunId is not null)
@@ -529,13 +530,6 @@ internal sealed class Kernel : IAsyncDisposable
                 recorder.Done(message.String("status"), message.OptionalInteger("exit_code"));
                 break;
         }
-    }
-
-    /// <summary>A kernel-chosen string quoted in a reason: short, and without control characters.</summary>
-    private static string Printable(string text)
-    {
-        string shown = new([.. text.Take(40).Select(c => char.IsControl(c) ? '?' : c)]);
-        return text.Length > 40 ? shown + "..." : shown;
     }
 
     private void Exited(Process process, TaskCompletionSource<string> ready)

@@ -4,6 +4,7 @@ using AgbCode.Core.Files;
 using AgbCode.PowerShell.Completers;
 using AgbCode.PowerShell.Files;
 using AgbCode.PowerShell.Model;
+using AgbCode.Core.Display;
 
 namespace AgbCode.PowerShell.Cmdlets;
 
@@ -83,7 +84,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         if (!isDirectory || Recurse)
             return true;
         WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbFolderNeedsRecurse",
-            $"'{ShownName.Of(shown)}' is a folder.", "Pass -Recurse to copy a folder with everything in it."), shown));
+            $"'{InertText.OneLine(shown)}' is a folder.", "Pass -Recurse to copy a folder with everything in it."), shown));
         return false;
     }
 
@@ -112,7 +113,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
             {
                 if (!item.IsDirectory && taken.Contains(SessionPath.Join(folder, item.EntryName)))
                     WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, "AgbItemExists",
-                        $"'{ShownName.Of(SessionPath.Join(folder, item.EntryName))}' already exists in session {session.Id}; it was left as it was.",
+                        $"'{InertText.OneLine(SessionPath.Join(folder, item.EntryName))}' already exists in session {session.Id}; it was left as it was.",
                         "Pass -Force to overwrite it, or copy to another -Destination."), item.LocalPath));
                 else
                     items.Add(item);
@@ -163,7 +164,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         string folder = into ? destination : System.IO.Path.GetDirectoryName(destination)!;
         List<(WorkspaceItem Source, string Name)> approved = [.. sources
             .Select(s => (Source: s, Name: into ? s.Name : System.IO.Path.GetFileName(destination)))
-            .Where(c => ShouldProcess($"Item: {ShownName.Of(c.Source.Path)} in session {session.Id} Destination: {System.IO.Path.Combine(folder, c.Name)}", "Copy"))];
+            .Where(c => ShouldProcess($"Item: {InertText.OneLine(c.Source.Path)} in session {session.Id} Destination: {System.IO.Path.Combine(folder, c.Name)}", "Copy"))];
         if (approved.Count == 0)
             return;
         var extractor = new SafeTarExtractor(folder, Force, TransferLimits.Current());
@@ -188,7 +189,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
     private void Report(ExtractedItem item)
     {
         if (item.Refusal is not null)
-            WriteError(ToErrorRecord(item.Refusal, ShownName.Of(item.EntryName)));
+            WriteError(ToErrorRecord(item.Refusal, InertText.OneLine(item.EntryName)));
         else if (PassThru)
             WriteObject(LocalItem(item.LocalPath!));
     }

@@ -4,6 +4,7 @@ using AgbCode.Core.Files;
 using AgbCode.PowerShell.Completers;
 using AgbCode.PowerShell.Files;
 using AgbCode.PowerShell.Model;
+using AgbCode.Core.Display;
 
 namespace AgbCode.PowerShell.Cmdlets;
 
@@ -41,7 +42,7 @@ public sealed class RemoveAgbItemCommand : AgbSessionItemCmdlet
         bool literal = ParameterSetName == LiteralPathSet;
         foreach (WorkspaceItem item in Items(session, literal ? LiteralPath : Path, literal))
         {
-            string what = $"{(item.IsDirectory ? "folder" : "file")} '{ShownName.Of(item.Path)}' in session {session.Id}";
+            string what = $"{(item.IsDirectory ? "folder" : "file")} '{InertText.OneLine(item.Path)}' in session {session.Id}";
             if (!ShouldProcess(what, "Remove"))
                 continue;
             try

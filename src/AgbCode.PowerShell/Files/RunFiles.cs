@@ -1,6 +1,7 @@
 using AgbCode.Core.Files;
 using AgbCode.PowerShell.Cmdlets;
 using AgbCode.PowerShell.Model;
+using AgbCode.Core.Display;
 
 namespace AgbCode.PowerShell.Files;
 
@@ -52,7 +53,7 @@ internal sealed class RunFiles(AgbCmdlet cmdlet, IReadOnlyList<string> inputs, s
     private void Report(ExtractedItem item)
     {
         if (item.Refusal is not null)
-            cmdlet.WriteError(AgbCmdlet.ToErrorRecord(item.Refusal, ShownName.Of(item.EntryName)));
+            cmdlet.WriteError(AgbCmdlet.ToErrorRecord(item.Refusal, InertText.OneLine(item.EntryName)));
         else if (passThru && !item.IsDirectory)
             cmdlet.WriteObject(cmdlet.LocalItem(item.LocalPath!));
     }

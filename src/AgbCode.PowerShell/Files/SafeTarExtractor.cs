@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Formats.Tar;
 using System.Text;
 using AgbCode.Core.Errors;
+using AgbCode.Core.Display;
 
 namespace AgbCode.PowerShell.Files;
 
@@ -76,7 +77,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
         string target = Path.Combine([_root, .. parts]);
         if (WayBlockedAt(parts) is { } blocked)
             return ExtractedItem.Refused(name, "AgbDestinationLink",
-                $"'{ShownName.Of(name)}' was not copied: '{ShownName.Of(blocked)}' on this machine is a symbolic link or a file, and nothing is written through one.",
+                $"'{InertText.OneLine(name)}' was not copied: '{InertText.OneLine(blocked)}' on this machine is a symbolic link or a file, and nothing is written through one.",
                 "Remove the link or copy to another destination.");
         return entry.EntryType switch
         {
@@ -85,7 +86,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
             TarEntryType.SymbolicLink => SymbolicLink(entry, name, target, parts.Length - 1),
             TarEntryType.HardLink => HardLink(entry, name, target),
             _ => ExtractedItem.Refused(name, "AgbUnsupportedItem",
-                $"'{ShownName.Of(name)}' was not copied: it is a {Describe(entry.EntryType)}, which is never copied out of a session.",
+                $"'{InertText.OneLine(name)}' was not copied: it is a {Describe(entry.EntryType)}, which is never copied out of a session.",
                 "Copy regular files, folders and links only."),
         };
     }
@@ -102,7 +103,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
     }
 
     private static ExtractedItem Refusal(string name) => ExtractedItem.Refused(name, "AgbUnsafeName",
-        $"'{ShownName.Of(name)}' was not copied: an item's name must stay inside the destination (no absolute path, no '..') and be one this file system can hold.",
+        $"'{InertText.OneLine(name)}' was not copied: an item's name must stay inside the destination (no absolute path, no '..') and be one this file system can hold.",
         "Rename the item inside the session (e.g. with Invoke-AgbCode) and copy it again.");
 
     /// <summary>The first existing folder on the way to the item that is a link or not a folder, or null when the way is clear.</summary>
@@ -129,7 +130,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
     {
         if (IsLink(target) || System.IO.File.Exists(target))
             return ExtractedItem.Refused(name, "AgbDestinationLink",
-                $"The folder '{ShownName.Of(name)}' was not copied: '{ShownName.Of(target)}' on this machine is a file or a link.", "Remove it or copy to another destination.");
+                $"The folder '{InertText.OneLine(name)}' was not copied: '{InertText.OneLine(target)}' on this machine is a file or a link.", "Remove it or copy to another destination.");
         if (!Directory.Exists(target))
         {
             Directory.CreateDirectory(target);
@@ -143,10 +144,10 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
     {
         if (Directory.Exists(target) && !IsLink(target))
             return ExtractedItem.Refused(name, "AgbDestinationIsFolder",
-                $"'{ShownName.Of(name)}' was not copied: '{ShownName.Of(target)}' on this machine is a folder.", "Remove the folder or copy to another destination.");
+                $"'{InertText.OneLine(name)}' was not copied: '{InertText.OneLine(target)}' on this machine is a folder.", "Remove the folder or copy to another destination.");
         if (!overwrite && Occupied(target))
             return ExtractedItem.Refused(name, "AgbFileExists",
-                $"'{ShownName.Of(target)}' already exists; it was left as it was.", "Pass -Force to overwrite it, or copy to another destination.");
+                $"'{InertText.OneLine(target)}' already exists; it was left as it was.", "Pass -Force to overwrite it, or copy to another destination.");
         return null;
     }
 
@@ -161,7 +162,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
         long free = new DriveInfo(folder).AvailableFreeSpace;
         if (entry.Length > free)
             throw new AgbException(AgbErrorKind.Platform, "AgbDiskFull",
-                $"'{ShownName.Of(name)}' ({entry.Length >> 20} MiB) does not fit in the free space of '{folder}' ({free >> 20} MiB); nothing of it was written.",
+                $"'{InertText.OneLine(name)}' ({entry.Length >> 20} MiB) does not fit in the free space of '{folder}' ({free >> 20} MiB); nothing of it was written.",
                 "Free some space or copy to another disk.");
         return Placed(name, target, part =>
         {
@@ -213,7 +214,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
                         steps.Skip(ups).All(p => p != ".." && p.IndexOfAny(Unholdable) < 0);
         if (!confined)
             return ExtractedItem.Refused(name, "AgbLinkOutside",
-                $"The link '{ShownName.Of(name)}' was not copied: it points to '{ShownName.Of(entry.LinkName)}', which could lead outside the destination.",
+                $"The link '{InertText.OneLine(name)}' was not copied: it points to '{InertText.OneLine(entry.LinkName)}', which could lead outside the destination.",
                 "Copy the file the link points to instead of the link.");
         if (InTheWay(name, target) is { } refusal)
             return refusal;
@@ -228,7 +229,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
         string? source = Checked(entry.LinkName) is { } linked ? _writtenFiles.GetValueOrDefault(linked) : null;
         if (source is null)
             return ExtractedItem.Refused(name, "AgbLinkOutside",
-                $"The hard link '{ShownName.Of(name)}' was not copied: it names '{ShownName.Of(entry.LinkName)}', which is not a file this copy wrote.",
+                $"The hard link '{InertText.OneLine(name)}' was not copied: it names '{InertText.OneLine(entry.LinkName)}', which is not a file this copy wrote.",
                 "Copy the file it names along with it.");
         if (InTheWay(name, target) is { } refusal)
             return refusal;

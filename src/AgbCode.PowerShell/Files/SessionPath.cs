@@ -2,6 +2,7 @@ using System.Management.Automation;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
 using AgbCode.PowerShell.Cmdlets;
+using AgbCode.Core.Display;
 
 namespace AgbCode.PowerShell.Files;
 
@@ -79,5 +80,5 @@ internal static class SessionPath
     }
 
     public static AgbException NotFound(string path) => new(AgbErrorKind.NotFound, "AgbItemNotFound",
-        $"No item in the session matches '{ShownName.Of(path)}'.", "Get-AgbChildItem -Session lists what the workspace holds; relative paths start at the workspace.");
+        $"No item in the session matches '{InertText.OneLine(path)}'.", "Get-AgbChildItem -Session lists what the workspace holds; relative paths start at the workspace.");
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using AgbCode.Core.Files;
 using AgbCode.PowerShell.Files;
+using AgbCode.Core.Display;
 
 namespace AgbCode.PowerShell.Model;
 
@@ -24,10 +25,10 @@ public static class WorkspaceItemView
 
     /// <summary>The name, with " -> target" for a link.</summary>
     public static string Name(WorkspaceItem item) =>
-        ShownName.Of(item.Name) + (item.LinkTarget is null ? "" : " -> " + ShownName.Of(item.LinkTarget));
+        InertText.OneLine(item.Name) + (item.LinkTarget is null ? "" : " -> " + InertText.OneLine(item.LinkTarget));
 
-    public static string Path(WorkspaceItem item) => ShownName.Of(item.Path);
+    public static string Path(WorkspaceItem item) => InertText.OneLine(item.Path);
 
     /// <summary>The folder the item is in, for the table's group header.</summary>
-    public static string Folder(WorkspaceItem item) => ShownName.Of(SessionPath.Parent(item.Path));
+    public static string Folder(WorkspaceItem item) => InertText.OneLine(SessionPath.Parent(item.Path));
 }
