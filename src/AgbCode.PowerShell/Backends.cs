@@ -44,8 +44,11 @@ internal static class Backends
         {
             if (OperatingSystem.IsLinux() && LocalCodeSpace.IsSharedCreated)
                 yield return LocalCodeSpace.Shared;
-            Service();   // the service's sessions outlive this process: list them even before this process used it
-            foreach (AgbCloudSpace remote in AgbCloudSpace.Opened.Where(space => space.HoldsSessions))
+            // The service's sessions outlive this process: list them even before this process used it.
+            AgbCloudSpace? service = Service();
+            if (service is not null)
+                yield return service;
+            foreach (AgbCloudSpace remote in AgbCloudSpace.Opened.Where(space => space.HoldsSessions && space != service))
                 yield return remote;
         }
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using AgbCode.Client;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Sessions;
 using AgbCode.PowerShell.Model;
@@ -14,10 +15,25 @@ internal static class Sessions
     /// <summary>
     /// Every backend's sessions. An endpoint this process once opened that cannot be listed now (unreachable, key refused)
     /// goes to <paramref name="unlisted"/> and the others are still listed: one bad -Endpoint must not break every lookup.
+    /// The endpoint $env:AGB_ENDPOINT names and <paramref name="named"/> (one the user named now) are listed too, used
+    /// before or not.
     /// </summary>
-    public static IEnumerable<AgbSession> All(CancellationToken cancellationToken, Action<AgbException>? unlisted = null)
+    public static IEnumerable<AgbSession> All(CancellationToken cancellationToken, Action<AgbException>? unlisted = null, ICodeSpace? named = null)
     {
-        foreach (ICodeSpace space in Backends.InUse.ToList())
+        List<ICodeSpace> spaces = [.. Backends.InUse];
+        try
+        {
+            // $env:AGB_ENDPOINT is the user's own default: its sessions are theirs to find, from any process.
+            if (AgbCloudSpace.Open(null, null) is { } configured && !spaces.Contains(configured))
+                spaces.Add(configured);
+        }
+        catch (AgbException failure)
+        {
+            unlisted?.Invoke(failure);
+        }
+        if (named is not null && !spaces.Contains(named))
+            spaces.Add(named);
+        foreach (ICodeSpace space in spaces)
         {
             IReadOnlyList<ICodeSession> sessions;
             try

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using AgbCode.PowerShell.Completers;
 using AgbCode.PowerShell.Model;
+using AgbCode.Core.Sessions;
 
 namespace AgbCode.PowerShell.Cmdlets;
 
@@ -29,9 +30,9 @@ public sealed class GetAgbSessionCommand : AgbBackendCmdlet
 
     protected override void ProcessRecord()
     {
-        if (Endpoint is not null || Environment.GetEnvironmentVariable(Client.AgbEndpoint.EndpointVariable) is { Length: > 0 })
-            Backend();   // opening it adds the endpoint's sessions to the list
-        List<AgbSession> sessions = [.. Sessions.All(StopToken, failure => WriteError(ToErrorRecord(failure, null))).Where(HasLabels)];
+        ICodeSpace? named = Endpoint is not null || Environment.GetEnvironmentVariable(Client.AgbEndpoint.EndpointVariable) is { Length: > 0 }
+            ? Backend() : null;
+        List<AgbSession> sessions = [.. Sessions.All(StopToken, failure => WriteError(ToErrorRecord(failure, null)), named).Where(HasLabels)];
         if (ParameterSetName == IdSet)
         {
             foreach (string id in Id)
