@@ -2,6 +2,7 @@ using System.Text.Json;
 using AgbCode.Client.Parsing;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Images;
+using AgbCode.Core.Sessions;
 
 namespace AgbCode.Client.Http;
 
@@ -37,7 +38,7 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
         return details;
     }
 
-    public const string NetworkField = "agbcodeNetwork";
+    public const string NetworkField = NetworkAllowList.WireField;
 
     /// <summary>The session's details, or null when the endpoint says it does not exist (or has finished).</summary>
     public async Task<SessionDetails?> GetSessionAsync(string sessionId, CancellationToken cancellationToken)

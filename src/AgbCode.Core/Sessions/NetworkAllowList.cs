@@ -42,6 +42,12 @@ public sealed partial record NetworkAllowList(IReadOnlyList<NetworkEntry> Entrie
 {
     public const int MaxEntries = 64;
 
+    /// <summary>
+    /// AgbCode's extension field of CreateSession that carries the list (an array of entries); the AGB API has none, so
+    /// only an AgbCode server reads it.
+    /// </summary>
+    public const string WireField = "agbcodeNetwork";
+
     public const string Grammar =
         "Entries are HOST:PORT, HOST:FIRST-LAST, optionally followed by /udp (TCP is the default): HOST is a DNS name " +
         "(api.example.com), an IPv4 address (10.1.2.3), an IPv6 address in brackets ([fd00::1]) or a CIDR block (10.0.0.0/8, " +

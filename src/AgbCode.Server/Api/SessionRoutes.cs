@@ -86,7 +86,7 @@ public static class SessionRoutes
         string.IsNullOrWhiteSpace(requested) ? SessionOptions.DefaultImage : requested.Trim();
 
     /// <summary>AgbCode's extension of CreateSession: the network allow-list, for tenants the operator lets ask for one.</summary>
-    public const string NetworkField = "agbcodeNetwork";
+    public const string NetworkField = NetworkAllowList.WireField;
 
     private static NetworkAllowList Network(JsonNode? node, string tenant, ServerOptions options)
     {
