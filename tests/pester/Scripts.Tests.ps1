@@ -159,6 +159,13 @@ Describe 'Views' {
         ($result | Format-List * | Out-String) | Should -Match 'shown live'
     }
 
+    It 'names no session when shown at once, while the run''s own session is still being removed' {
+        # Formatted in the pipeline, as a host shows it: the result comes out before the run's session is removed.
+        $view = Invoke-AgbCode -Language python -Code '6 * 7' 6>$null | Out-String
+        $view | Should -Match 'Success\s+: True'
+        $view | Should -Not -Match 'Session\s+:'
+    }
+
     It 'names the session while it exists, and shows the exit code' {
         $result = Invoke-AgbCode -Session $s -Language python -Code 'import sys; sys.exit(0)'
         $view = $result | Out-String

@@ -156,6 +156,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         }
         AgbSession session = NewSession(Backend(), new SessionOptions { RunLanguage = request.Language });
         SessionCleanup.Track(session);
+        RunSessions.Add(session.Id);
         try
         {
             RunWithFiles(pump, session, request, source);
@@ -163,6 +164,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         finally
         {
             RemoveEphemeral(session);
+            RunSessions.Remove(session.Id);
         }
     }
 
