@@ -158,17 +158,20 @@ function Invoke-Test {
     $remoteSummary = Join-Path $artifacts 'pester-remote-summary.json'
     Remove-Item $remoteSummary -ErrorAction Ignore
     $server = Start-TestServer
-    try {
-        $env:AGB_ENDPOINT = $server.Endpoint
-        $env:AGB_API_KEY = $server.Key
-        $remoteExit = Invoke-FreshPwsh 'Pester (remote)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
-            '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-ExcludeTag', 'Local',
-            '-SummaryPath', $remoteSummary, '-ResultPath', (Join-Path $artifacts 'pester-remote.xml'),
-            '-Path', (($remoteJourneys | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
-    }
-    finally {
-        Remove-Item Env:AGB_ENDPOINT, Env:AGB_API_KEY -ErrorAction Ignore
-        Stop-TestServer $server
+    $remoteExit = 1   # a server that never became healthy fails the remote journeys (counted below), loudly
+    if ($server) {
+        try {
+            $env:AGB_ENDPOINT = $server.Endpoint
+            $env:AGB_API_KEY = $server.Key
+            $remoteExit = Invoke-FreshPwsh 'Pester (remote)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
+                '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-ExcludeTag', 'Local',
+                '-SummaryPath', $remoteSummary, '-ResultPath', (Join-Path $artifacts 'pester-remote.xml'),
+                '-Path', (($remoteJourneys | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
+        }
+        finally {
+            Remove-Item Env:AGB_ENDPOINT, Env:AGB_API_KEY -ErrorAction Ignore
+            Stop-TestServer $server
+        }
     }
 
     # Leak check at the end of the run: no process, cgroup, mount, workspace or slot that no living engine owns.
@@ -203,9 +206,17 @@ function Start-TestServer {
     $info.Environment['AGBCODE_API_KEY'] = $key
     $info.RedirectStandardOutput = $true
     $process = [System.Diagnostics.Process]::Start($info)
-    $null = $process.StandardOutput.ReadToEndAsync()   # drain its logs
+    $log = $process.StandardOutput.ReadToEndAsync()   # drained; shown if it never becomes healthy
+    $healthy = $false
     foreach ($attempt in 1..60) {
-        try { if ((Invoke-WebRequest "$endpoint/healthz" -TimeoutSec 2).StatusCode -eq 200) { break } } catch { Start-Sleep -Milliseconds 500 }
+        if ($process.HasExited) { break }
+        try { if ((Invoke-WebRequest "$endpoint/healthz" -TimeoutSec 2).StatusCode -eq 200) { $healthy = $true; break } } catch { Start-Sleep -Milliseconds 500 }
+    }
+    if (-not $healthy) {
+        if (-not $process.HasExited) { $process.Kill() }
+        $process.WaitForExit()
+        Write-Host "The AgbCode server for the remote journeys never answered $endpoint/healthz (exit code $($process.ExitCode)); the remote journeys count as failed. Its output:`n$($log.Result)"
+        return $null
     }
     Write-Host "AgbCode server for the remote journeys: $endpoint (pid $($process.Id))"
     [pscustomobject]@{ Process = $process; Endpoint = $endpoint; Key = $key }
