@@ -18,13 +18,11 @@ namespace AgbCode.Bench;
 /// </summary>
 internal static class RemoteFilesBench
 {
-    private const string Key = "bench-key-0123456789abcdef";
+    private const string Key = BenchServer.Key;
 
     public static async Task RunAsync(long largeBytes, int smallFiles, int smallBytes, int runs)
     {
-        await using WebApplication app = AgbCode.Server.Program.BuildApp(
-            ["--urls", "http://127.0.0.1:0", $"--AGBCODE_API_KEY={Key}"], builder => builder.Logging.ClearProviders());
-        await app.StartAsync();
+        await using WebApplication app = await BenchServer.StartAsync();
         string source = Directory.CreateTempSubdirectory("agb-bench-files-").FullName;
         try
         {

@@ -15,13 +15,11 @@ namespace AgbCode.Bench;
 /// </summary>
 internal static class RemoteListBench
 {
-    private const string Key = "bench-key-0123456789abcdef";
+    private const string Key = BenchServer.Key;
 
     public static async Task RunAsync(int sessions, int runs)
     {
-        await using WebApplication app = AgbCode.Server.Program.BuildApp(
-            ["--urls", "http://127.0.0.1:0", $"--AGBCODE_API_KEY={Key}", "--AGBCODE_SPARE_SESSIONS=0"], builder => builder.Logging.ClearProviders());
-        await app.StartAsync();
+        await using WebApplication app = await BenchServer.StartAsync("--AGBCODE_SPARE_SESSIONS=0");
         AgbCloudSpace Client() => new(new Uri(app.Urls.Single()), Key, new AgbClientOptions { UseWebSocket = false });
         await using AgbCloudSpace creator = Client();
         for (int i = 0; i < sessions; i++)

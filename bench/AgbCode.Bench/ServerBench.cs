@@ -19,14 +19,11 @@ namespace AgbCode.Bench;
 /// </summary>
 internal static class ServerBench
 {
-    private const string Key = "bench-key-0123456789abcdef";
+    private const string Key = BenchServer.Key;
 
     public static async Task RunAsync(int warmRuns, int streamRuns)
     {
-        await using WebApplication app = AgbCode.Server.Program.BuildApp(
-            ["--urls", "http://127.0.0.1:0", $"--AGBCODE_API_KEY={Key}"],
-            builder => builder.Logging.ClearProviders());   // no console logging in the measurement
-        await app.StartAsync();
+        await using WebApplication app = await BenchServer.StartAsync();
         string baseUrl = app.Urls.Single();
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
