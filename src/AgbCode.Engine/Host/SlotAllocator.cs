@@ -19,7 +19,8 @@ internal sealed class SlotAllocator(StateRoot root, string engineId, UidPolicy u
     {
         using FileLock hostLock = FileLock.Acquire(root.LockFile);
         HashSet<int> held = new(RecentlyReleased());
-        int[] candidates = Enumerable.Range(0, MaxSlots).Where(slot => !File.Exists(SlotPath(slot))).ToArray();
+        HashSet<int> taken = [.. Directory.EnumerateFiles(root.SlotsDir).Select(path => SlotNumber(Path.GetFileName(path)))];
+        int[] candidates = Enumerable.Range(0, MaxSlots).Where(slot => !taken.Contains(slot)).ToArray();
         // The quarantine yields when nothing else is free: a reused uid is better than a refused session.
         int[] preferred = candidates.Where(slot => !held.Contains(slot)).ToArray();
         foreach (int slot in Shuffled(preferred.Length > 0 ? preferred : candidates))
@@ -43,12 +44,12 @@ internal sealed class SlotAllocator(StateRoot root, string engineId, UidPolicy u
 
     public string SlotPath(int slot) => Path.Combine(root.SlotsDir, slot.ToString(CultureInfo.InvariantCulture));
 
+    private static int SlotNumber(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int slot) && slot is >= 0 and < MaxSlots ? slot : -1;
+
     private IEnumerable<int> RecentlyReleased() =>
         File.Exists(root.RecentSlotsFile)
-            ? File.ReadAllLines(root.RecentSlotsFile)
-                .Select(line => int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out int s) ? s : -1)
-                .Where(s => s is >= 0 and < MaxSlots)
-                .ToList()
+            ? File.ReadAllLines(root.RecentSlotsFile).Select(SlotNumber).Where(s => s >= 0).ToList()
             : [];
 
     private static int[] Shuffled(int[] slots)
