@@ -233,6 +233,8 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
     /// Releases the session (DeleteSessionAsync), then waits until the endpoint reports it gone (not found, or status
     /// FINISH), checking every <see cref="AgbClientOptions.DeletePollInterval"/> for at most <see cref="AgbClientOptions.DeleteTimeout"/>.
     /// </summary>
+    public AgbCode.Core.Contexts.IContextStore Contexts => throw new NotSupportedException("Contexts are not built into this backend yet.");
+
     public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(sessionId))

@@ -139,6 +139,8 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         return Task.Run(() => ImagePackages.Of(resolved), cancellationToken);
     }
 
+    public AgbCode.Core.Contexts.IContextStore Contexts => throw new NotSupportedException("Contexts are not built into this backend yet.");
+
     public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (!_sessions.TryRemove(sessionId, out LocalSession? session))

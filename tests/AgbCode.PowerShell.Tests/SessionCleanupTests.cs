@@ -21,6 +21,8 @@ public sealed class SessionCleanupTests
         public TaskCompletionSource Finish { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int Deletes;
 
+        public AgbCode.Core.Contexts.IContextStore Contexts => throw new NotSupportedException("Contexts are not built into this backend yet.");
+
         public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref Deletes);

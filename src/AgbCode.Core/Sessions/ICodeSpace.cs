@@ -1,3 +1,4 @@
+using AgbCode.Core.Contexts;
 using AgbCode.Core.Images;
 
 namespace AgbCode.Core.Sessions;
@@ -23,6 +24,9 @@ public interface ICodeSpace
 
     /// <summary>The packages an image offers each language; an unknown image is an AgbUnknownImage error.</summary>
     Task<IReadOnlyList<ImagePackage>> GetImagePackagesAsync(string image, CancellationToken cancellationToken = default);
+
+    /// <summary>The caller's contexts on this backend: persistent storage that sessions mount (SessionOptions.Contexts).</summary>
+    IContextStore Contexts { get; }
 
     /// <summary>Removes the session and everything it owns; false when there was no such session.</summary>
     Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default);

@@ -24,6 +24,13 @@ public sealed record SessionOptions
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     /// <summary>What the session's code may reach on the network; empty (the default) means no network at all.</summary>
     public NetworkAllowList Network { get; init; } = NetworkAllowList.None;
+    /// <summary>Contexts mounted into the session, read-write, each at its own path (none by default).</summary>
+    public IReadOnlyList<Contexts.ContextMount> Contexts { get; init; } = [];
+    /// <summary>
+    /// Whose contexts <see cref="Contexts"/> names: a server's tenant; null = the engine's own user. A context of
+    /// another tenant answers as a missing one.
+    /// </summary>
+    public string? Tenant { get; init; }
 }
 
 public enum IsolationMode

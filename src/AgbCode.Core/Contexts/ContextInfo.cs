@@ -1,0 +1,24 @@
+namespace AgbCode.Core.Contexts;
+
+/// <summary>A context: named, persistent storage of one tenant that sessions mount at a path of their choice.</summary>
+public sealed record ContextInfo
+{
+    /// <summary>The backend's id (stable, unguessable; the AGB API's <c>contextId</c>).</summary>
+    public required string Id { get; init; }
+    /// <summary>The name the user gave it, unique per tenant (see <see cref="ContextNames"/>).</summary>
+    public required string Name { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    /// <summary>When a session last mounted it or its files were last changed through the store; null = never.</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
+    /// <summary>The session that has it mounted now, or null when it is free.</summary>
+    public string? MountedBy { get; init; }
+    /// <summary>Bytes its files take now; null when the backend does not say.</summary>
+    public long? UsedBytes { get; init; }
+    /// <summary>Its size cap in bytes; null when the backend does not say or cannot cap it.</summary>
+    public long? SizeBytes { get; init; }
+    /// <summary>Where it lives: "local" or the endpoint URL (as <see cref="Sessions.ICodeSpace.Location"/>).</summary>
+    public required string Location { get; init; }
+
+    /// <summary>The AGB API's state word: "in-use" while mounted, else "available".</summary>
+    public string State => MountedBy is null ? "available" : "in-use";
+}
