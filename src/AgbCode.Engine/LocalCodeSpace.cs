@@ -82,6 +82,12 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
 
     public string Location => "local";
 
+    /// <summary>
+    /// Whether this engine's sessions get cgroup limits (memory, CPU, processes): always for a root engine on a host with
+    /// cgroups, and for an engine that is not root when the host delegates a cgroup v2 subtree to its user.
+    /// </summary>
+    public static bool HasCgroupLimits => EngineHost.Shared.Cgroups is not null;
+
     public Task<ICodeSession> CreateSessionAsync(SessionOptions options, CancellationToken cancellationToken = default)
     {
         SessionOptions valid = options with { Limits = options.Limits.Validated() };

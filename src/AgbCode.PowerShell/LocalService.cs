@@ -6,7 +6,8 @@ namespace AgbCode.PowerShell;
 /// <summary>
 /// The local engine service as the module sees it: a user who is not root gets the service's full isolation when its
 /// socket ($env:AGBCODE_UNIX_SOCKET, else /run/agbcode/engine.sock) is there and lets them in; otherwise the weakened
-/// in-process engine, with one warning per process that says what is missing and the one command that fixes it.
+/// in-process engine (with cgroup limits where the host delegates cgroup v2 to the user), with one warning per process that
+/// says what is missing and the one command that fixes it.
 /// </summary>
 internal static class LocalService
 {
@@ -44,7 +45,8 @@ internal static class LocalService
     /// <summary>The warning for a user who falls back to the in-process engine; once per process, then null.</summary>
     public static string? TakeFallbackWarning() =>
         _unavailable is string reason && Interlocked.Exchange(ref _warned, 1) == 0
-            ? $"You are not root, so local sessions run in the in-process engine without their own host uid, memory, CPU and " +
-              $"process limits, disk cap or tmp size limit (see $session.Isolation). For the full isolation, {reason}."
+            ? $"You are not root, so local sessions run in the in-process engine without their own host uid, " +
+              (OperatingSystem.IsLinux() && Engine.LocalCodeSpace.HasCgroupLimits ? "" : "memory, CPU and process limits, ") +
+              $"disk cap or tmp size limit (see $session.Isolation). For the full isolation, {reason}."
             : null;
 }

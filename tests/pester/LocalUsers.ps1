@@ -28,8 +28,12 @@ function Remove-TestUser($User) {
 
 # Starts a script in the built module as the user (with their groups), in a fresh pwsh whose environment holds only
 # HOME, PATH and $Environment; output comes as plain text.
-function Start-AsUser($User, [string] $Script, [hashtable] $Environment = @{}) {
-    $run = [System.Diagnostics.ProcessStartInfo]::new('setpriv')
+# With $Cgroup (a cgroup v2 folder), the process starts in that cgroup.
+function Start-AsUser($User, [string] $Script, [hashtable] $Environment = @{}, [string] $Cgroup) {
+    $run = [System.Diagnostics.ProcessStartInfo]::new($(if ($Cgroup) { 'sh' } else { 'setpriv' }))
+    if ($Cgroup) {
+        foreach ($argument in '-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', $Cgroup, 'setpriv') { $run.ArgumentList.Add($argument) }
+    }
     foreach ($argument in "--reuid=$($User.Name)", "--regid=$($User.Name)", '--init-groups', '--', 'dotnet', "$userWork/pwsh/pwsh.dll",
         '-NoProfile', '-NonInteractive', '-Command',
         "`$ErrorView = 'NormalView'; `$PSStyle.OutputRendering = 'PlainText'; Import-Module $userWork/AgbCode/AgbCode.psd1; $Script") {
@@ -45,8 +49,8 @@ function Start-AsUser($User, [string] $Script, [hashtable] $Environment = @{}) {
 }
 
 # Runs it to the end; returns its output and error lines.
-function Invoke-AsUser($User, [string] $Script, [hashtable] $Environment = @{}) {
-    $process = Start-AsUser $User $Script $Environment
+function Invoke-AsUser($User, [string] $Script, [hashtable] $Environment = @{}, [string] $Cgroup) {
+    $process = Start-AsUser $User $Script $Environment $Cgroup
     $errors = $process.StandardError.ReadToEndAsync()
     $output = $process.StandardOutput.ReadToEnd()
     $process.WaitForExit()

@@ -44,8 +44,8 @@ internal sealed class EngineHost : IDisposable
         _guardian = StartGuardian();
         Uids = UidPolicy.For(Root);
         Slots = new SlotAllocator(Root, EngineId, Uids);
-        string reason = "the engine is not root, and cgroups are not delegated to it";
-        Cgroups = Root.IsRoot ? CgroupTree.Detect(out reason) : null;
+        string reason;
+        Cgroups = Root.IsRoot ? CgroupTree.Detect(out reason) : CgroupDelegation.Detect(out reason);
         CgroupProblem = reason;
         Spawner = new Spawner();
     }

@@ -33,6 +33,11 @@ internal static partial class Libc
     [LibraryImport("libc")]
     public static partial uint getegid();
 
+    public const int W_OK = 2;
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int access(string path, int mode);
+
     public static bool IsRoot => geteuid() == 0;
 
     /// <summary>Sends a signal; false when the process no longer exists.</summary>

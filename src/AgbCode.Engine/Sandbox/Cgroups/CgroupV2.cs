@@ -5,15 +5,16 @@ using AgbCode.Engine.Host;
 namespace AgbCode.Engine.Sandbox.Cgroups;
 
 /// <summary>
-/// cgroup v2: one folder. Controllers are enabled down the agbcode parent and each session, processes live only in
+/// cgroup v2: one folder, under the mount (a root engine) or under the cgroup delegated to the engine's user
+/// (<see cref="CgroupDelegation"/>). Controllers are enabled down the agbcode parent and each session, processes live only in
 /// kernel leaves ("no internal processes"), an OOM kills the whole kernel (memory.oom.group), cgroup.kill ends it.
 /// </summary>
-internal sealed class CgroupV2(string mount) : CgroupTree
+internal sealed class CgroupV2(string mount, string version = "v2") : CgroupTree
 {
     public static readonly string[] Controllers = ["memory", "pids", "cpu"];
     private static readonly string EnableAll = string.Join(' ', Controllers.Select(c => "+" + c));
 
-    public override string Version => "v2";
+    public override string Version => version;
 
     public override CgroupGroup CreateSession(string name, SessionLimits limits, EngineLedger ledger)
     {
