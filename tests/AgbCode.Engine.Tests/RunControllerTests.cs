@@ -83,18 +83,12 @@ public sealed class RunControllerTests
     [Fact]
     public async Task A_run_that_ignores_the_interrupt_is_killed_after_the_grace_and_the_next_run_restarts_the_kernel()
     {
-        int starts = 0;
-        await using var kernel = new FakeKernel(async driver =>
+        await using var kernel = new FakeKernel(FakeDriver.FirstThenEcho(async driver =>
         {
-            if (Interlocked.Increment(ref starts) > 1)
-            {
-                await FakeDriver.Echo(driver);
-                return;
-            }
             await driver.ReadyAsync();
             await driver.NextRequestAsync();
             await driver.WaitForInterruptAsync();   // and ignores it
-        }, interruptGrace: TimeSpan.Zero);
+        }), interruptGrace: TimeSpan.Zero);
 
         var killed = await kernel.RunAsync("hang", timeoutSec: 0.01);
         Assert.Equal("TimeoutError", killed.Error!.Name);
@@ -122,19 +116,13 @@ public sealed class RunControllerTests
     [Fact]
     public async Task A_kernel_that_dies_fails_its_run_and_the_next_run_starts_a_fresh_one_and_is_told_why()
     {
-        int starts = 0;
-        await using var kernel = new FakeKernel(async driver =>
+        await using var kernel = new FakeKernel(FakeDriver.FirstThenEcho(async driver =>
         {
-            if (Interlocked.Increment(ref starts) > 1)
-            {
-                await FakeDriver.Echo(driver);
-                return;
-            }
             await driver.ReadyAsync();
             JsonElement request = (await driver.NextRequestAsync())!.Value;
             await driver.PrintAsync(Id(request), "about to crash\n");
             driver.Exit(3, "segfault in the runtime");
-        });
+        }));
 
         var died = await kernel.RunAsync("crash");
         Assert.Equal("KernelDiedError", died.Error!.Name);
@@ -151,18 +139,12 @@ public sealed class RunControllerTests
     [Fact]
     public async Task A_protocol_violation_kills_the_kernel_and_the_next_run_is_told()
     {
-        int starts = 0;
-        await using var kernel = new FakeKernel(async driver =>
+        await using var kernel = new FakeKernel(FakeDriver.FirstThenEcho(async driver =>
         {
-            if (Interlocked.Increment(ref starts) > 1)
-            {
-                await FakeDriver.Echo(driver);
-                return;
-            }
             await driver.ReadyAsync();
             await driver.NextRequestAsync();
             await driver.SendLineAsync("""{"type":"done","id":"run-not-this-one","status":"ok"}""");
-        });
+        }));
 
         var broken = await kernel.RunAsync("x");
         Assert.Equal("KernelProtocolError", broken.Error!.Name);

@@ -125,6 +125,13 @@ internal sealed class FakeDriver : IKernelProcess
         await driver.EchoRequestsAsync();
     }
 
+    /// <summary>The first driver started runs <paramref name="first"/>; every later one (a restart) is <see cref="Echo"/>.</summary>
+    public static Func<FakeDriver, Task> FirstThenEcho(Func<FakeDriver, Task> first)
+    {
+        int starts = 0;
+        return driver => Interlocked.Increment(ref starts) == 1 ? first(driver) : Echo(driver);
+    }
+
     /// <summary>Each request's code printed back, then its done, until the engine closes the pipe.</summary>
     public async Task EchoRequestsAsync()
     {
