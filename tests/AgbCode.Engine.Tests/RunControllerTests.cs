@@ -12,6 +12,9 @@ namespace AgbCode.Engine.Tests;
 /// </summary>
 public sealed class RunControllerTests
 {
+    /// <summary>A bound on waits that would hang forever if the controller were broken; far above any honest wait.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(1);
+
     private static string Id(JsonElement request) => request.GetProperty("id").GetString()!;
 
     /// <summary>Ready; the first request hangs until interrupted (then ends as the runtime's interrupt would, and prints
@@ -182,7 +185,7 @@ public sealed class RunControllerTests
         var closed = await running;
         Assert.Equal("SessionClosedError", closed.Error!.Name);
         Assert.Contains("the session was removed", closed.Error.Value);
-        var turnedAway = await Assert.ThrowsAsync<AgbException>(() => waiting);
+        var turnedAway = await Assert.ThrowsAsync<AgbException>(() => waiting.WaitAsync(HangGuard));
         Assert.Equal("AgbSessionClosed", turnedAway.ErrorId);
         Assert.True(kernel.Driver(0).Killed.IsCompleted);
     }
@@ -194,8 +197,9 @@ public sealed class RunControllerTests
         Assert.True((await kernel.RunAsync("one\n")).Success);
         await kernel.DisposeAsync();
 
-        var run = await Assert.ThrowsAsync<AgbException>(() => kernel.RunAsync("two\n"));
-        var start = await Assert.ThrowsAsync<AgbException>(() => kernel.Controller.EnsureStartedAsync(null, CancellationToken.None));
+        // bounded only so that the old fault (the gate kept by the close) fails the test instead of hanging it
+        var run = await Assert.ThrowsAsync<AgbException>(() => kernel.RunAsync("two\n").WaitAsync(HangGuard));
+        var start = await Assert.ThrowsAsync<AgbException>(() => kernel.Controller.EnsureStartedAsync(null, CancellationToken.None).WaitAsync(HangGuard));
         Assert.Equal("AgbSessionClosed", run.ErrorId);
         Assert.Equal("AgbSessionClosed", start.ErrorId);
         Assert.True(kernel.Driver(0).Killed.IsCompleted);
