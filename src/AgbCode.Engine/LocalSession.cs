@@ -50,7 +50,6 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         {
             SessionId = id,
             Limits = options.Limits,
-            Isolation = options.Isolation,
             WorkspacePath = workspace.HostPath,
             TmpPath = tmp?.HostPath,
             DriversDir = host.Runtime.DriversDir,
@@ -59,7 +58,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             SessionCgroup = cgroup,
             Ledger = host.Ledger,
             Spawner = host.Spawner,
-            Launcher = options.Isolation == IsolationMode.Sandbox ? host.Launcher : null,
+            Launcher = options.Isolation == IsolationMode.Sandbox ? new SandboxedSessionLauncher(host.Launcher) : UnisolatedSessionLauncher.Instance,
             Environment = options.Environment,
             Image = image,
             Network = network,
@@ -108,8 +107,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
                 : uid is uint tmpOwner ? Workspace.CreateTmpfs(host.Root, host.Ledger, tmpOwner, options.Limits.TmpBytes)
                 : Workspace.CreateDirectory(host.Root, host.Ledger);
             cgroup = sandboxed ? host.Cgroups?.CreateSession($"s{slot}", options.Limits, host.Ledger) : null;
-            IsolationReport report = sandboxed
-                ? IsolationReporter.Describe(options.Limits, support!, network, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
+            IsolationReport report = support is not null && tmp is not null
+                ? IsolationReporter.Describe(options.Limits, support, network, uid, workspace.IsVolume, tmp.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
                 : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")])
                   { Backend = IsolationReporter.Backend };
             return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, network, report);

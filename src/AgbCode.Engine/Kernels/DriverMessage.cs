@@ -37,12 +37,12 @@ internal sealed class DriverMessage : IDisposable
             throw new ProtocolViolationException($"a message that is not JSON ({failure.Message})");
         }
         JsonElement root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out JsonElement type) || type.ValueKind != JsonValueKind.String)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(DriverProtocol.Field.Type, out JsonElement type) || type.ValueKind != JsonValueKind.String)
         {
             document.Dispose();
             throw new ProtocolViolationException("a message without a type");
         }
-        string? runId = root.TryGetProperty("id", out JsonElement id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
+        string? runId = root.TryGetProperty(DriverProtocol.Field.Id, out JsonElement id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         return new DriverMessage(document, type.GetString()!, runId);
     }
 

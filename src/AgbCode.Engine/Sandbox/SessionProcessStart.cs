@@ -30,13 +30,13 @@ internal static class SessionProcessStart
 {
     public static ProcessStartInfo Build(KernelContext context, CgroupGroup? cgroup, SessionCommand command)
     {
-        ProcessStartInfo info = context.Isolation == IsolationMode.Sandbox ? Sandboxed(context, cgroup, command) : Plain(context, command);
+        ProcessStartInfo info = context.Launcher.StartInfo(context, cgroup, command);
         info.StandardInputEncoding = new UTF8Encoding(false);
         return info;
     }
 
-    private static ProcessStartInfo Sandboxed(KernelContext context, CgroupGroup? cgroup, SessionCommand command) =>
-        context.Launcher!.BuildStartInfo(new SandboxSpec
+    public static ProcessStartInfo Sandboxed(SandboxLauncher launcher, KernelContext context, CgroupGroup? cgroup, SessionCommand command) =>
+        launcher.BuildStartInfo(new SandboxSpec
         {
             Uid = context.Uid,
             CgroupProcsFiles = cgroup?.ProcsFiles ?? [],
@@ -51,7 +51,7 @@ internal static class SessionProcessStart
             Network = command.Networked ? context.Network : null,
         });
 
-    private static ProcessStartInfo Plain(KernelContext context, SessionCommand command)
+    public static ProcessStartInfo Plain(KernelContext context, SessionCommand command)
     {
         IReadOnlyList<string> line = command.Command(context.DriversDir, context.Image.Folder);
         var info = new ProcessStartInfo(line[0])

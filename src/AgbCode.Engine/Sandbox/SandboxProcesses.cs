@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AgbCode.Engine.Kernels;
+namespace AgbCode.Engine.Sandbox;
 
 /// <summary>Finds a sandbox's processes from the outer bwrap's host pid, through /proc/PID/task/PID/children.</summary>
 internal static class SandboxProcesses
