@@ -241,5 +241,23 @@ public sealed class ContextTests : IAsyncDisposable
         Assert.Equal("kept\n", await Python(next, "print(open('/contexts/survivor/before-crash.txt').read())"));
     }
 
+    [Fact]
+    public async Task A_volume_left_unclean_is_checked_and_repaired_before_it_is_mounted_again()
+    {
+        string tenant = _scope.NewTenant();
+        ContextInfo made = await _scope.Store(tenant).CreateAsync("unclean");
+        ICodeSession writer = await SessionWith(tenant, "unclean");
+        await Python(writer, "open('/contexts/unclean/kept.txt', 'w').write('kept')");
+        await _scope.Space.DeleteSessionAsync(writer.Id);
+        string image = Path.Combine(Host.EngineHost.Shared.Root.Path, "contexts", LocalContextStore.TenantKey(tenant), made.Id, "volume.img");
+        Host.HostCommand.Run("/usr/sbin/debugfs", "-w", "-R", "dirty", image);   // as if the host went down with it mounted
+        Assert.Contains("not clean", Host.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
+
+        ICodeSession next = await SessionWith(tenant, "unclean");
+        Assert.Equal("kept\n", await Python(next, "print(open('/contexts/unclean/kept.txt').read())"));
+        await _scope.Space.DeleteSessionAsync(next.Id);
+        Assert.Matches(@"Filesystem state:\s+clean\n", Host.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
+    }
+
     public ValueTask DisposeAsync() => _scope.DisposeAsync();
 }
