@@ -37,7 +37,10 @@ public sealed class ContextTests : IAsyncDisposable
         ICodeSession first = await SessionWith(tenant, "data");
         await Python(first, "import os; os.makedirs('/contexts/data/sub'); open('/contexts/data/sub/kept.txt', 'w').write('from the first')");
         Assert.Equal(first.Id, (await _scope.Store(tenant).GetAsync("data"))!.MountedBy);
+        string mounted = Assert.Single(((LocalSession)first).ContextHostPaths);
         await _scope.Space.DeleteSessionAsync(first.Id);
+        Assert.False(Directory.Exists(mounted));   // unmounted and its mount point gone with the session
+        Assert.DoesNotContain($" {mounted} ", File.ReadAllText("/proc/self/mountinfo"));
 
         ICodeSession second = await SessionWith(tenant, "data:/home/sandbox/mine");
         string seen = await Python(second, "print(open('mine/sub/kept.txt').read()); open('mine/sub/kept.txt', 'a').write(', and the second')");
