@@ -9,7 +9,7 @@ using AgbCode.Engine.Tests.Support;
 namespace AgbCode.Engine.Tests;
 
 /// <summary>Contexts on the local engine: persistent, one session at a time, per tenant, capped, and safe to mount again.</summary>
-public sealed class ContextTests : IAsyncDisposable
+public sealed class ContextTests : IAsyncLifetime
 {
     private readonly ContextScope _scope = new(new ContextLimits { SizeBytes = 16L << 20, PerTenant = 3 });
 
@@ -262,5 +262,7 @@ public sealed class ContextTests : IAsyncDisposable
         Assert.Matches(@"Filesystem state:\s+clean\n", Host.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
     }
 
-    public ValueTask DisposeAsync() => _scope.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _scope.DisposeAsync();
 }
