@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using AgbCode.Core.Display;
 using AgbCode.Core.Errors;
+using AgbCode.Engine;
 using AgbCode.PowerShell.Model;
 using AgbCode.PowerShell.Values;
 
@@ -18,6 +19,7 @@ internal static class SessionCleanup
 {
     public const string TimeoutSetting = "AGBCODE_REMOVE_TIMEOUT_SEC";
     public const int DefaultTimeoutSec = 15;
+    public const string BackgroundFailure = "AgbRemoveFailed";
 
     private static readonly ConcurrentDictionary<string, AgbSession> Pending = new(StringComparer.Ordinal);
 
@@ -63,6 +65,27 @@ internal static class SessionCleanup
         {
             return failure;
         }
+    }
+
+    /// <summary>
+    /// Hands a local session to the engine to remove behind the caller (waiting only while the engine's bound of pending
+    /// removals is reached), and returns what went wrong in earlier background removals, if anything.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public static Exception? RemoveLocal(LocalCodeSpace space, AgbSession session, CancellationToken stop)
+    {
+        try
+        {
+            space.DeleteSessionInBackgroundAsync(session.Id, stop.IsCancellationRequested ? CancellationToken.None : stop).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException failure)
+        {
+            return failure;
+        }
+        return space.TakeRemovalFailures() is { Count: > 0 } failures
+            ? new AgbException(AgbErrorKind.Platform, BackgroundFailure, string.Join(" ", failures),
+                "What is left is removed when this process exits, and an engine that starts sweeps what a crashed one left behind.")
+            : null;
     }
 
     private static AgbException TimedOut(AgbSession session, TimeSpan bound) => new(AgbErrorKind.Platform, "AgbRemoveTimeout",
