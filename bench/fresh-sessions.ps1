@@ -23,7 +23,7 @@ Import-Module (Join-Path (Resolve-Path $ModulePath) 'AgbCode.psd1')
 $programs = @{
     python     = @{ File = 'f.py'; Code = "print(sum(range(10)))`n"; Command = 'python3 f'; Interpreter = { param($f) /usr/bin/python3 $f } }
     javascript = @{ File = 'f.js'; Code = "console.log([...Array(10).keys()].reduce((a, b) => a + b))`n"; Command = 'node f'; Interpreter = { param($f) node $f } }
-    r          = @{ File = 'f.R'; Code = "print(sum(0:9))`n"; Command = 'Rscript f'; Interpreter = { param($f) Rscript $f } }
+    r          = @{ File = 'f.R'; Code = "cat(sum(0:9), '\n', sep = '')`n"; Command = 'Rscript f'; Interpreter = { param($f) Rscript $f } }
     java       = @{ File = 'F.java'; Code = "public class F { public static void main(String[] a) { System.out.println(45); } }`n"; Command = 'java F.java'; Interpreter = { param($f) java $f } }
 }
 
