@@ -10,7 +10,8 @@ namespace AgbCode.PowerShell;
 
 /// <summary>
 /// Removes sessions the module made for the user (Invoke-AgbCode's session per run, a New-AgbSession whose kernels
-/// failed), each removal bounded by $env:AGBCODE_REMOVE_TIMEOUT_SEC. A remote one that is still there when the process
+/// failed), each removal bounded by $env:AGBCODE_REMOVE_TIMEOUT_SEC; a local run's session is handed to the engine to
+/// remove behind the next input (<see cref="RemoveLocal"/>). A remote one that is still there when the process
 /// exits (the run was cut short by the exit, or its removal failed or was cancelled) is removed then, within the same
 /// bound (on exit, SIGTERM and SIGHUP); a process killed outright (kill -9) removes nothing, and the endpoint releases
 /// the session after its idle timeout.

@@ -21,6 +21,7 @@ internal sealed class SessionPool(PoolSettings settings, Func<LocalSession> crea
     private readonly List<Spare> _ready = [];
     private readonly List<InProgress> _making = [];
     private readonly Dictionary<string, long> _memoryOf = new(StringComparer.Ordinal);   // a ready spare's last reading, per kind
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);   // kinds whose last spare could not be made
     private bool _disposed;
 
     public static bool Fits(SessionOptions options) =>
@@ -43,6 +44,8 @@ internal sealed class SessionPool(PoolSettings settings, Func<LocalSession> crea
         IReadOnlyList<string> languages = KernelsFor(options);
         string kind = languages.FirstOrDefault() ?? Demand.NoKernel;
         _demand.Record(kind, Environment.TickCount64);
+        lock (_lock)
+            _failed.Remove(kind);   // a request tries again what failed before
         while (true)
         {
             LocalSession? taken;
@@ -110,7 +113,7 @@ internal sealed class SessionPool(PoolSettings settings, Func<LocalSession> crea
                 removals.Start(spare.Session);
             }
         }
-        foreach (var (kind, target) in targets)
+        foreach (var (kind, target) in targets.Where(t => !_failed.Contains(t.Key)))
         {
             int floor = kind == _demand.Last ? settings.Floor : 0;   // the floor is kept whatever its memory
             for (int held = Held(kind); _making.Count < settings.ParallelStarts && held < target && (held < floor || WithinMemory(kind)); held++)
@@ -140,7 +143,9 @@ internal sealed class SessionPool(PoolSettings settings, Func<LocalSession> crea
             lock (_lock)
             {
                 _making.Remove(making);
-                if (spare is not null && !_disposed)
+                if (spare is null)
+                    _failed.Add(kind);   // not retried until the next request for it (the host may lack room or the runtime)
+                else if (!_disposed)
                 {
                     _ready.Add(spare);
                     _memoryOf[kind] = spare.MemoryBytes;
@@ -150,7 +155,6 @@ internal sealed class SessionPool(PoolSettings settings, Func<LocalSession> crea
             }
             if (spare is not null)
                 removals.Start(spare.Session);   // the pool closed while it was made
-            // A spare that could not be made is not retried here (the host may be out of room): the next request retries.
         });
     }
 
