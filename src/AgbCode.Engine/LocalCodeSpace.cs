@@ -10,6 +10,7 @@ using AgbCode.Engine.Images;
 using AgbCode.Core.Images;
 using AgbCode.Core.Contexts;
 using AgbCode.Engine.Contexts;
+using AgbCode.Engine.Pool;
 
 namespace AgbCode.Engine;
 
@@ -19,8 +20,7 @@ namespace AgbCode.Engine;
 /// </summary>
 public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
 {
-    public const string SpareSessionsVariable = "AGBCODE_SPARE_SESSIONS";
-    private static readonly Lazy<LocalCodeSpace> SharedSpace = new(() => new LocalCodeSpace(SpareSessionsFromEnvironment()));
+    private static readonly Lazy<LocalCodeSpace> SharedSpace = new(() => new LocalCodeSpace(PoolSettings.FromEnvironment()));
     private static readonly ConcurrentDictionary<LocalCodeSpace, bool> Live = new();
     private readonly ConcurrentDictionary<string, LocalSession> _sessions = new(StringComparer.Ordinal);
 
@@ -30,7 +30,8 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     }
 
     private readonly Timer _idleRelease;
-    private readonly SparePool _spares;
+    private readonly SessionPool _spares;
+    private readonly BackgroundRemovals _removals;
     private readonly ImageCatalog _images;
     private readonly ContextLimits? _contextLimits;
     private readonly ConcurrentDictionary<string, LocalContextStore> _contextStores = new(StringComparer.Ordinal);
@@ -43,12 +44,21 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     /// <param name="images">Where the images are declared; default: <see cref="ImageCatalog.FromEnvironment"/>.</param>
     /// <param name="contextLimits">The limits on contexts; default: <see cref="ContextLimits.FromEnvironment"/>.</param>
     public LocalCodeSpace(int spareSessions = 0, ImageCatalog? images = null, ContextLimits? contextLimits = null)
+        : this(PoolSettings.Fixed(spareSessions), images, contextLimits)
+    {
+    }
+
+    /// <param name="pool">How many sessions to make ahead of time, and within which budget.</param>
+    /// <param name="images">Where the images are declared; default: <see cref="ImageCatalog.FromEnvironment"/>.</param>
+    /// <param name="contextLimits">The limits on contexts; default: <see cref="ContextLimits.FromEnvironment"/>.</param>
+    public LocalCodeSpace(PoolSettings pool, ImageCatalog? images = null, ContextLimits? contextLimits = null)
     {
         _contextLimits = contextLimits;
         Live[this] = true;
         _images = images ?? ImageCatalog.FromEnvironment();
+        _removals = new BackgroundRemovals(pool.PendingRemovals);
+        _spares = new SessionPool(pool, () => LocalSession.Create(NewSessionId(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared), _removals);
         _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        _spares = new SparePool(spareSessions, () => LocalSession.Create(NewSessionId(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared));
     }
 
     /// <summary>The image with this name, its extra folder checked (never inside the engine's state or workspaces).</summary>
@@ -71,15 +81,24 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     /// <summary>The language whose kernel the spares made next hold (null: none), the one the last request asked for.</summary>
     internal string? SpareLanguage => _spares.Language;
 
-    // The module's engine keeps one spare unless AGBCODE_SPARE_SESSIONS says otherwise (0 turns it off).
-    private static int SpareSessionsFromEnvironment() =>
-        int.TryParse(Environment.GetEnvironmentVariable(SpareSessionsVariable), out int spares) && spares is >= 0 and <= 16 ? spares : 1;
+    /// <summary>The spares being made now.</summary>
+    internal int SparesMaking => _spares.Making;
 
-    /// <summary>Sessions created with an idle timeout are removed once they have had no request for that long.</summary>
+    /// <summary>Applies the pool's idle release as it will stand <paramref name="later"/> from now (for the engine's tests).</summary>
+    internal void ReleaseIdleSpares(TimeSpan later) => _spares.Refill(Environment.TickCount64 + (long)later.TotalMilliseconds);
+
+    /// <summary>Sessions being removed behind their callers now (<see cref="DeleteSessionInBackgroundAsync"/>).</summary>
+    internal int PendingRemovals => _removals.Count;
+
+    /// <summary>
+    /// Sessions created with an idle timeout are removed once they have had no request for that long; spares whose
+    /// language has been idle go too.
+    /// </summary>
     private void ReleaseIdleSessions()
     {
         foreach (LocalSession session in _sessions.Values.Where(s => s.IsIdleExpired))
             _ = DeleteSessionAsync(session.Id);
+        _spares.Refill();
     }
 
     public static LocalCodeSpace Shared => SharedSpace.Value;
@@ -101,11 +120,11 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         SessionEnvironment.Check(valid.Environment);
         return Task.Run<ICodeSession>(async () =>
         {
-            LocalSession session = MakeSession(valid);
+            LocalSession session = await MakeSessionAsync(valid).ConfigureAwait(false);
             _sessions[session.Id] = session;
             try
             {
-                foreach (string language in SparePool.KernelsFor(valid))
+                foreach (string language in SessionPool.KernelsFor(valid))
                     await session.StartKernelAsync(language, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -118,10 +137,11 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     }
 
     /// <summary>A spare when one fits; a session with contexts is always made for them (a spare has no mounts).</summary>
-    private LocalSession MakeSession(SessionOptions valid)
+    private async Task<LocalSession> MakeSessionAsync(SessionOptions valid)
     {
         CodeImage image = Image(valid.Image);
-        LocalSession session = valid.Contexts.Count == 0 ? _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, image, EngineHost.Shared)
+        LocalSession session = valid.Contexts.Count == 0
+            ? await _spares.TakeAsync(valid).ConfigureAwait(false) ?? LocalSession.Create(NewSessionId(), valid, image, EngineHost.Shared)
             : WithContexts(valid, image);
         session.Adopt(valid);
         return session;
@@ -211,6 +231,31 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         return true;
     }
 
+    /// <summary>
+    /// Takes the session out of the engine at once (it is no longer listed, found or run in) and removes it behind the
+    /// caller: returns once its removal has started, waiting only while <see cref="PoolSettings.PendingRemovals"/> are
+    /// under way. Failures are kept for <see cref="TakeRemovalFailures"/>; the engine waits for every removal when it is
+    /// disposed and when the process exits. Returns false when there is no such session.
+    /// </summary>
+    public async Task<bool> DeleteSessionInBackgroundAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (!_sessions.TryRemove(sessionId, out LocalSession? session))
+            return false;
+        try
+        {
+            await _removals.StartAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _removals.Start(session);   // the caller stopped waiting for a free slot; the session still goes
+            throw;
+        }
+        return true;
+    }
+
+    /// <summary>What went wrong in background removals since the last call (one line each, naming the session).</summary>
+    public IReadOnlyList<string> TakeRemovalFailures() => _removals.TakeFailures();
+
     public async ValueTask DisposeAsync()
     {
         Live.TryRemove(this, out _);
@@ -218,6 +263,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         await _spares.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_sessions.Keys.Select(id => DeleteSessionAsync(id))
             .Concat(_contextFileSessions.Keys.Select(s => s.DisposeAsync().AsTask()))).ConfigureAwait(false);
+        await _removals.DrainAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
     }
 
     private static string NewSessionId()

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using AgbCode.Core.Display;
 using AgbCode.Core.Errors;
+using AgbCode.Engine;
 using AgbCode.PowerShell.Model;
 using AgbCode.PowerShell.Values;
 
@@ -9,7 +10,8 @@ namespace AgbCode.PowerShell;
 
 /// <summary>
 /// Removes sessions the module made for the user (Invoke-AgbCode's session per run, a New-AgbSession whose kernels
-/// failed), each removal bounded by $env:AGBCODE_REMOVE_TIMEOUT_SEC. A remote one that is still there when the process
+/// failed), each removal bounded by $env:AGBCODE_REMOVE_TIMEOUT_SEC; a local run's session is handed to the engine to
+/// remove behind the next input (<see cref="RemoveLocal"/>). A remote one that is still there when the process
 /// exits (the run was cut short by the exit, or its removal failed or was cancelled) is removed then, within the same
 /// bound (on exit, SIGTERM and SIGHUP); a process killed outright (kill -9) removes nothing, and the endpoint releases
 /// the session after its idle timeout.
@@ -18,6 +20,7 @@ internal static class SessionCleanup
 {
     public const string TimeoutSetting = "AGBCODE_REMOVE_TIMEOUT_SEC";
     public const int DefaultTimeoutSec = 15;
+    public const string BackgroundFailure = "AgbRemoveFailed";
 
     private static readonly ConcurrentDictionary<string, AgbSession> Pending = new(StringComparer.Ordinal);
 
@@ -63,6 +66,27 @@ internal static class SessionCleanup
         {
             return failure;
         }
+    }
+
+    /// <summary>
+    /// Hands a local session to the engine to remove behind the caller (waiting only while the engine's bound of pending
+    /// removals is reached), and returns what went wrong in earlier background removals, if anything.
+    /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public static Exception? RemoveLocal(LocalCodeSpace space, AgbSession session, CancellationToken stop)
+    {
+        try
+        {
+            space.DeleteSessionInBackgroundAsync(session.Id, stop.IsCancellationRequested ? CancellationToken.None : stop).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException failure)
+        {
+            return failure;
+        }
+        return space.TakeRemovalFailures() is { Count: > 0 } failures
+            ? new AgbException(AgbErrorKind.Platform, BackgroundFailure, string.Join(" ", failures),
+                "What is left is removed when this process exits, and an engine that starts sweeps what a crashed one left behind.")
+            : null;
     }
 
     private static AgbException TimedOut(AgbSession session, TimeSpan bound) => new(AgbErrorKind.Platform, "AgbRemoveTimeout",

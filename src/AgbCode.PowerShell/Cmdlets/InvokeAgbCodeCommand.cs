@@ -5,6 +5,7 @@ using AgbCode.Core.Errors;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
+using AgbCode.Engine;
 using AgbCode.PowerShell.Completers;
 using AgbCode.PowerShell.Files;
 using AgbCode.PowerShell.Model;
@@ -191,15 +192,23 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         }
     }
 
-    /// <summary>Removes the run's own session, bounded; one left over is removed at the latest when the process exits.</summary>
+    /// <summary>
+    /// Removes the run's own session, bounded; one left over is removed at the latest when the process exits. A local
+    /// session goes behind the next input (the engine bounds how many removals run at once and waits for them at exit).
+    /// </summary>
     private void RemoveEphemeral(AgbSession session)
     {
-        Exception? failure = SessionCleanup.Remove(session, StopToken);
+        bool local = OperatingSystem.IsLinux() && session.Space is LocalCodeSpace;
+        Exception? failure = OperatingSystem.IsLinux() && session.Space is LocalCodeSpace engine ? SessionCleanup.RemoveLocal(engine, session, StopToken) : SessionCleanup.Remove(session, StopToken);
         if (StopToken.IsCancellationRequested)
             return;   // the pipeline is stopping: nothing more may be written
-        if (failure is null)
+        if (local)
+            WriteVerbose($"Removing session {session.Id} in the background.");
+        else if (failure is null)
             WriteVerbose($"Removed session {session.Id}.");
-        else
+        if (failure is AgbException { ErrorId: SessionCleanup.BackgroundFailure } earlier)
+            WriteWarning(earlier.MessageWithFix);   // an earlier run's session, named in the message
+        else if (failure is not null)
             WriteWarning($"Removing the run's session {session.Id}: {(failure as AgbException)?.MessageWithFix ?? failure.Message}");
     }
 

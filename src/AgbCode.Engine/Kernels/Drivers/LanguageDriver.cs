@@ -78,10 +78,11 @@ internal abstract class LanguageDriver
 
     /// <summary>
     /// The argv of a language that runs behind agb_supervisor.py, which speaks the engine protocol for the evaluator
-    /// (docs/protocol.md).
+    /// (docs/protocol.md). It needs only the standard library, so Python starts it without site (-S): no site-packages
+    /// scan and none of their .pth files run at every kernel start.
     /// </summary>
     protected static IReadOnlyList<string> Supervised(string driversDir, params string[] evaluator) =>
-        [PythonDriver.Interpreter, "-X", "utf8", Path.Combine(driversDir, "agb_supervisor.py"), .. evaluator];
+        [PythonDriver.Interpreter, "-S", "-X", "utf8", Path.Combine(driversDir, "agb_supervisor.py"), .. evaluator];
 
     /// <summary>A heap cap for runtimes that cannot see the sandbox's cgroup: three quarters of the session's memory.</summary>
     protected static long HeapMiB(SessionLimits limits) => limits.MemoryBytes * 3 / 4 / SessionLimits.MiB;

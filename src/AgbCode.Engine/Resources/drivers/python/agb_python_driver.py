@@ -135,6 +135,31 @@ def flush_all():
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 sys.path[0] = ""   # like a notebook: imports resolve in the working directory
 
+
+
+def defer_ipython_package():
+    """IPython's package __init__ imports the terminal shell (prompt_toolkit) and the completer imports jedi: about
+    two thirds of a cold start (python3 -X importtime), and the kernel uses neither. The package is registered without
+    running its __init__ (IPython's own modules only take get_ipython from it); user code that reaches for anything
+    else on it (IPython.__version__, IPython.embed) runs the real __init__ then. jedi is hidden only while the shell
+    loads, so user code can still import it."""
+    import importlib.util
+    spec = importlib.util.find_spec("IPython")
+    package = importlib.util.module_from_spec(spec)
+
+    def complete(name):
+        del package.__dict__["__getattr__"]
+        spec.loader.exec_module(package)
+        return getattr(package, name)
+
+    package.__getattr__ = complete
+    sys.modules["IPython"] = package
+    from IPython.core.getipython import get_ipython
+    package.get_ipython = get_ipython
+    sys.modules["jedi"] = None
+
+
+defer_ipython_package()
 from traitlets.config import Config                          # noqa: E402
 from IPython.core.interactiveshell import InteractiveShell   # noqa: E402
 from IPython.core.displayhook import DisplayHook             # noqa: E402
@@ -290,6 +315,7 @@ config.InteractiveShell.colors = "NoColor"
 config.InteractiveShell.autocall = 0
 config.InteractiveShell.xmode = "Plain"
 shell = AgbShell.instance(config=config, displayhook_class=AgbDisplayHook, display_pub_class=AgbDisplayPublisher)
+del sys.modules["jedi"]   # hidden only while IPython loaded (defer_ipython_package)
 shell.user_ns["input"] = no_input
 shell.user_ns["exit"] = shell.user_ns["quit"] = sys.exit   # as in a script: exit(n) raises SystemExit(n)
 
