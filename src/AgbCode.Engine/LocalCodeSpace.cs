@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Languages;
 using AgbCode.Engine.Kernels;
@@ -41,7 +40,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         Live[this] = true;
         _images = images ?? ImageCatalog.FromEnvironment();
         _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        _spares = new SparePool(spareSessions, () => LocalSession.Create(NewSessionId(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared));
+        _spares = new SparePool(spareSessions, () => LocalSession.Create(SessionIds.New(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared));
     }
 
     /// <summary>The image with this name, its extra folder checked (never inside the engine's state or workspaces).</summary>
@@ -89,7 +88,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         return Task.Run<ICodeSession>(async () =>
         {
             CodeImage image = Image(valid.Image);
-            LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, image, EngineHost.Shared);
+            LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(SessionIds.New(), valid, image, EngineHost.Shared);
             session.Adopt(valid);
             _sessions[session.Id] = session;
             try
@@ -155,18 +154,6 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         await _idleRelease.DisposeAsync().ConfigureAwait(false);
         await _spares.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_sessions.Keys.Select(id => DeleteSessionAsync(id))).ConfigureAwait(false);
-    }
-
-    private static string NewSessionId()
-    {
-        const string alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-        return "session-" + string.Create(16, 0, (span, _) =>
-        {
-            Span<byte> random = stackalloc byte[16];
-            RandomNumberGenerator.Fill(random);
-            for (int i = 0; i < span.Length; i++)
-                span[i] = alphabet[random[i] % alphabet.Length];
-        });
     }
 
     private static void ShutdownAll()

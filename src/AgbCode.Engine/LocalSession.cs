@@ -205,10 +205,10 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         if (IsClosed)
             throw SessionClosed.Error(Id);
         LanguageDriver driver = LanguageDriver.For(language)
-            ?? throw new AgbException(AgbErrorKind.Platform, "AgbLanguageUnavailable", $"The local engine has no {language} kernel yet.",
+            ?? throw new AgbException(AgbErrorKind.Platform, SessionErrors.LanguageUnavailable, $"The local engine has no {language} kernel yet.",
                 "Use python, or a remote backend that offers this language.");
         if (driver.Unavailability(_kernelContext.DriversDir) is string reason)
-            throw new AgbException(AgbErrorKind.Platform, "AgbRuntimeMissing", $"The {language} kernel cannot start: {reason}.",
+            throw new AgbException(AgbErrorKind.Platform, SessionErrors.RuntimeMissing, $"The {language} kernel cannot start: {reason}.",
                 "Get-AgbLanguage shows what each language needs.");
         return _kernels.GetOrAdd(language, _ => new Kernel(_kernelContext, driver));
     }

@@ -167,7 +167,7 @@ internal sealed class FileHelper : IAsyncDisposable
     private AgbException OutOfProtocol(string what)
     {
         _broken = true;
-        return new AgbException(AgbErrorKind.Platform, "AgbFileHelperFailed",
+        return new AgbException(AgbErrorKind.Platform, WorkspaceErrors.FileHelperFailed,
             $"The session's file helper sent {what}, which the file protocol does not allow; it was stopped.",
             "Try again: the next operation starts a new helper. If it keeps failing, remove the session (Remove-AgbSession).");
     }

@@ -52,7 +52,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(archive);
         if (paths.Count == 0)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbNoPath", "No item to download was named.", "Name at least one path in the session.");
+            throw new AgbException(AgbErrorKind.BadInput, WorkspaceErrors.NoPath, "No item to download was named.", "Name at least one path in the session.");
         var request = new JsonObject { ["op"] = "download", ["paths"] = new JsonArray([.. paths.Select(p => (JsonNode)Checked(p))]) };
         long total = 0;
         return PerformAsync(request, paths[0], null, async piece =>
@@ -72,7 +72,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     public async Task<byte[]> ReadAsync(string path, long offset, int length, CancellationToken cancellationToken = default)
     {
         if (offset < 0 || length < 0)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbBadRange", $"A read needs a non-negative offset and length (got {offset} and {length}).",
+            throw new AgbException(AgbErrorKind.BadInput, WorkspaceErrors.BadRange, $"A read needs a non-negative offset and length (got {offset} and {length}).",
                 "Pass offset 0 and length 0 to read the whole file.");
         long cap = length > 0 ? length : Math.Min(AnswerCap, Array.MaxLength);
         var content = new MemoryStream();
@@ -139,7 +139,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     private static Task Keep(MemoryStream kept, ReadOnlyMemory<byte> piece, long cap, string where)
     {
         if (kept.Length + piece.Length > cap)
-            throw new AgbException(AgbErrorKind.InvalidState, "AgbAnswerTooLarge",
+            throw new AgbException(AgbErrorKind.InvalidState, WorkspaceErrors.AnswerTooLarge,
                 $"What the session sent for '{InertText.OneLine(where)}' is larger than {Sizes.Format(cap)}.",
                 "Read the file in ranges (offset and length), or download it as an archive.");
         kept.Write(piece.Span);
@@ -151,7 +151,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Contains('\0'))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbBadPath", "A path in a session cannot contain a NUL character.",
+            throw new AgbException(AgbErrorKind.BadInput, WorkspaceErrors.BadPath, "A path in a session cannot contain a NUL character.",
                 "Remove the NUL from the path.");
         return path;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using AgbCode.Core.Errors;
 using AgbCode.Engine.Host;
 
 namespace AgbCode.Engine.Sandbox;
@@ -81,7 +82,7 @@ internal sealed class Workspace
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
         {
             workspace.Remove();
-            throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, "AgbWorkspaceUnavailable",
+            throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, SessionErrors.WorkspaceUnavailable,
                 $"The session's {what} could not be created in {root.WorkspaceRoot}: {failure.Message}",
                 $"Free space on that volume, or point {StateRoot.WorkspaceVariable} at a volume with room.", failure);
         }

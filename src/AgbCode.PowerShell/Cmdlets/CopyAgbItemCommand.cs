@@ -59,7 +59,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
     {
         if ((ToSession is null) == (FromSession is null))
         {
-            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbCopyDirectionMissing",
+            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.CopyDirectionMissing,
                 ToSession is null ? "Copy-AgbItem needs -ToSession or -FromSession." : "Copy-AgbItem takes -ToSession or -FromSession, not both.",
                 "Copy into a session with -ToSession, out of one with -FromSession; to copy between sessions, copy out, then in."), null));
             return;
@@ -83,7 +83,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
     {
         if (!isDirectory || Recurse)
             return true;
-        WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbFolderNeedsRecurse",
+        WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.FolderNeedsRecurse,
             $"'{InertText.OneLine(shown)}' is a folder.", "Pass -Recurse to copy a folder with everything in it."), shown));
         return false;
     }
@@ -112,7 +112,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
             foreach (UploadItem item in UploadArchive.Plan(source, name))
             {
                 if (!item.IsDirectory && taken.Contains(SessionPath.Join(folder, item.EntryName)))
-                    WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, "AgbItemExists",
+                    WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, LocalErrors.ItemExists,
                         $"'{InertText.OneLine(SessionPath.Join(folder, item.EntryName))}' already exists in session {session.Id}; it was left as it was.",
                         "Pass -Force to overwrite it, or copy to another -Destination."), item.LocalPath));
                 else
@@ -123,7 +123,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         if (items.Count == 0)
             return;
         new WorkspaceTransfer(this, files, StopToken).Upload(items, folder, $"Copying to session {session.Id}", (item, failure) =>
-            WriteError(new ErrorRecord(failure, "AgbPathUnreadable", ErrorCategory.ReadError, item.LocalPath)));
+            WriteError(new ErrorRecord(failure, LocalErrors.PathUnreadable, ErrorCategory.ReadError, item.LocalPath)));
         WriteVerbose($"Copied {items.Count} item(s) to '{folder}' in session {session.Id}.");
         if (PassThru)
             foreach (var (_, target) in roots)
