@@ -40,7 +40,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         Live[this] = true;
         _images = images ?? ImageCatalog.FromEnvironment();
         _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        _spares = new SparePool(spareSessions, () => LocalSession.Create(SessionIds.New(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared));
+        _spares = new SparePool(spareSessions, () => LocalSession.CreateAsync(SessionIds.New(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared));
     }
 
     /// <summary>The image with this name, its extra folder checked (never inside the engine's state or workspaces).</summary>
@@ -88,7 +88,8 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         return Task.Run<ICodeSession>(async () =>
         {
             CodeImage image = Image(valid.Image);
-            LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(SessionIds.New(), valid, image, EngineHost.Shared);
+            LocalSession session = _spares.TryTake(valid)
+                ?? await LocalSession.CreateAsync(SessionIds.New(), valid, image, EngineHost.Shared, cancellationToken).ConfigureAwait(false);
             session.Adopt(valid);
             _sessions[session.Id] = session;
             try

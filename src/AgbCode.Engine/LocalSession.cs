@@ -87,7 +87,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _tmp?.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
 
     /// <param name="image">The image <paramref name="options"/> name, resolved and checked by the engine's <see cref="ImageCatalog"/>.</param>
-    public static LocalSession Create(string id, SessionOptions options, CodeImage image, EngineHost host)
+    public static async Task<LocalSession> CreateAsync(string id, SessionOptions options, CodeImage image, EngineHost host,
+        CancellationToken cancellationToken = default)
     {
         bool sandboxed = options.Isolation == IsolationMode.Sandbox;
         SandboxSupport? support = sandboxed ? host.Sandbox : null;   // throws the platform error before anything is made
@@ -102,10 +103,10 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         {
             uint? uid = sandboxed && host.Uids.PerSessionUids ? host.Uids.UidFor(slot) : null;
             workspace = uid is uint owner
-                ? Workspace.CreateVolume(host.Root, host.Ledger, owner, options.Limits.DiskBytes)
+                ? await Workspace.CreateVolumeAsync(host.Root, host.Ledger, owner, options.Limits.DiskBytes, cancellationToken).ConfigureAwait(false)
                 : Workspace.CreateDirectory(host.Root, host.Ledger);
             tmp = !sandboxed ? null
-                : uid is uint tmpOwner ? Workspace.CreateTmpfs(host.Root, host.Ledger, tmpOwner, options.Limits.TmpBytes)
+                : uid is uint tmpOwner ? await Workspace.CreateTmpfsAsync(host.Root, host.Ledger, tmpOwner, options.Limits.TmpBytes, cancellationToken).ConfigureAwait(false)
                 : Workspace.CreateDirectory(host.Root, host.Ledger);
             cgroup = sandboxed ? host.Cgroups?.CreateSession($"s{slot}", options.Limits, host.Ledger) : null;
             IsolationReport report = sandboxed
@@ -116,9 +117,12 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         }
         catch
         {
-            cgroup?.Remove();
-            tmp?.Remove();
-            workspace?.Remove();
+            if (cgroup is not null)
+                await cgroup.RemoveAsync().ConfigureAwait(false);
+            if (tmp is not null)
+                await tmp.RemoveAsync().ConfigureAwait(false);
+            if (workspace is not null)
+                await workspace.RemoveAsync().ConfigureAwait(false);
             host.Slots.Release(slot);
             host.Ledger.Remove(slotEntry);
             throw;
@@ -218,9 +222,11 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
         await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask()).Append(_files.CloseAsync())).ConfigureAwait(false);
-        _cgroup?.Remove();
-        _tmp?.Remove();
-        _workspace.Remove();
+        if (_cgroup is not null)
+            await _cgroup.RemoveAsync().ConfigureAwait(false);
+        if (_tmp is not null)
+            await _tmp.RemoveAsync().ConfigureAwait(false);
+        await _workspace.RemoveAsync().ConfigureAwait(false);
         _host.Slots.Release(_slot);
         _host.Ledger.Remove(_slotEntry);
     }

@@ -12,7 +12,7 @@ namespace AgbCode.Engine;
 /// request that asked for none holds no kernel and serves any). A kernel nobody asked for would show in the session's
 /// kernels and use its memory, so spares made for another language are replaced, never handed out.
 /// </summary>
-internal sealed class SparePool(int size, Func<LocalSession> create) : IAsyncDisposable
+internal sealed class SparePool(int size, Func<Task<LocalSession>> create) : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Spare> _spares = new();
     private readonly ConcurrentDictionary<Task, bool> _making = new();
@@ -75,7 +75,7 @@ internal sealed class SparePool(int size, Func<LocalSession> create) : IAsyncDis
         LocalSession spare;
         try
         {
-            spare = create();
+            spare = await create().ConfigureAwait(false);
         }
         catch (Exception)
         {

@@ -47,13 +47,13 @@ internal sealed partial class LocalWorkspaceFiles
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                run.Kill();
+                await run.KillAsync().ConfigureAwait(false);
                 timedOut = true;
                 exit = await run.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                run.Kill();
+                await run.KillAsync().ConfigureAwait(false);
                 throw;
             }
             ThrowIfClosed();
@@ -74,7 +74,7 @@ internal sealed partial class LocalWorkspaceFiles
         SandboxRun run = await SandboxRun.StartAsync(context, $"shell-{Interlocked.Increment(ref _shells)}", command, errorCap).ConfigureAwait(false);
         _running[run] = 0;
         if (_closed)
-            run.Kill();
+            await run.KillAsync().ConfigureAwait(false);
         return run;
     }
 

@@ -97,8 +97,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     public async Task CloseAsync()
     {
         _closed = true;
-        foreach (SandboxRun run in _running.Keys)
-            run.Kill();
+        await Task.WhenAll(_running.Keys.Select(run => run.KillAsync())).ConfigureAwait(false);
         await _helpers.DisposeAsync().ConfigureAwait(false);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!_running.IsEmpty && DateTime.UtcNow < deadline)
