@@ -29,18 +29,22 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     private readonly Timer _idleRelease;
     private readonly SparePool _spares;
     private readonly ImageCatalog _images;
+    private readonly EngineLog _log;
 
     /// <param name="spareSessions">
     /// Sessions to keep made ahead of time (sandbox, volume and a running kernel), so that new sessions with default
     /// limits are ready at once; 0 makes every session when asked.
     /// </param>
     /// <param name="images">Where the images are declared; default: <see cref="ImageCatalog.FromEnvironment"/>.</param>
-    public LocalCodeSpace(int spareSessions = 0, ImageCatalog? images = null)
+    /// <param name="log">Where failures no caller sees are reported; default: nowhere.</param>
+    public LocalCodeSpace(int spareSessions = 0, ImageCatalog? images = null, EngineLog? log = null)
     {
         Live[this] = true;
+        _log = log ?? EngineLog.None;
         _images = images ?? ImageCatalog.FromEnvironment();
         _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
-        _spares = new SparePool(spareSessions, () => LocalSession.CreateAsync(SessionIds.New(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared));
+        _spares = new SparePool(spareSessions, () => LocalSession.CreateAsync(SessionIds.New(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared, _log),
+            _log);
     }
 
     /// <summary>The image with this name, its extra folder checked (never inside the engine's state or workspaces).</summary>
@@ -71,7 +75,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     private void ReleaseIdleSessions()
     {
         foreach (LocalSession session in _sessions.Values.Where(s => s.IsIdleExpired))
-            _ = DeleteSessionAsync(session.Id);
+            _log.Observe(DeleteSessionAsync(session.Id), $"removing idle session {session.Id}");
     }
 
     public static LocalCodeSpace Shared => SharedSpace.Value;
@@ -89,7 +93,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         {
             CodeImage image = Image(valid.Image);
             LocalSession session = _spares.TryTake(valid)
-                ?? await LocalSession.CreateAsync(SessionIds.New(), valid, image, EngineHost.Shared, cancellationToken).ConfigureAwait(false);
+                ?? await LocalSession.CreateAsync(SessionIds.New(), valid, image, EngineHost.Shared, _log, cancellationToken).ConfigureAwait(false);
             session.Adopt(valid);
             _sessions[session.Id] = session;
             try

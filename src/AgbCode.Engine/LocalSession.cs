@@ -31,7 +31,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private int _runsInProgress;
 
     private LocalSession(string id, SessionOptions options, CodeImage image, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
-        Workspace? tmp, CgroupGroup? cgroup, uint? uid, SandboxNetwork? network, IsolationReport isolation)
+        Workspace? tmp, CgroupGroup? cgroup, uint? uid, SandboxNetwork? network, IsolationReport isolation, EngineLog log)
     {
         Id = id;
         Name = options.Name;
@@ -64,7 +64,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Image = image,
             Network = network,
         };
-        _files = new LocalWorkspaceFiles(_kernelContext);
+        _files = new LocalWorkspaceFiles(_kernelContext, log);
     }
 
     public string Id { get; }
@@ -87,7 +87,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _tmp?.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
 
     /// <param name="image">The image <paramref name="options"/> name, resolved and checked by the engine's <see cref="ImageCatalog"/>.</param>
-    public static async Task<LocalSession> CreateAsync(string id, SessionOptions options, CodeImage image, EngineHost host,
+    public static async Task<LocalSession> CreateAsync(string id, SessionOptions options, CodeImage image, EngineHost host, EngineLog log,
         CancellationToken cancellationToken = default)
     {
         bool sandboxed = options.Isolation == IsolationMode.Sandbox;
@@ -113,7 +113,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
                 ? IsolationReporter.Describe(options.Limits, support!, network, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
                 : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")])
                   { Backend = IsolationReporter.Backend };
-            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, network, report);
+            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, network, report, log);
         }
         catch
         {

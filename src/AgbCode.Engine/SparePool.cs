@@ -12,7 +12,7 @@ namespace AgbCode.Engine;
 /// request that asked for none holds no kernel and serves any). A kernel nobody asked for would show in the session's
 /// kernels and use its memory, so spares made for another language are replaced, never handed out.
 /// </summary>
-internal sealed class SparePool(int size, Func<Task<LocalSession>> create) : IAsyncDisposable
+internal sealed class SparePool(int size, Func<Task<LocalSession>> create, EngineLog log) : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Spare> _spares = new();
     private readonly ConcurrentDictionary<Task, bool> _making = new();
@@ -47,7 +47,7 @@ internal sealed class SparePool(int size, Func<Task<LocalSession>> create) : IAs
             else if (alive && spare.Language == _wanted.Language)
                 _spares.Enqueue(spare);
             else
-                _ = spare.Session.DisposeAsync().AsTask();   // its kernel died while it waited, or it was made for another language
+                log.Observe(spare.Session.DisposeAsync().AsTask(), "removing a spare session");   // its kernel died while it waited, or it was made for another language
         }
         Refill();
         return ready;
@@ -67,6 +67,7 @@ internal sealed class SparePool(int size, Func<Task<LocalSession>> create) : IAs
             Task making = Task.Run(() => MakeOneAsync(language));
             _making[making] = true;
             _ = making.ContinueWith(t => _making.TryRemove(t, out _), TaskScheduler.Default);
+            log.Observe(making, "making a spare session");
         }
     }
 
@@ -77,17 +78,19 @@ internal sealed class SparePool(int size, Func<Task<LocalSession>> create) : IAs
         {
             spare = await create().ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception failure)
         {
-            return;   // the host cannot make sessions right now; CreateSessionAsync reports why when asked
+            log.Failed("making a spare session", failure);   // CreateSessionAsync also reports why when asked
+            return;
         }
         try
         {
             if (language is not null)
                 await spare.StartKernelAsync(language).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception failure)
         {
+            log.Failed($"starting the {language} kernel of a spare session", failure);
             await spare.DisposeAsync().ConfigureAwait(false);
             return;
         }

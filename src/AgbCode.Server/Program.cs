@@ -76,7 +76,8 @@ public static class Program
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ShutdownCoordinator>();
         // The images are checked now: a bad image folder stops the server at start-up, naming the folder and the fix.
-        var space = new LocalCodeSpace(options.SpareSessions, new AgbCode.Engine.Images.ImageCatalog(options.ImagesDir));
+        var engineLog = new EngineLogBridge();
+        var space = new LocalCodeSpace(options.SpareSessions, new AgbCode.Engine.Images.ImageCatalog(options.ImagesDir), engineLog.Log);
         try
         {
             space.CheckImages();
@@ -100,6 +101,7 @@ public static class Program
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
+        engineLog.Attach(app.Services.GetRequiredService<ILoggerFactory>());
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseStatusCodePages(ErrorEnvelopeMiddleware.WriteStatusCodePageAsync);
         app.UseMiddleware<ErrorEnvelopeMiddleware>();

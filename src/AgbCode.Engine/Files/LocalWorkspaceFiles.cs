@@ -15,11 +15,11 @@ namespace AgbCode.Engine.Files;
 /// session as its uid (<see cref="FileHelperPool"/>), and streams the request and a tar archive or bytes through its
 /// stdin and stdout, as kubectl cp does: the host never opens a path inside the workspace (docs/files.md).
 /// </summary>
-internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWorkspaceFiles
+internal sealed partial class LocalWorkspaceFiles(KernelContext context, EngineLog log) : IWorkspaceFiles
 {
     private const long AnswerCap = 256L * 1024 * 1024;
 
-    private readonly FileHelperPool _helpers = new(context);
+    private readonly FileHelperPool _helpers = new(context, log);
     private readonly ConcurrentDictionary<SandboxRun, byte> _running = new();
     private int _shells;
     private volatile bool _closed;

@@ -121,13 +121,19 @@ public sealed class SessionRegistry : IAsyncDisposable
         try
         {
             await _space.DeleteSessionAsync(session.Engine.Id, CancellationToken.None);
+            _logger.LogInformation("Session {SessionId} of tenant {Tenant} released ({Reason})", session.Id, session.Tenant, reason);
+        }
+        catch (Exception failure)
+        {
+            _logger.LogError(failure, "Session {SessionId} of tenant {Tenant} could not be released ({Reason}): {Error}",
+                session.Id, session.Tenant, reason, failure.Message);
+            throw;
         }
         finally
         {
             Unreserve(session.Tenant);
             _metrics.SessionsReleased.WithLabels(reason).Inc();
             _metrics.ActiveSessions.Set(_sessions.Count);
-            _logger.LogInformation("Session {SessionId} of tenant {Tenant} released ({Reason})", session.Id, session.Tenant, reason);
         }
     }
 
@@ -137,7 +143,7 @@ public sealed class SessionRegistry : IAsyncDisposable
         foreach (HostedSession session in _sessions.Values)
         {
             if (!session.IsAlive && _sessions.TryRemove(session.Id, out _))
-                _ = DeleteAsync(session, "idle");
+                _ = DeleteAsync(session, "idle").ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);   // logged there
         }
     }
 
