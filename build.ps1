@@ -4,11 +4,12 @@
     Builds, tests and packages AgbCode.
 .DESCRIPTION
     Tasks (each usable on its own, each idempotent):
-      Bootstrap  installs what the engine and the tests need: the code image's Debian packages (build/image-packages.txt;
-                 as root, otherwise it prints the command),
+      Bootstrap  installs what the engine and the tests need: the code image's Debian packages (build/image-packages.txt,
+                 the one list of the host's prerequisites, the tests' and the service's included; as root, otherwise it
+                 prints the command),
                  the pwsh tool, Pester from NuGet, the JavaScript driver's npm packages
       Build      builds the solution and lays the module out in out/AgbCode
-      Test       runs every xunit project and the Pester suite, then prints one line "N passed, N failed"
+      Test       refuses at once, naming the apt-get command, when a package of that list is missing; then runs every xunit project and the Pester suite, then prints one line "N passed, N failed"
       Package    writes out/packages/AgbCode.<version>.nupkg, installable with Install-PSResource from a folder repository
       Demo       runs a line of Python in a sandbox on the embedded engine
       Serve      starts the AGB-compatible server on loopback (-ServerUrl) with AGBCODE_API_KEY, or a generated key it prints
@@ -83,19 +84,32 @@ function Get-MissingDebianPackage {
     $wanted | Where-Object { -not $present.Contains($_) }
 }
 
-function Invoke-Bootstrap {
+# The apt-get command that installs what is missing from build/image-packages.txt; $null when nothing is.
+function Get-PrerequisiteInstall {
     $missing = @(Get-MissingDebianPackage)
-    if ($missing.Count -gt 0) {
-        $install = "apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $($missing -join ' ')"
+    if ($missing.Count -eq 0) { return $null }
+    "apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $($missing -join ' ')"
+}
+
+# A test run on a host without the prerequisites fails at once, naming what to install (not test by test, later).
+function Assert-Prerequisite {
+    if ($install = Get-PrerequisiteInstall) {
+        throw "The host lacks packages the engine, its drivers or its tests need (build/image-packages.txt). " +
+            "Run build.ps1 -Task Bootstrap as root, or:`n  sudo apt-get update && sudo $install"
+    }
+}
+
+function Invoke-Bootstrap {
+    if ($install = Get-PrerequisiteInstall) {
         $isRoot = (& id -u) -eq '0'
         if ($isRoot -and (Get-Command apt-get -ErrorAction Ignore)) {
-            Write-Host "Installing Debian packages: $($missing -join ', ')"
+            Write-Host "Installing Debian packages: $($install -replace '^.* --no-install-recommends ')"
             $env:DEBIAN_FRONTEND = 'noninteractive'
             Invoke-Native 'apt-get update' { apt-get -o DPkg::Lock::Timeout=600 update -q }
             Invoke-Native 'apt-get install' { Invoke-Expression $install }
         }
         else {
-            throw "Missing Debian packages: $($missing -join ', '). Install them as root:`n  sudo apt-get update && sudo $install"
+            Assert-Prerequisite
         }
     }
     Invoke-Native 'dotnet tool restore' { dotnet tool restore }
@@ -139,6 +153,7 @@ function Get-TrxCount {
 }
 
 function Invoke-Test {
+    Assert-Prerequisite
     Invoke-Build -Everything
     Invoke-Package   # the Pester suite installs the package, as a user would
     $xunitResults = Join-Path $artifacts 'xunit'

@@ -97,7 +97,7 @@ public sealed class AgbCloudSession : ICodeSession
     {
         RunRequest valid = request.Validated();
         if (IsClosed)
-            throw AgbErrors.Closed(Id);
+            throw SessionErrors.Closed(Id);
         IRunRoute route;
         try
         {
@@ -105,7 +105,7 @@ public sealed class AgbCloudSession : ICodeSession
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            EnhancedCodeExecutionResult notRun = RunLimits.StoppedWithoutOutput(RunLimits.CancelledError,
+            EnhancedCodeExecutionResult notRun = RunLimits.StoppedWithoutOutput(RunErrorNames.Cancelled,
                 "The run was cancelled before it started; nothing ran.", observer);
             notRun.Language = valid.Language;
             notRun.SessionId = Id;
@@ -119,7 +119,7 @@ public sealed class AgbCloudSession : ICodeSession
             result = await DefineAsync(route, valid, observer, cancellationToken).ConfigureAwait(false)
                      ?? await route.RunAsync(valid, observer, cancellationToken).ConfigureAwait(false);
         }
-        catch (AgbException e) when (e.ErrorId == AgbErrors.SessionNotFound)
+        catch (AgbException e) when (e.ErrorId == SessionErrors.SessionNotFound)
         {
             await CloseAsync().ConfigureAwait(false);
             throw;
@@ -147,19 +147,19 @@ public sealed class AgbCloudSession : ICodeSession
             new RunRequest(definitions, request.Language, request.TimeoutSec), null, cancellationToken).ConfigureAwait(false);
         if (outcome.Success)
             return null;
-        ExecutionError failure = RunDefinitions.FailureOf(outcome.Error ?? new ExecutionError { Name = "ExecutionError", Value = outcome.ErrorMessage });
+        ExecutionError failure = RunDefinitions.FailureOf(outcome.Error ?? new ExecutionError { Name = RunErrorNames.Execution, Value = outcome.ErrorMessage });
         return RunLimits.StoppedWithoutOutput(failure.Name, failure.Value, observer);
     }
 
     public async Task KeepAliveAsync(CancellationToken cancellationToken = default)
     {
         if (IsClosed)
-            throw AgbErrors.Closed(Id);
+            throw SessionErrors.Closed(Id);
         try
         {
             await _space.Api.RefreshIdleTimeAsync(Id, cancellationToken).ConfigureAwait(false);
         }
-        catch (AgbException e) when (e.ErrorId == AgbErrors.SessionNotFound)
+        catch (AgbException e) when (e.ErrorId == SessionErrors.SessionNotFound)
         {
             await CloseAsync().ConfigureAwait(false);
             throw;
@@ -176,7 +176,7 @@ public sealed class AgbCloudSession : ICodeSession
     internal async Task<ToolReply> CallToolAsync(string tool, object args, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (IsClosed)
-            throw AgbErrors.Closed(Id);
+            throw SessionErrors.Closed(Id);
         SessionDetails details = await DetailsAsync(cancellationToken).ConfigureAwait(false);
         string? server = details.Tools.FirstOrDefault(t => t.Name == tool && !string.IsNullOrEmpty(t.Server))?.Server;
         ToolChannel channel = server is not null && details.LinkUrl is Uri linkUrl && details.Token is string token && TokenMayGoTo(linkUrl, null)
@@ -186,7 +186,7 @@ public sealed class AgbCloudSession : ICodeSession
         {
             return await channel.CallAsync(tool, server, args, timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (AgbException e) when (e.ErrorId == AgbErrors.SessionNotFound)
+        catch (AgbException e) when (e.ErrorId == SessionErrors.SessionNotFound)
         {
             await CloseAsync().ConfigureAwait(false);
             throw;
@@ -206,10 +206,10 @@ public sealed class AgbCloudSession : ICodeSession
         string canonical = LanguageRules.Normalize(language);
         observer?.OnDiagnostic($"Starting the {canonical} kernel of session {Id} at {Location}.");
         EnhancedCodeExecutionResult result = await RunAsync(new RunRequest(WarmUp[canonical], canonical), null, cancellationToken).ConfigureAwait(false);
-        if (result.Error?.Name == RunLimits.CancelledError)
+        if (result.Error?.Name == RunErrorNames.Cancelled)
             throw new OperationCanceledException(cancellationToken);
         if (!result.Success)
-            throw new AgbException(AgbErrorKind.Platform, "AgbKernelStartFailed",
+            throw new AgbException(AgbErrorKind.Platform, SessionErrors.KernelStartFailed,
                 $"The {canonical} kernel of session {Id} at {Location} did not start: {result.ErrorMessage}",
                 "Check that the session's image supports the language (Get-AgbLanguage), or try again.");
     }

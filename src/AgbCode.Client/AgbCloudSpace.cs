@@ -52,7 +52,7 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         bool local = UnixSocketTransport.IsUnix(endpoint);
         if (!endpoint.IsAbsoluteUri || (endpoint.Scheme is not ("http" or "https") && !local))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint", $"'{endpoint}' is not an http, https or unix URL.",
+            throw new AgbException(AgbErrorKind.BadInput, RemoteErrors.InvalidEndpoint, $"'{endpoint}' is not an http, https or unix URL.",
                 "Pass an endpoint such as https://agb.example.com, http://127.0.0.1:8080 or unix:///run/agbcode/engine.sock.");
         if (string.IsNullOrWhiteSpace(apiKey) && !local)
             throw AgbErrors.ApiKeyRequired();
@@ -107,12 +107,12 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Environment.Count > 0)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbEnvironmentNotSupported",
+            throw new AgbException(AgbErrorKind.BadInput, SessionErrors.EnvironmentNotSupported,
                 "A remote session cannot be given environment variables: the AGB API's CreateSession takes none, and variables " +
                 "set by code at the start of a kernel would be lost whenever the endpoint restarts it.",
                 "Pass the values to each run with Invoke-AgbCode -Variable, or use a local session (leave out -Endpoint).");
         if (string.IsNullOrWhiteSpace(options.Image))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbUnknownImage", "The image id is empty.",
+            throw new AgbException(AgbErrorKind.BadInput, ImageErrors.UnknownImageId, "The image id is empty.",
                 $"Leave -Image out to get {SessionOptions.DefaultImage}.");
         ReservedLabels.CheckUserLabels(options.Labels);
         string[] languages = [.. options.StartLanguages.Select(LanguageRules.Normalize)];
@@ -256,7 +256,7 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
             if (status is null or "FINISH" or "DELETED")
                 return;
             if (DateTime.UtcNow >= giveUp)
-                throw new AgbException(AgbErrorKind.Platform, AgbErrors.DeleteTimeout,
+                throw new AgbException(AgbErrorKind.Platform, SessionErrors.DeleteTimeout,
                     $"Timeout waiting for session deletion after {ApiTransport.Seconds(Options.DeleteTimeout)}: {Location} still reports session {sessionId} as '{status}'.",
                     "The endpoint accepted the release and should finish it; check again later with Get-AgbSession.");
             await Task.Delay(Options.DeletePollInterval, cancellationToken).ConfigureAwait(false);

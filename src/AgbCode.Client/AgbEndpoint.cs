@@ -1,5 +1,6 @@
 using AgbCode.Core.Errors;
 
+
 namespace AgbCode.Client;
 
 /// <summary>
@@ -22,7 +23,7 @@ public static class AgbEndpoint
         if (raw.StartsWith(Http.UnixSocketTransport.Scheme + ":", StringComparison.OrdinalIgnoreCase))
         {
             if (!Uri.TryCreate(raw, UriKind.Absolute, out Uri? socket))
-                throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint", $"'{raw}' is not a valid socket endpoint.",
+                throw new AgbException(AgbErrorKind.BadInput, RemoteErrors.InvalidEndpoint, $"'{raw}' is not a valid socket endpoint.",
                     "Pass unix:// followed by the socket's absolute path, e.g. unix:///run/agbcode/engine.sock.");
             Http.UnixSocketTransport.SocketPath(socket);   // refuses a host or a relative path
             return socket;
@@ -30,7 +31,7 @@ public static class AgbEndpoint
         if (!raw.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !raw.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
             raw = "https://" + raw;
         if (!Uri.TryCreate(raw, UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint", $"'{raw}' is not a valid endpoint URL.",
+            throw new AgbException(AgbErrorKind.BadInput, RemoteErrors.InvalidEndpoint, $"'{raw}' is not a valid endpoint URL.",
                 "Pass an endpoint such as https://agb.example.com or http://127.0.0.1:8080.");
         return uri;
     }

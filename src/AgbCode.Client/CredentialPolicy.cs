@@ -26,7 +26,7 @@ internal static class CredentialPolicy
     {
         if (IsEncrypted(uri) || IsLoopback(uri) || allowUnencrypted)
             return;
-        throw new AgbException(AgbErrorKind.BadInput, AgbErrors.InsecureEndpoint,
+        throw new AgbException(AgbErrorKind.BadInput, RemoteErrors.InsecureEndpoint,
             $"Refusing to send the {secret} to {Redact.Url(uri)} over unencrypted {uri.Scheme}: anyone on the network could read it.",
             $"Use an https:// endpoint (plain http is only allowed to this machine: localhost, 127.0.0.1, ::1).");
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Languages;
 using AgbCode.Engine.Kernels;
@@ -36,6 +35,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     private readonly ContextLimits? _contextLimits;
     private readonly ConcurrentDictionary<string, LocalContextStore> _contextStores = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<LocalSession, bool> _contextFileSessions = new();
+    private readonly EngineLog _log;
 
     /// <param name="spareSessions">
     /// Sessions to keep made ahead of time (sandbox, volume and a running kernel), so that new sessions with default
@@ -43,21 +43,25 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     /// </param>
     /// <param name="images">Where the images are declared; default: <see cref="ImageCatalog.FromEnvironment"/>.</param>
     /// <param name="contextLimits">The limits on contexts; default: <see cref="ContextLimits.FromEnvironment"/>.</param>
-    public LocalCodeSpace(int spareSessions = 0, ImageCatalog? images = null, ContextLimits? contextLimits = null)
-        : this(PoolSettings.Fixed(spareSessions), images, contextLimits)
+    /// <param name="log">Where failures no caller sees are reported; default: nowhere.</param>
+    public LocalCodeSpace(int spareSessions = 0, ImageCatalog? images = null, ContextLimits? contextLimits = null, EngineLog? log = null)
+        : this(PoolSettings.Fixed(spareSessions), images, contextLimits, log)
     {
     }
 
     /// <param name="pool">How many sessions to make ahead of time, and within which budget.</param>
     /// <param name="images">Where the images are declared; default: <see cref="ImageCatalog.FromEnvironment"/>.</param>
     /// <param name="contextLimits">The limits on contexts; default: <see cref="ContextLimits.FromEnvironment"/>.</param>
-    public LocalCodeSpace(PoolSettings pool, ImageCatalog? images = null, ContextLimits? contextLimits = null)
+    /// <param name="log">Where failures no caller sees are reported; default: nowhere.</param>
+    public LocalCodeSpace(PoolSettings pool, ImageCatalog? images = null, ContextLimits? contextLimits = null, EngineLog? log = null)
     {
         _contextLimits = contextLimits;
         Live[this] = true;
+        _log = log ?? EngineLog.None;
         _images = images ?? ImageCatalog.FromEnvironment();
         _removals = new BackgroundRemovals(pool.PendingRemovals);
-        _spares = new SessionPool(pool, () => LocalSession.Create(NewSessionId(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared), _removals);
+        _spares = new SessionPool(pool, () => LocalSession.CreateAsync(SessionIds.New(), new SessionOptions(), Image(SessionOptions.DefaultImage), EngineHost.Shared, _log),
+            _removals, _log);
         _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
@@ -97,7 +101,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     private void ReleaseIdleSessions()
     {
         foreach (LocalSession session in _sessions.Values.Where(s => s.IsIdleExpired))
-            _ = DeleteSessionAsync(session.Id);
+            _log.Observe(DeleteSessionAsync(session.Id), $"removing idle session {session.Id}");
         _spares.Refill();
     }
 
@@ -120,7 +124,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         SessionEnvironment.Check(valid.Environment);
         return Task.Run<ICodeSession>(async () =>
         {
-            LocalSession session = await MakeSessionAsync(valid).ConfigureAwait(false);
+            LocalSession session = await MakeSessionAsync(valid, cancellationToken).ConfigureAwait(false);
             _sessions[session.Id] = session;
             try
             {
@@ -137,31 +141,32 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     }
 
     /// <summary>A spare when one fits; a session with contexts is always made for them (a spare has no mounts).</summary>
-    private async Task<LocalSession> MakeSessionAsync(SessionOptions valid)
+    private async Task<LocalSession> MakeSessionAsync(SessionOptions valid, CancellationToken cancellationToken)
     {
         CodeImage image = Image(valid.Image);
         LocalSession session = valid.Contexts.Count == 0
-            ? await _spares.TakeAsync(valid).ConfigureAwait(false) ?? LocalSession.Create(NewSessionId(), valid, image, EngineHost.Shared)
-            : WithContexts(valid, image);
+            ? await _spares.TakeAsync(valid).ConfigureAwait(false)
+              ?? await LocalSession.CreateAsync(SessionIds.New(), valid, image, EngineHost.Shared, _log, cancellationToken: cancellationToken).ConfigureAwait(false)
+            : await WithContextsAsync(valid, image, cancellationToken).ConfigureAwait(false);
         session.Adopt(valid);
         return session;
     }
 
-    private LocalSession WithContexts(SessionOptions valid, CodeImage image)
+    private async Task<LocalSession> WithContextsAsync(SessionOptions valid, CodeImage image, CancellationToken cancellationToken)
     {
         if (valid.Isolation != IsolationMode.Sandbox)
             throw new AgbException(AgbErrorKind.BadInput, "AgbContextNeedsSandbox",
                 "A context mounts inside the session's sandbox, and a session with isolation None has none.",
                 "Leave -Isolation at Sandbox for sessions that mount contexts.");
-        string id = NewSessionId();
+        string id = SessionIds.New();
         SessionContexts contexts = ((LocalContextStore)ContextsOf(valid.Tenant)).Claim(valid.Contexts, id);
         try
         {
-            return LocalSession.Create(id, valid, image, EngineHost.Shared, contexts);
+            return await LocalSession.CreateAsync(id, valid, image, EngineHost.Shared, _log, contexts, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            contexts.Dispose();
+            await contexts.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -213,7 +218,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     internal Task<IContextFiles> OpenContextFilesAsync(LocalContextStore store, string context, CancellationToken cancellationToken) => Task.Run<IContextFiles>(async () =>
     {
         var options = new SessionOptions { Contexts = [new ContextMount(context, Sandbox.SandboxLauncher.Home)], Tenant = store.Tenant };
-        LocalSession session = WithContexts(options, Image(options.Image));
+        LocalSession session = await WithContextsAsync(options, Image(options.Image), cancellationToken).ConfigureAwait(false);
         _contextFileSessions[session] = true;
         ContextInfo info = await store.GetAsync(context, cancellationToken).ConfigureAwait(false) ?? throw ContextErrors.NotFound(context);
         return new ContextRootFiles(info, session.Files, async () =>
@@ -264,18 +269,6 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         await Task.WhenAll(_sessions.Keys.Select(id => DeleteSessionAsync(id))
             .Concat(_contextFileSessions.Keys.Select(s => s.DisposeAsync().AsTask()))).ConfigureAwait(false);
         await _removals.DrainAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-    }
-
-    private static string NewSessionId()
-    {
-        const string alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-        return "session-" + string.Create(16, 0, (span, _) =>
-        {
-            Span<byte> random = stackalloc byte[16];
-            RandomNumberGenerator.Fill(random);
-            for (int i = 0; i < span.Length; i++)
-                span[i] = alphabet[random[i] % alphabet.Length];
-        });
     }
 
     private static void ShutdownAll()

@@ -32,7 +32,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private int _runsInProgress;
 
     private LocalSession(string id, SessionOptions options, CodeImage image, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
-        Workspace? tmp, CgroupGroup? cgroup, uint? uid, SandboxNetwork? network, IsolationReport isolation,
+        Workspace? tmp, CgroupGroup? cgroup, uint? uid, SandboxNetwork? network, IsolationReport isolation, EngineLog log,
         Contexts.SessionContexts? contexts, IReadOnlyList<SandboxBind> contextBinds)
     {
         _contexts = contexts;
@@ -67,7 +67,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Network = network,
             ContextBinds = contextBinds,
         };
-        _files = new LocalWorkspaceFiles(_kernelContext);
+        _files = new LocalWorkspaceFiles(_kernelContext, log);
     }
 
     public string Id { get; }
@@ -93,7 +93,8 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
 
     /// <param name="image">The image <paramref name="options"/> name, resolved and checked by the engine's <see cref="ImageCatalog"/>.</param>
     /// <param name="contexts">The contexts it mounts, claimed for it; it releases them when it ends (the caller, if this throws).</param>
-    public static LocalSession Create(string id, SessionOptions options, CodeImage image, EngineHost host, Contexts.SessionContexts? contexts = null)
+    public static async Task<LocalSession> CreateAsync(string id, SessionOptions options, CodeImage image, EngineHost host, EngineLog log,
+        Contexts.SessionContexts? contexts = null, CancellationToken cancellationToken = default)
     {
         bool sandboxed = options.Isolation == IsolationMode.Sandbox;
         SandboxSupport? support = sandboxed ? host.Sandbox : null;   // throws the platform error before anything is made
@@ -108,25 +109,29 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         {
             uint? uid = sandboxed && host.Uids.PerSessionUids ? host.Uids.UidFor(slot) : null;
             workspace = uid is uint owner
-                ? Workspace.CreateVolume(host.Root, host.Ledger, owner, options.Limits.DiskBytes)
+                ? await Workspace.CreateVolumeAsync(host.Root, host.Ledger, owner, options.Limits.DiskBytes, cancellationToken).ConfigureAwait(false)
                 : Workspace.CreateDirectory(host.Root, host.Ledger);
             tmp = !sandboxed ? null
-                : uid is uint tmpOwner ? Workspace.CreateTmpfs(host.Root, host.Ledger, tmpOwner, options.Limits.TmpBytes)
+                : uid is uint tmpOwner ? await Workspace.CreateTmpfsAsync(host.Root, host.Ledger, tmpOwner, options.Limits.TmpBytes, cancellationToken).ConfigureAwait(false)
                 : Workspace.CreateDirectory(host.Root, host.Ledger);
             cgroup = sandboxed ? host.Cgroups?.CreateSession($"s{slot}", options.Limits, host.Ledger) : null;
             IsolationReport report = support is not null && tmp is not null
                 ? IsolationReporter.Describe(options.Limits, support, network, uid, workspace.IsVolume, tmp.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
                 : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")])
                   { Backend = IsolationReporter.Backend };
-            IReadOnlyList<SandboxBind> binds = contexts?.Attach(host, uid) ?? [];
-            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, network, report, contexts, binds);
+            IReadOnlyList<SandboxBind> binds = contexts is null ? [] : await contexts.AttachAsync(host, uid, cancellationToken).ConfigureAwait(false);
+            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, network, report, log, contexts, binds);
         }
         catch
         {
-            contexts?.Detach();
-            cgroup?.Remove();
-            tmp?.Remove();
-            workspace?.Remove();
+            if (contexts is not null)
+                await contexts.DetachAsync().ConfigureAwait(false);
+            if (cgroup is not null)
+                await cgroup.RemoveAsync().ConfigureAwait(false);
+            if (tmp is not null)
+                await tmp.RemoveAsync().ConfigureAwait(false);
+            if (workspace is not null)
+                await workspace.RemoveAsync().ConfigureAwait(false);
             host.Slots.Release(slot);
             host.Ledger.Remove(slotEntry);
             throw;
@@ -213,10 +218,10 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         if (IsClosed)
             throw SessionClosed.Error(Id);
         LanguageDriver driver = LanguageDriver.For(language)
-            ?? throw new AgbException(AgbErrorKind.Platform, "AgbLanguageUnavailable", $"The local engine has no {language} kernel yet.",
+            ?? throw new AgbException(AgbErrorKind.Platform, SessionErrors.LanguageUnavailable, $"The local engine has no {language} kernel yet.",
                 "Use python, or a remote backend that offers this language.");
         if (driver.Unavailability(_kernelContext.DriversDir) is string reason)
-            throw new AgbException(AgbErrorKind.Platform, "AgbRuntimeMissing", $"The {language} kernel cannot start: {reason}.",
+            throw new AgbException(AgbErrorKind.Platform, SessionErrors.RuntimeMissing, $"The {language} kernel cannot start: {reason}.",
                 "Get-AgbLanguage shows what each language needs.");
         return _kernels.GetOrAdd(language, _ => new Kernel(_kernelContext, driver));
     }
@@ -226,10 +231,13 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         if (Interlocked.Exchange(ref _closed, 1) != 0)
             return;
         await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask()).Append(_files.CloseAsync())).ConfigureAwait(false);
-        _cgroup?.Remove();
-        _contexts?.Dispose();
-        _tmp?.Remove();
-        _workspace.Remove();
+        if (_cgroup is not null)
+            await _cgroup.RemoveAsync().ConfigureAwait(false);
+        if (_contexts is not null)
+            await _contexts.DisposeAsync().ConfigureAwait(false);
+        if (_tmp is not null)
+            await _tmp.RemoveAsync().ConfigureAwait(false);
+        await _workspace.RemoveAsync().ConfigureAwait(false);
         _host.Slots.Release(_slot);
         _host.Ledger.Remove(_slotEntry);
     }

@@ -27,7 +27,7 @@ internal static class Backends
     public static ICodeSpace Local()
     {
         if (!OperatingSystem.IsLinux())
-            throw new AgbException(AgbErrorKind.Platform, "AgbSandboxUnavailable",
+            throw new AgbException(AgbErrorKind.Platform, SessionErrors.SandboxUnavailable,
                 "The local engine sandboxes code with bubblewrap, which needs Linux.",
                 "Use a remote AgbCode server or the AGB cloud (-Endpoint, or $env:AGB_ENDPOINT), or run PowerShell on Linux or WSL2.");
         return LocalCodeSpace.Shared;

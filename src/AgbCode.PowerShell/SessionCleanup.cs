@@ -89,7 +89,7 @@ internal static class SessionCleanup
             : null;
     }
 
-    private static AgbException TimedOut(AgbSession session, TimeSpan bound) => new(AgbErrorKind.Platform, "AgbRemoveTimeout",
+    private static AgbException TimedOut(AgbSession session, TimeSpan bound) => new(AgbErrorKind.Platform, SessionErrors.RemoveTimeout,
         $"Session {session.Id} at {session.Location} was not removed within {bound.TotalSeconds:0} s (${{env:{TimeoutSetting}}}).",
         $"It is removed when this process exits, else the endpoint releases it after its idle timeout; or remove it with Remove-AgbSession -Id {session.Id}. " +
         $"Raise ${{env:{TimeoutSetting}}} for a slow endpoint.");

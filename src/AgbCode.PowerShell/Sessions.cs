@@ -73,10 +73,10 @@ internal static class Sessions
         List<AgbSession> named = [.. all.Where(s => string.Equals(s.Name, reference, StringComparison.OrdinalIgnoreCase))];
         if (named.Count == 0)
             throw NotFound(reference);
-        return named.Count == 1 || several ? named : throw new AgbException(AgbErrorKind.BadInput, "AgbSessionNameAmbiguous",
+        return named.Count == 1 || several ? named : throw new AgbException(AgbErrorKind.BadInput, SessionErrors.SessionNameAmbiguous,
             $"{named.Count} sessions are named '{reference}': {string.Join(", ", named.Select(s => s.Id))}.", "Pass the id of the one you mean.");
     }
 
-    public static AgbException NotFound(string idOrName) => new(AgbErrorKind.NotFound, "AgbSessionNotFound",
+    public static AgbException NotFound(string idOrName) => new(AgbErrorKind.NotFound, SessionErrors.SessionNotFound,
         $"There is no session with id or name '{idOrName}'.", "List the sessions with Get-AgbSession.");
 }

@@ -46,10 +46,6 @@ public static class Program
     /// <summary>Builds the server; <paramref name="configure"/> lets tests add to the builder (e.g. a log capture).</summary>
     public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        // The engine creates sandboxes with blocking host commands (mkfs, mount) on pool threads; a larger floor keeps
-        // concurrent session creations from starving every other request while the pool slowly grows.
-        ThreadPool.GetMinThreads(out int workers, out int io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
         ServerOptions options = ServerOptions.From(builder.Configuration);
         LocalSocketOptions? localSocket = LocalSocketOptions.From(builder.Configuration);
@@ -80,7 +76,8 @@ public static class Program
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ShutdownCoordinator>();
         // The images are checked now: a bad image folder stops the server at start-up, naming the folder and the fix.
-        var space = new LocalCodeSpace(options.SpareSessions, new AgbCode.Engine.Images.ImageCatalog(options.ImagesDir));
+        var engineLog = new EngineLogBridge();
+        var space = new LocalCodeSpace(options.SpareSessions, new AgbCode.Engine.Images.ImageCatalog(options.ImagesDir), log: engineLog.Log);
         try
         {
             space.CheckImages();
@@ -104,6 +101,7 @@ public static class Program
         configure?.Invoke(builder);
 
         WebApplication app = builder.Build();
+        engineLog.Attach(app.Services.GetRequiredService<ILoggerFactory>());
         app.UseMiddleware<RequestLogMiddleware>();
         app.UseStatusCodePages(ErrorEnvelopeMiddleware.WriteStatusCodePageAsync);
         app.UseMiddleware<ErrorEnvelopeMiddleware>();

@@ -77,10 +77,39 @@ pd.DataFrame({"host": ["web1", "db1"], "cpu": [91.5, 12.0]})
 Describe 'The image package list' -Tag Local {
     It 'is the one Bootstrap installs and docs/image.md describes, with the runtimes the drivers need' {
         $listed = @(Get-Content (Join-Path $PSScriptRoot '../../build/image-packages.txt') | ForEach-Object { ($_ -replace '#.*$').Trim() } | Where-Object { $_ })
-        foreach ($needed in 'nodejs', 'npm', 'openjdk-17-jdk-headless', 'python3-pandas', 'r-cran-ggplot2') { $listed | Should -Contain $needed }
+        foreach ($needed in 'nodejs', 'npm', 'openjdk-17-jdk-headless', 'python3-pandas', 'r-cran-ggplot2', 'systemd', 'procps') { $listed | Should -Contain $needed }
         Get-Content (Join-Path $PSScriptRoot '../../build.ps1') -Raw | Should -Match ([regex]::Escape("'build/image-packages.txt'"))
         $doc = Get-Content (Join-Path $PSScriptRoot '../../docs/image.md') -Raw
         $doc | Should -Match ([regex]::Escape('build/image-packages.txt'))
         $doc | Should -Not -Match 'MINBASE_|IMAGE_TIME|COST_'   # the measured cost is filled in
+    }
+}
+
+Describe 'The prerequisites check' -Tag Local {
+    BeforeAll {
+        # build.ps1's own functions, taken from its syntax tree (running it would run a task)
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile((Join-Path $PSScriptRoot '../../build.ps1'), [ref]$null, [ref]$null)
+        $script:functions = @{}
+        foreach ($function in $ast.FindAll({ $args[0] -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $false)) {
+            $script:functions[$function.Name] = $function
+        }
+        foreach ($name in 'Get-ImagePackage', 'Get-MissingDebianPackage', 'Get-PrerequisiteInstall', 'Assert-Prerequisite') {
+            . ([scriptblock]::Create($script:functions[$name].Extent.Text))
+        }
+    }
+
+    It 'fails a test run on a host that lacks a listed package, naming the apt-get command' {
+        $imagePackagesFile = Join-Path $TestDrive 'packages.txt'
+        Set-Content $imagePackagesFile "bubblewrap`nagbcode-no-such-package # for the test"
+        { Assert-Prerequisite } | Should -Throw '*apt-get update && sudo apt-get * --no-install-recommends agbcode-no-such-package'
+    }
+
+    It 'passes on this host, which has the whole list' {
+        $imagePackagesFile = Join-Path $PSScriptRoot '../../build/image-packages.txt'
+        { Assert-Prerequisite } | Should -Not -Throw
+    }
+
+    It 'runs before anything else in the Test task' {
+        $script:functions['Invoke-Test'].Body.EndBlock.Statements[0].Extent.Text | Should -Be 'Assert-Prerequisite'
     }
 }

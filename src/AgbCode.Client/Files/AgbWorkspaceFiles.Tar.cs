@@ -186,7 +186,7 @@ internal sealed partial class AgbWorkspaceFiles
         string relative = item.Path.StartsWith(prefix, StringComparison.Ordinal) ? item.Path[prefix.Length..] : "";
         string[] parts = relative.Split('/');
         return parts.Any(p => p is "" or "." or ".." || p.Contains('\0')) || parts[^1] != item.Name
-            ? throw new AgbException(AgbErrorKind.Platform, "AgbUnsafeListing",
+            ? throw new AgbException(AgbErrorKind.Platform, RemoteErrors.UnsafeListing,
                 $"Session {session.Id} at {session.Location} listed an item '{item.Path.Replace('\n', '?')}' in {folder}, which is not a path below it; nothing of it was copied.",
                 "The endpoint is broken or hostile; copy from a trusted AgbCode server.")
             : relative;
@@ -212,6 +212,6 @@ internal sealed partial class AgbWorkspaceFiles
         return parts.Length == 0 ? null : string.Join('/', parts);
     }
 
-    private static AgbException Refused(string member, string why) => new(AgbErrorKind.BadInput, "AgbUnsafeArchive",
+    private static AgbException Refused(string member, string why) => new(AgbErrorKind.BadInput, WorkspaceErrors.UnsafeArchive,
         $"The archive member '{member}' was refused: {why}.", "Copy items whose names are relative and stay inside the destination.");
 }

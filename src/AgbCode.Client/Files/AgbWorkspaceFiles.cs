@@ -31,7 +31,7 @@ internal sealed partial class AgbWorkspaceFiles(AgbCloudSession session, AgbClie
         {
             AgbException failure = AgbErrors.FileTool(session.Id, session.Location, "get_file_info", reply.Text);
             // an endpoint that tags its errors says when the item is missing; any other's failure means the same to the SDKs
-            return failure.ErrorId is AgbErrors.ItemNotFound or AgbErrors.FileOperationFailed ? null : throw failure;
+            return failure.ErrorId is WorkspaceErrors.ItemNotFound or WorkspaceErrors.FileOperationFailed ? null : throw failure;
         }
         return features.JsonInfo
             ? ItemText.FromJsonItem(reply.Text, session.Id) ?? throw AgbErrors.FileTool(session.Id, session.Location, "get_file_info", "the answer is not a JSON object")

@@ -169,7 +169,7 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
         {
             response = await transport.SendAsync(operation, HttpMethod.Get, path, query, null, options.HttpTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (AgbException failure) when (failure.ErrorId == AgbErrors.RequestFailed)
+        catch (AgbException failure) when (failure.ErrorId == RemoteErrors.RequestFailed)
         {
             throw ImagesNotOffered(failure.Message);
         }
@@ -185,7 +185,7 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
     private AgbException UnknownImage(ApiResponse response) => new(AgbErrorKind.BadInput, ImageErrors.UnknownImageId,
         $"{Endpoint}: {response.Message}", null);
 
-    private AgbException ImagesNotOffered(string detail) => new(AgbErrorKind.Platform, "AgbImagesNotOffered",
+    private AgbException ImagesNotOffered(string detail) => new(AgbErrorKind.Platform, RemoteErrors.ImagesNotOffered,
         $"{Endpoint} does not list its images ({detail}): the AGB API has no such call; an AgbCode server answers it at {ImageApi.ImagesPath}.",
         "Ask the endpoint's operator which packages its image has, or run code that checks for the package.");
 

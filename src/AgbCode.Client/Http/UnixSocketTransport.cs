@@ -27,7 +27,7 @@ public static class UnixSocketTransport
     {
         string path = endpoint.LocalPath;
         if (!string.IsNullOrEmpty(endpoint.Host) || !path.StartsWith('/') || path.EndsWith('/') || !string.IsNullOrEmpty(endpoint.Query))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidEndpoint",
+            throw new AgbException(AgbErrorKind.BadInput, RemoteErrors.InvalidEndpoint,
                 $"'{endpoint.OriginalString}' does not name a local socket: a socket endpoint is unix:// followed by the socket's absolute path.",
                 "Pass e.g. unix:///run/agbcode/engine.sock (three slashes: no host, then the path).");
         return path;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 
 namespace AgbCode.Client.Parsing;
@@ -76,7 +77,7 @@ internal static class RunCodeResultParser
         if (Json.Truthy(executionError))
         {
             string message = Json.Str(executionError!.Value);
-            result.Error = new ExecutionError { Name = "ExecutionError", Value = message };
+            result.Error = new ExecutionError { Name = RunErrorNames.Execution, Value = message };
             result.ErrorMessage = message;
         }
         result.Success = !Json.Truthy(executionError) && !Json.Truthy(Json.Get(d, "isError"));
@@ -104,11 +105,11 @@ internal static class RunCodeResultParser
             string? value = Json.StrOrNull(Json.Get(error, "value"));
             result.Error = new ExecutionError
             {
-                Name = string.IsNullOrEmpty(name) ? "UnknownError" : name,
+                Name = string.IsNullOrEmpty(name) ? RunErrorNames.Unknown : name,
                 Value = value ?? "",
                 Traceback = Json.StrOrNull(Json.Get(error, "traceback")) ?? "",
             };
-            result.ErrorMessage = !string.IsNullOrEmpty(value) ? value : !string.IsNullOrEmpty(name) ? name : "UnknownError";
+            result.ErrorMessage = !string.IsNullOrEmpty(value) ? value : !string.IsNullOrEmpty(name) ? name : RunErrorNames.Unknown;
         }
         return result;
     }

@@ -1,3 +1,4 @@
+using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 
@@ -25,8 +26,8 @@ internal abstract class HttpRunRoute(AgbClientOptions options) : IRunRoute
         catch (OperationCanceledException) when (limit.IsCancellationRequested)
         {
             return cancellationToken.IsCancellationRequested
-                ? RunLimits.StoppedWithoutOutput(RunLimits.CancelledError, RunLimits.CancelledMessage("the request was abandoned"), observer)
-                : RunLimits.StoppedWithoutOutput(RunLimits.TimeoutError, RunLimits.TimedOutMessage(request, options, "the request was abandoned"), observer);
+                ? RunLimits.StoppedWithoutOutput(RunErrorNames.Cancelled, RunLimits.CancelledMessage("the request was abandoned"), observer)
+                : RunLimits.StoppedWithoutOutput(RunErrorNames.Timeout, RunLimits.TimedOutMessage(request, options, "the request was abandoned"), observer);
         }
     }
 

@@ -1,3 +1,4 @@
+using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 
@@ -6,9 +7,6 @@ namespace AgbCode.Client.Routes;
 /// <summary>What the routes share: the wire timeout, the client's deadline, and the results of a client-side stop.</summary>
 internal static class RunLimits
 {
-    public const string CancelledError = "CancelledError";
-    public const string TimeoutError = "TimeoutError";
-
     /// <summary>The AGB wire carries whole seconds.</summary>
     public static int WireTimeout(RunRequest request) => Math.Max(1, (int)Math.Ceiling(request.TimeoutSec));
 

@@ -1,4 +1,5 @@
 using AgbCode.Client.Streaming;
+using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 
@@ -24,11 +25,11 @@ internal sealed class StreamRoute(WsConnectionPool pool, string target, AgbClien
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return run.Stopped(RunLimits.CancelledError, "The run was cancelled before it was sent; nothing ran.", prefixName: true);
+            return run.Stopped(RunErrorNames.Cancelled, "The run was cancelled before it was sent; nothing ran.", prefixName: true);
         }
         catch (WsStreamException sendFailure)
         {
-            return run.Stopped("ExecutionError", sendFailure.Message, prefixName: false);
+            return run.Stopped(RunErrorNames.Execution, sendFailure.Message, prefixName: false);
         }
         observer?.OnDiagnostic($"Run {run.InvocationId}: {request.Language} over the WebSocket to {connection}.");
 
@@ -51,13 +52,13 @@ internal sealed class StreamRoute(WsConnectionPool pool, string target, AgbClien
         if (run.Ended.Exception?.InnerException is WsStreamException failure)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            return run.Stopped("ExecutionError", failure.Message, prefixName: false);
+            return run.Stopped(RunErrorNames.Execution, failure.Message, prefixName: false);
         }
         bool cancelled = cancellationToken.IsCancellationRequested;
         await connection.CloseAsync(cancelled ? "run cancelled" : "run deadline passed").ConfigureAwait(false);
         return cancelled
-            ? run.Stopped(RunLimits.CancelledError, RunLimits.CancelledMessage("its WebSocket was closed"), prefixName: true)
-            : run.Stopped(RunLimits.TimeoutError, RunLimits.TimedOutMessage(request, options, "the client closed the WebSocket"), prefixName: true);
+            ? run.Stopped(RunErrorNames.Cancelled, RunLimits.CancelledMessage("its WebSocket was closed"), prefixName: true)
+            : run.Stopped(RunErrorNames.Timeout, RunLimits.TimedOutMessage(request, options, "the client closed the WebSocket"), prefixName: true);
     }
 
     // A reused connection may have died while idle; then the frame never left, so a retry on a fresh one is safe.

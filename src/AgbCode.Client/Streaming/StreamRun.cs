@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AgbCode.Client.Parsing;
+using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 
@@ -89,11 +90,11 @@ internal sealed class StreamRun(string invocationId, IRunObserver? observer) : I
     private static ExecutionError ErrorFrom(JsonElement payload)
     {
         if (payload.ValueKind != JsonValueKind.Object)
-            return new ExecutionError { Name = "ExecutionError", Value = Json.Str(payload) };
+            return new ExecutionError { Name = RunErrorNames.Execution, Value = Json.Str(payload) };
         string? traceId = Json.StrOrNull(Json.FirstTruthy(payload, "traceId"));
         return new ExecutionError
         {
-            Name = Json.StrOrNull(Json.FirstTruthy(payload, "code")) ?? "ExecutionError",
+            Name = Json.StrOrNull(Json.FirstTruthy(payload, "code")) ?? RunErrorNames.Execution,
             Value = Json.StrOrNull(Json.FirstTruthy(payload, "message", "error")) ?? "",
             Traceback = Json.StrOrNull(Json.FirstTruthy(payload, "traceback")) ?? (traceId is null ? "" : $"traceId={traceId}"),
         };
@@ -107,7 +108,7 @@ internal sealed class StreamRun(string invocationId, IRunObserver? observer) : I
             _finished = true;
             JsonElement? executionError = Json.Get(end, "executionError");
             if (Json.Truthy(executionError) && _error is null)
-                _error = new ExecutionError { Name = "ExecutionError", Value = Json.Str(executionError!.Value) };
+                _error = new ExecutionError { Name = RunErrorNames.Execution, Value = Json.Str(executionError!.Value) };
             bool success = _error is null && !Json.Truthy(executionError) && Json.String(Json.Get(end, "status")) != "failed";
             return Build(
                 InvocationId,

@@ -11,22 +11,34 @@ public static partial class WorkspaceErrors
 {
     public const string ItemNotFound = "AgbItemNotFound";
     public const string FolderNotEmpty = "AgbFolderNotEmpty";
+    public const string WorkspaceFull = "AgbWorkspaceFull";
+    public const string FileTooLarge = "AgbFileTooLarge";
+    public const string AnswerTooLarge = "AgbAnswerTooLarge";
+    public const string UnsafeArchive = "AgbUnsafeArchive";
+    public const string BadFileRequest = "AgbBadFileRequest";
+    public const string BadPath = "AgbBadPath";
+    public const string BadRange = "AgbBadRange";
+    public const string AccessDenied = "AgbAccessDenied";
+    public const string PathConflict = "AgbPathConflict";
+    public const string FileOperationFailed = "AgbFileOperationFailed";
+    public const string FileHelperFailed = "AgbFileHelperFailed";
+    public const string NoPath = "AgbNoPath";
 
     private static readonly Dictionary<string, AgbErrorKind> Kinds = new(StringComparer.Ordinal)
     {
         [ItemNotFound] = AgbErrorKind.NotFound,
         [FolderNotEmpty] = AgbErrorKind.InvalidState,
-        ["AgbWorkspaceFull"] = AgbErrorKind.InvalidState,
-        ["AgbFileTooLarge"] = AgbErrorKind.InvalidState,
-        ["AgbAnswerTooLarge"] = AgbErrorKind.InvalidState,
-        ["AgbUnsafeArchive"] = AgbErrorKind.BadInput,
-        ["AgbBadFileRequest"] = AgbErrorKind.BadInput,
-        ["AgbBadPath"] = AgbErrorKind.BadInput,
-        ["AgbBadRange"] = AgbErrorKind.BadInput,
-        ["AgbAccessDenied"] = AgbErrorKind.BadInput,
-        ["AgbPathConflict"] = AgbErrorKind.BadInput,
-        ["AgbFileOperationFailed"] = AgbErrorKind.Platform,
-        ["AgbFileHelperFailed"] = AgbErrorKind.Platform,
+        [WorkspaceFull] = AgbErrorKind.InvalidState,
+        [FileTooLarge] = AgbErrorKind.InvalidState,
+        [AnswerTooLarge] = AgbErrorKind.InvalidState,
+        [UnsafeArchive] = AgbErrorKind.BadInput,
+        [BadFileRequest] = AgbErrorKind.BadInput,
+        [BadPath] = AgbErrorKind.BadInput,
+        [BadRange] = AgbErrorKind.BadInput,
+        [AccessDenied] = AgbErrorKind.BadInput,
+        [PathConflict] = AgbErrorKind.BadInput,
+        [FileOperationFailed] = AgbErrorKind.Platform,
+        [FileHelperFailed] = AgbErrorKind.Platform,
     };
 
     /// <summary>The text of a failed file tool: the message, then the error id in brackets.</summary>

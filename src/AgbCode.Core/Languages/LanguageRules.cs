@@ -1,5 +1,6 @@
 using AgbCode.Core.Errors;
 
+
 namespace AgbCode.Core.Languages;
 
 /// <summary>The AGB language rules: trim and lower-case, resolve aliases, infer from file extensions.</summary>
@@ -44,7 +45,7 @@ public static class LanguageRules
     }
 
     public static AgbException UnsupportedLanguage(string? raw) => new(
-        AgbErrorKind.BadInput, "AgbUnsupportedLanguage",
+        AgbErrorKind.BadInput, RunErrors.UnsupportedLanguage,
         $"Unsupported language: {raw ?? ""}. Supported languages are {SupportedList}",
         "Pass one of the supported languages (or an alias: py, python3, js, node, nodejs).");
 }

@@ -68,7 +68,7 @@ public sealed partial record NetworkAllowList(IReadOnlyList<NetworkEntry> Entrie
                 parsed.Add(entry);
         }
         if (parsed.Count > MaxEntries)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbNetworkListTooLong",
+            throw new AgbException(AgbErrorKind.BadInput, SessionErrors.NetworkListTooLong,
                 $"The network allow-list has {parsed.Count} entries; a session may have at most {MaxEntries}.",
                 "Group addresses into CIDR blocks (10.1.0.0/16:443) or ports into ranges (host:8000-8010).");
         return new NetworkAllowList(parsed);
@@ -161,7 +161,7 @@ public sealed partial record NetworkAllowList(IReadOnlyList<NetworkEntry> Entrie
             ? port : throw Invalid(raw, $"the port {digits} is not between 1 and 65535");
 
     private static AgbException Invalid(string raw, string why) =>
-        new(AgbErrorKind.BadInput, "AgbInvalidNetworkEntry", $"The network entry '{raw}' is not valid: {why}.", Grammar);
+        new(AgbErrorKind.BadInput, SessionErrors.InvalidNetworkEntry, $"The network entry '{raw}' is not valid: {why}.", Grammar);
 
     [GeneratedRegex(@"^(?<host>\[[^\[\]]+\]|[^:\[\]\s]+):(?<first>\d{1,5})(?:-(?<last>\d{1,5}))?(?:/(?<proto>tcp|udp))?$", RegexOptions.IgnoreCase)]
     private static partial Regex EntryPattern();

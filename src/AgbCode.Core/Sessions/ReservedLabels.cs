@@ -1,5 +1,6 @@
 using AgbCode.Core.Errors;
 
+
 namespace AgbCode.Core.Sessions;
 
 /// <summary>
@@ -20,7 +21,7 @@ public static class ReservedLabels
     {
         string[] reserved = [.. labels.Keys.Where(IsReserved)];
         if (reserved.Length > 0)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbReservedLabel",
+            throw new AgbException(AgbErrorKind.BadInput, SessionErrors.ReservedLabel,
                 $"The label {string.Join(", ", reserved.Select(k => $"'{k}'"))} uses the prefix '{Prefix}', which AgbCode keeps for the " +
                 "session's own name, creation time and image.",
                 $"Rename the label so that it does not start with '{Prefix}' (the session's -Name is kept there already).");

@@ -41,24 +41,24 @@ public sealed record RunRequest(string Code, string Language, double TimeoutSec 
     {
         string language = LanguageRules.Normalize(Language);
         if (string.IsNullOrWhiteSpace(Code))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbEmptyCode", "The code is empty.", "Pass the code to run, or a file with -Path.");
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.EmptyCode, "The code is empty.", "Pass the code to run, or a file with -Path.");
         if (Code.Contains('\0', StringComparison.Ordinal))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidCode",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.InvalidCode,
                 "The code contains NUL characters; source code in none of the languages can hold them.",
                 "Remove them (a file read with the wrong encoding, e.g. UTF-16 without a BOM, shows them).");
         if (System.Text.Encoding.UTF8.GetByteCount(Code) > MaxCodeBytes)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbCodeTooLarge",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.CodeTooLarge,
                 $"The code is larger than {MaxCodeBytes / (1024 * 1024)} MiB.",
                 "Write large data to a file in the session's workspace and read it from a smaller program.");
         if (double.IsNaN(TimeoutSec) || TimeoutSec <= 0 || TimeoutSec > MaxTimeoutSec)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidTimeout",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.InvalidTimeout,
                 $"The timeout must be between 0 and {MaxTimeoutSec:0} seconds; got {TimeoutSec}.",
                 "Pass a positive number of seconds, e.g. 60.");
         foreach (string name in Variables.Keys)
             Values.VariableNames.Check(language, name);
         VariableLimits.Check(Variables);
         if (Arguments.Any(a => a is null || a.Contains('\0', StringComparison.Ordinal)))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidArgument",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.InvalidArgument,
                 "An argument is null or contains a NUL character, which no program's argument can hold.",
                 "Pass strings without NUL characters in -ArgumentList.");
         return this with { Language = language, Code = WellFormed(Code) };

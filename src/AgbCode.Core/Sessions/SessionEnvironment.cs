@@ -37,5 +37,5 @@ public static partial class SessionEnvironment
         }
     }
 
-    private static AgbException Refused(string message, string fix) => new(AgbErrorKind.BadInput, "AgbInvalidEnvironment", message, fix);
+    private static AgbException Refused(string message, string fix) => new(AgbErrorKind.BadInput, SessionErrors.InvalidEnvironment, message, fix);
 }

@@ -1,3 +1,5 @@
+using AgbCode.Core.Errors;
+
 namespace AgbCode.Core.Sessions;
 
 /// <summary>Per-session limits. The defaults are the design's secure defaults; every one can be overridden.</summary>
@@ -51,7 +53,7 @@ public sealed record SessionLimits
     private static void Require(bool ok, string name, string range)
     {
         if (!ok)
-            throw new Errors.AgbException(Errors.AgbErrorKind.BadInput, "AgbInvalidLimit", $"The limit {name} must be {range}.",
+            throw new Errors.AgbException(Errors.AgbErrorKind.BadInput, SessionErrors.InvalidLimit, $"The limit {name} must be {range}.",
                 "Pass a value in range, or leave the limit out to get the default.");
     }
 }

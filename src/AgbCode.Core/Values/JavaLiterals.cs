@@ -33,7 +33,7 @@ internal static class JavaLiterals
     {
         int items = Count(value);
         if (items > MaxItems)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbVariableTooLarge",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.VariableTooLarge,
                 $"The Java variable '{name}' would hold {items} items; Java variables are compiled as literals, and one declaration holds at most {MaxItems}.",
                 "Pass the data as one JSON string and parse it in Java, or write it to a file in the session (Copy-AgbItem) and read it there.");
         string type = value.ValueKind switch

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AgbCode.Core.Errors;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Sessions;
 
@@ -36,7 +37,7 @@ public static class RunDefinitions
     /// </summary>
     public static Results.ExecutionError FailureOf(Results.ExecutionError error) => new()
     {
-        Name = error.Name is "TimeoutError" or "CancelledError" or "KernelDiedError" or "OutOfMemoryError" ? error.Name : "VariableError",
+        Name = error.Name is RunErrorNames.Timeout or RunErrorNames.Cancelled or RunErrorNames.KernelDied or RunErrorNames.OutOfMemory ? error.Name : RunErrorNames.Variable,
         Value = $"Defining the run's variables and arguments failed, so its code did not run: {error.Name}: {error.Value}",
     };
 

@@ -1,5 +1,6 @@
 using AgbCode.Core.Errors;
 
+
 namespace AgbCode.Core.Values;
 
 /// <summary>Bounds on the variables a run passes in: their JSON's total size and nesting depth.</summary>
@@ -16,11 +17,11 @@ public sealed record ValueLimits
     public int MaxBytes { get; init; } = DefaultMaxBytes;
     public int MaxDepth { get; init; } = DefaultMaxDepth;
 
-    public AgbException TooLarge(string name) => new(AgbErrorKind.BadInput, "AgbVariableTooLarge",
+    public AgbException TooLarge(string name) => new(AgbErrorKind.BadInput, RunErrors.VariableTooLarge,
         $"The variables passed to the run are larger than {MaxBytes} bytes of JSON (at '{name}').",
         $"Pass less data, write it to a file in the session (Copy-AgbItem) and read it there, or raise the limit: $env:{MaxBytesSetting} = <bytes>.");
 
-    public AgbException TooDeep(string name) => new(AgbErrorKind.BadInput, "AgbVariableTooDeep",
+    public AgbException TooDeep(string name) => new(AgbErrorKind.BadInput, RunErrors.VariableTooDeep,
         $"The variable '{name}' is nested more than {MaxDepth} levels deep (an object that refers to itself never ends).",
         $"Pass plain data (e.g. Select-Object the properties you need), or raise the limit: $env:{MaxDepthSetting} = <levels>.");
 

@@ -73,15 +73,15 @@ public static partial class VariableNames
         var (pattern, keywords, rule) = RulesOf(language);
         string display = LanguageRules.Get(language).DisplayName;
         if (!pattern.IsMatch(name))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.InvalidVariableName,
                 $"'{InertText.OneLine(name, 80)}' cannot be a variable name in {display}: {display} names are ASCII {rule}.",
                 "Rename the key in -Variable, e.g. 'my_value'.");
         if (keywords.Contains(name))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.InvalidVariableName,
                 $"'{name}' is a reserved word in {display}; it cannot be a variable name.",
                 "Rename the key in -Variable, e.g. 'my_value'.");
         if (UsedByDefinitions[language].Contains(name))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidVariableName",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.InvalidVariableName,
                 $"'{name}' cannot be passed as a {display} variable: the definitions of the run's variables and arguments use it.",
                 "Rename the key in -Variable; a script's arguments come from -ArgumentList.");
     }

@@ -10,7 +10,7 @@ namespace AgbCode.Engine.Contexts;
 /// sharing the state folder, can mount it; the kernel drops it when the process dies) and, once attached, its files
 /// on the host, ready to bind into the session's sandboxes at <see cref="SandboxPath"/>.
 /// </summary>
-internal sealed class ContextClaim : IDisposable
+internal sealed class ContextClaim : IAsyncDisposable
 {
     private readonly ContextFolder _folder;
     private FileLock? _lock;
@@ -32,18 +32,18 @@ internal sealed class ContextClaim : IDisposable
     /// it, then chown -R -P -h hands every entry to <paramref name="uid"/>: -h changes a link itself (lchown) and -P never
     /// follows one, and no process of any session can reach the volume until this returns.
     /// </summary>
-    public SandboxBind Attach(EngineHost host, uint? uid)
+    public async Task<SandboxBind> AttachAsync(EngineHost host, uint? uid, CancellationToken cancellationToken)
     {
         if (!File.Exists(_folder.VolumeImage))
             return new SandboxBind(_folder.FilesDir, SandboxPath);
-        WaitUntilDetached();
-        Repair();
+        await WaitUntilDetachedAsync(cancellationToken).ConfigureAwait(false);
+        await RepairAsync(cancellationToken).ConfigureAwait(false);
         string owner = (uid ?? Native.Libc.geteuid()).ToString(CultureInfo.InvariantCulture);
-        _volume = Workspace.MountVolume(host.Root, host.Ledger, _folder.VolumeImage, "context volume", mountPoint =>
+        _volume = await Workspace.MountVolumeAsync(host.Root, host.Ledger, _folder.VolumeImage, "context volume", async mountPoint =>
         {
-            HostCommand.Run(Tools.Chown, "-R", "-P", "-h", $"{owner}:{owner}", "--", mountPoint);
+            await HostCommand.RunAsync(Tools.Chown, ["-R", "-P", "-h", $"{owner}:{owner}", "--", mountPoint], cancellationToken).ConfigureAwait(false);
             File.SetUnixFileMode(mountPoint, StateRoot.Private);
-        });
+        }, cancellationToken).ConfigureAwait(false);
         return new SandboxBind(_volume.HostPath, SandboxPath);
     }
 
@@ -51,9 +51,9 @@ internal sealed class ContextClaim : IDisposable
     /// A volume the host went down with (never unmounted) is checked and repaired before it is mounted again; a clean
     /// one costs a read of its superblock. The image is only ever written by the kernel's ext4 driver, never by a sandbox.
     /// </summary>
-    private void Repair()
+    private async Task RepairAsync(CancellationToken cancellationToken)
     {
-        var (exitCode, output) = HostCommand.TryRun(Tools.E2fsck, "-p", _folder.VolumeImage);
+        var (exitCode, output) = await HostCommand.TryRunAsync(Tools.E2fsck, ["-p", _folder.VolumeImage], cancellationToken).ConfigureAwait(false);
         if (exitCode > 1)   // 0: clean, 1: errors fixed; more: left unfixed
             throw new AgbException(AgbErrorKind.Platform, "AgbContextDamaged",
                 $"Context '{Record.Name}' has file system errors that e2fsck -p could not repair (exit code {exitCode}): {Core.Display.InertText.OneLine(output, 300)}",
@@ -64,13 +64,13 @@ internal sealed class ContextClaim : IDisposable
     /// The flock goes the moment a holding process dies, its mount only when its guardian has run: a volume mounted twice
     /// would be corrupted, so this waits (a bounded time) until no loop device is backed by the image any more.
     /// </summary>
-    private void WaitUntilDetached()
+    private async Task WaitUntilDetachedAsync(CancellationToken cancellationToken)
     {
         for (int attempt = 0; attempt < 300; attempt++)
         {
-            if (HostCommand.Run(Tools.Losetup, "-j", _folder.VolumeImage).Trim().Length == 0)
+            if ((await HostCommand.RunAsync(Tools.Losetup, ["-j", _folder.VolumeImage], cancellationToken).ConfigureAwait(false)).Trim().Length == 0)
                 return;
-            Thread.Sleep(100);
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
         throw new AgbException(AgbErrorKind.InvalidState, Core.Contexts.ContextErrors.InUseId,
             $"Context '{Record.Name}' is still mounted by a process that ended; its cleanup has not finished.",
@@ -78,16 +78,22 @@ internal sealed class ContextClaim : IDisposable
     }
 
     /// <summary>Unmounts the volume (when there is one); the claim stays held.</summary>
-    public void Detach()
+    public async Task DetachAsync()
     {
-        _volume?.Remove();
-        _volume = null;
+        if (Interlocked.Exchange(ref _volume, null) is Workspace volume)
+            await volume.RemoveAsync().ConfigureAwait(false);
     }
 
     /// <summary>Unmounts the volume and lets go of the claim.</summary>
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
-        Detach();
+        await DetachAsync().ConfigureAwait(false);
+        Release();
+    }
+
+    /// <summary>Lets go of the claim (after the volume is detached, or before it was ever attached).</summary>
+    public void Release()
+    {
         FileLock? claim = Interlocked.Exchange(ref _lock, null);
         if (claim is null)
             return;
@@ -97,21 +103,27 @@ internal sealed class ContextClaim : IDisposable
 }
 
 /// <summary>The contexts one session mounts: claimed before the session is made, attached once it has its uid.</summary>
-internal sealed class SessionContexts(IReadOnlyList<ContextClaim> claims) : IDisposable
+internal sealed class SessionContexts(IReadOnlyList<ContextClaim> claims) : IAsyncDisposable
 {
     public IReadOnlyList<ContextClaim> Claims => claims;
 
-    public IReadOnlyList<SandboxBind> Attach(EngineHost host, uint? uid) => [.. claims.Select(c => c.Attach(host, uid))];
-
-    public void Detach()
+    public async Task<IReadOnlyList<SandboxBind>> AttachAsync(EngineHost host, uint? uid, CancellationToken cancellationToken)
     {
+        var binds = new List<SandboxBind>();
         foreach (ContextClaim claim in claims)
-            claim.Detach();
+            binds.Add(await claim.AttachAsync(host, uid, cancellationToken).ConfigureAwait(false));
+        return binds;
     }
 
-    public void Dispose()
+    public async Task DetachAsync()
+    {
+        foreach (ContextClaim claim in claims)
+            await claim.DetachAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
     {
         foreach (ContextClaim claim in claims.Reverse())
-            claim.Dispose();
+            await claim.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -102,11 +102,20 @@ internal sealed class LocalContextStore : IContextStore
             StateRoot.EnsureDirectory(made.FilesDir, StateRoot.Private);
             return null;
         }
-        Workspace.MakeVolumeImage(made.VolumeImage, _limits.SizeBytes, 0);
-        EngineHost host = EngineHost.Shared;
-        Workspace.MountVolume(host.Root, host.Ledger, made.VolumeImage, "context volume",
-            mountPoint => Directory.Delete(Path.Combine(mountPoint, "lost+found"))).Remove();
+        MakeVolumeAsync(made).GetAwaiter().GetResult();   // under the tenant's lock, on a pool thread of CreateAsync
         return _limits.SizeBytes;
+    }
+
+    private async Task MakeVolumeAsync(ContextFolder made)
+    {
+        await Workspace.MakeVolumeImageAsync(made.VolumeImage, _limits.SizeBytes, 0, CancellationToken.None).ConfigureAwait(false);
+        EngineHost host = EngineHost.Shared;
+        Workspace volume = await Workspace.MountVolumeAsync(host.Root, host.Ledger, made.VolumeImage, "context volume", mountPoint =>
+        {
+            Directory.Delete(Path.Combine(mountPoint, "lost+found"));
+            return Task.CompletedTask;
+        }, CancellationToken.None).ConfigureAwait(false);
+        await volume.RemoveAsync().ConfigureAwait(false);
     }
 
     public Task<bool> DeleteAsync(string context, CancellationToken cancellationToken = default) => Task.Run(() => Locked(folder =>
@@ -151,7 +160,8 @@ internal sealed class LocalContextStore : IContextStore
             }
             catch
             {
-                new SessionContexts(claims).Dispose();
+                foreach (ContextClaim claim in claims)
+                    claim.Release();   // none is attached yet
                 throw;
             }
         });

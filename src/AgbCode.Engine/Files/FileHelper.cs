@@ -97,20 +97,17 @@ internal sealed class FileHelper : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the helper's sandbox; it is not used again.</summary>
-    public void Kill()
-    {
-        _broken = true;
-        _run.Kill();
-    }
+    /// <summary>Starts killing the helper's sandbox (the stop <see cref="DisposeAsync"/> awaits); it is not used again.</summary>
+    public void Kill() => Stop();
 
     /// <summary>Stops the helper and removes its cgroup; callers that overlap share the one stop.</summary>
-    public ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => new(Stop());
+
+    private Task Stop()
     {
         _broken = true;
         lock (_run)
-            _stopped ??= _run.DisposeAsync().AsTask();
-        return new ValueTask(_stopped);
+            return _stopped ??= _run.DisposeAsync().AsTask();
     }
 
     private async Task<JsonObject> ReadOutcomeAsync(Func<ReadOnlyMemory<byte>, Task> receive)
@@ -167,7 +164,7 @@ internal sealed class FileHelper : IAsyncDisposable
     private AgbException OutOfProtocol(string what)
     {
         _broken = true;
-        return new AgbException(AgbErrorKind.Platform, "AgbFileHelperFailed",
+        return new AgbException(AgbErrorKind.Platform, WorkspaceErrors.FileHelperFailed,
             $"The session's file helper sent {what}, which the file protocol does not allow; it was stopped.",
             "Try again: the next operation starts a new helper. If it keeps failing, remove the session (Remove-AgbSession).");
     }

@@ -7,7 +7,7 @@ namespace AgbCode.Engine.Files;
 /// FileHelperIdleTimeout without an operation); operations that overlap get helpers of their own, stopped when they
 /// end. A broken helper is never given out again. Closing stops them all, running or idle.
 /// </summary>
-internal sealed class FileHelperPool(KernelContext context) : IAsyncDisposable
+internal sealed class FileHelperPool(KernelContext context, EngineLog log) : IAsyncDisposable
 {
     private readonly object _gate = new();
     private readonly HashSet<FileHelper> _live = [];
@@ -58,7 +58,7 @@ internal sealed class FileHelperPool(KernelContext context) : IAsyncDisposable
             if (!_closed)
             {
                 _live.Add(started);
-                _ = started.Exited.ContinueWith(_ => ForgetIfIdle(started), TaskScheduler.Default);
+                log.Observe(started.Exited.ContinueWith(_ => ForgetIfIdle(started), TaskScheduler.Default), "forgetting a dead file helper");
                 return started;
             }
         }
@@ -98,7 +98,7 @@ internal sealed class FileHelperPool(KernelContext context) : IAsyncDisposable
             }
             _idle = null;
         }
-        _ = StopAsync(idle);
+        log.Observe(StopAsync(idle), "stopping an idle file helper");
     }
 
     /// <summary>A helper that died while idle (killed from outside, or by the OOM killer) is not given out.</summary>
@@ -110,7 +110,7 @@ internal sealed class FileHelperPool(KernelContext context) : IAsyncDisposable
                 return;
             _idle = null;
         }
-        _ = StopAsync(helper);
+        log.Observe(StopAsync(helper), "stopping a dead file helper");
     }
 
     private async Task StopAsync(FileHelper helper)

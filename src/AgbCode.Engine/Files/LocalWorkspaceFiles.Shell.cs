@@ -19,7 +19,7 @@ internal sealed partial class LocalWorkspaceFiles
     {
         ArgumentNullException.ThrowIfNull(command);
         if (timeout <= TimeSpan.Zero)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbBadTimeout", $"A shell command needs a positive timeout (got {timeout}).",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.BadTimeout, $"A shell command needs a positive timeout (got {timeout}).",
                 "Pass a timeout of at least a millisecond.");
         var variables = new Dictionary<string, string>(context.Environment, StringComparer.Ordinal);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -47,13 +47,13 @@ internal sealed partial class LocalWorkspaceFiles
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                run.Kill();
+                await run.KillAsync().ConfigureAwait(false);
                 timedOut = true;
                 exit = await run.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                run.Kill();
+                await run.KillAsync().ConfigureAwait(false);
                 throw;
             }
             ThrowIfClosed();
@@ -74,7 +74,7 @@ internal sealed partial class LocalWorkspaceFiles
         SandboxRun run = await SandboxRun.StartAsync(context, $"shell-{Interlocked.Increment(ref _shells)}", command, errorCap).ConfigureAwait(false);
         _running[run] = 0;
         if (_closed)
-            run.Kill();
+            await run.KillAsync().ConfigureAwait(false);
         return run;
     }
 
@@ -89,7 +89,7 @@ internal sealed partial class LocalWorkspaceFiles
     private static string CheckedName(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Contains('=') || name.Contains('\0'))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbBadVariableName", $"'{InertText.OneLine(name ?? "")}' cannot be an environment variable's name.",
+            throw new AgbException(AgbErrorKind.BadInput, RunErrors.BadVariableName, $"'{InertText.OneLine(name ?? "")}' cannot be an environment variable's name.",
                 "Use a name without '=' or NUL, such as MY_SETTING.");
         return name;
     }

@@ -15,11 +15,11 @@ namespace AgbCode.Engine.Files;
 /// session as its uid (<see cref="FileHelperPool"/>), and streams the request and a tar archive or bytes through its
 /// stdin and stdout, as kubectl cp does: the host never opens a path inside the workspace (docs/files.md).
 /// </summary>
-internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWorkspaceFiles
+internal sealed partial class LocalWorkspaceFiles(KernelContext context, EngineLog log) : IWorkspaceFiles
 {
     private const long AnswerCap = 256L * 1024 * 1024;
 
-    private readonly FileHelperPool _helpers = new(context);
+    private readonly FileHelperPool _helpers = new(context, log);
     private readonly ConcurrentDictionary<SandboxRun, byte> _running = new();
     private int _shells;
     private volatile bool _closed;
@@ -52,7 +52,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(archive);
         if (paths.Count == 0)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbNoPath", "No item to download was named.", "Name at least one path in the session.");
+            throw new AgbException(AgbErrorKind.BadInput, WorkspaceErrors.NoPath, "No item to download was named.", "Name at least one path in the session.");
         var request = new JsonObject { ["op"] = "download", ["paths"] = new JsonArray([.. paths.Select(p => (JsonNode)Checked(p))]) };
         long total = 0;
         return PerformAsync(request, paths[0], null, async piece =>
@@ -72,7 +72,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     public async Task<byte[]> ReadAsync(string path, long offset, int length, CancellationToken cancellationToken = default)
     {
         if (offset < 0 || length < 0)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbBadRange", $"A read needs a non-negative offset and length (got {offset} and {length}).",
+            throw new AgbException(AgbErrorKind.BadInput, WorkspaceErrors.BadRange, $"A read needs a non-negative offset and length (got {offset} and {length}).",
                 "Pass offset 0 and length 0 to read the whole file.");
         long cap = length > 0 ? length : Math.Min(AnswerCap, Array.MaxLength);
         var content = new MemoryStream();
@@ -97,8 +97,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     public async Task CloseAsync()
     {
         _closed = true;
-        foreach (SandboxRun run in _running.Keys)
-            run.Kill();
+        await Task.WhenAll(_running.Keys.Select(run => run.KillAsync())).ConfigureAwait(false);
         await _helpers.DisposeAsync().ConfigureAwait(false);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!_running.IsEmpty && DateTime.UtcNow < deadline)
@@ -139,7 +138,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     private static Task Keep(MemoryStream kept, ReadOnlyMemory<byte> piece, long cap, string where)
     {
         if (kept.Length + piece.Length > cap)
-            throw new AgbException(AgbErrorKind.InvalidState, "AgbAnswerTooLarge",
+            throw new AgbException(AgbErrorKind.InvalidState, WorkspaceErrors.AnswerTooLarge,
                 $"What the session sent for '{InertText.OneLine(where)}' is larger than {Sizes.Format(cap)}.",
                 "Read the file in ranges (offset and length), or download it as an archive.");
         kept.Write(piece.Span);
@@ -151,7 +150,7 @@ internal sealed partial class LocalWorkspaceFiles(KernelContext context) : IWork
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Contains('\0'))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbBadPath", "A path in a session cannot contain a NUL character.",
+            throw new AgbException(AgbErrorKind.BadInput, WorkspaceErrors.BadPath, "A path in a session cannot contain a NUL character.",
                 "Remove the NUL from the path.");
         return path;
     }

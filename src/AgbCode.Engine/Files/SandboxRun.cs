@@ -39,7 +39,8 @@ internal sealed class SandboxRun : IAsyncDisposable
         }
         catch
         {
-            cgroup?.Remove();
+            if (cgroup is not null)
+                await cgroup.RemoveAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -53,22 +54,30 @@ internal sealed class SandboxRun : IAsyncDisposable
     }
 
     /// <summary>Kills the sandbox: its outer process (the pid namespace dies with it) and everything in its cgroup.</summary>
-    public void Kill()
+    public async Task KillAsync()
+    {
+        KillOuter();
+        if (_cgroup is not null)
+            await _cgroup.KillAllAsync().ConfigureAwait(false);
+    }
+
+    private void KillOuter()
     {
         try
         {
             _process.Kill();
         }
         catch (InvalidOperationException) { }   // already gone
-        _cgroup?.KillAll();
     }
 
+    /// <summary>Kills what is left (removing the cgroup kills everything in it first) and removes the cgroup.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
-            Kill();
+            KillOuter();
         await _process.WaitForExitAsync().ConfigureAwait(false);
-        _cgroup?.Remove();
+        if (_cgroup is not null)
+            await _cgroup.RemoveAsync().ConfigureAwait(false);
         _process.Dispose();
     }
 

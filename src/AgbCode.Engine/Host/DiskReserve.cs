@@ -18,7 +18,7 @@ internal static class DiskReserve
         long reserveMiB = ReserveMiB();
         long freeMiB = new DriveInfo(root.WorkspaceRoot).AvailableFreeSpace >> 20;
         if (freeMiB < reserveMiB)
-            throw new AgbException(AgbErrorKind.Platform, "AgbDiskReserve",
+            throw new AgbException(AgbErrorKind.Platform, SessionErrors.DiskReserve,
                 $"No new session: the volume that holds session workspaces has {freeMiB} MiB free, below its reserve of {reserveMiB} MiB " +
                 "(kept free so that the host's disk never fills).",
                 $"Free space on that volume, remove sessions you no longer need (Remove-AgbSession), move workspaces to a larger volume " +
@@ -32,7 +32,7 @@ internal static class DiskReserve
             return DefaultMiB;
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value)
             ? value
-            : throw new AgbException(AgbErrorKind.BadInput, "AgbDiskReserveInvalid",
+            : throw new AgbException(AgbErrorKind.BadInput, SessionErrors.DiskReserveInvalid,
                 $"{Variable} is '{text}', which is not a whole number of MiB.", $"Set {Variable} to a number such as {DefaultMiB}, or remove it for the default.");
     }
 }

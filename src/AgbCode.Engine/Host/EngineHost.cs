@@ -76,7 +76,7 @@ internal sealed class EngineHost : IDisposable
             }
             catch (Exception failure)
             {
-                throw new AgbException(AgbErrorKind.Platform, "AgbSandboxUnavailable", $"The sandbox could not be checked: {failure.Message}",
+                throw new AgbException(AgbErrorKind.Platform, SessionErrors.SandboxUnavailable, $"The sandbox could not be checked: {failure.Message}",
                     "Run ./build.ps1 -Task Bootstrap to install bubblewrap and util-linux.", failure);
             }
         }

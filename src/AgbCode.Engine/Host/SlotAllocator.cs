@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using AgbCode.Core.Errors;
 
 namespace AgbCode.Engine.Host;
 
@@ -30,7 +31,7 @@ internal sealed class SlotAllocator(StateRoot root, string engineId, UidPolicy u
             File.WriteAllText(SlotPath(slot), engineId);
             return slot;
         }
-        throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, "AgbTooManySessions",
+        throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, SessionErrors.TooManySessions,
             $"All {MaxSlots} session slots on this host are in use.", "Remove sessions you no longer need (Remove-AgbSession).");
     }
 

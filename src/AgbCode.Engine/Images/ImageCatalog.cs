@@ -43,9 +43,7 @@ public sealed partial class ImageCatalog
     /// <summary>The image with this name, its extra folder checked; AgbUnknownImage or AgbInvalidImage otherwise.</summary>
     internal CodeImage Resolve(string name, IEnumerable<string> forbiddenRoots)
     {
-        IReadOnlyList<string> names = Names();
-        if (!names.Contains(name, StringComparer.Ordinal))
-            throw ImageErrors.Unknown(name, names);
+        ImageErrors.CheckOffered(name, Names());
         string folder = Path.Combine(Folder, name);
         if (!Path.Exists(folder) && new FileInfo(folder).LinkTarget is null)
             return new CodeImage(name, null);

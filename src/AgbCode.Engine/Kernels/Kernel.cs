@@ -41,7 +41,7 @@ internal sealed class Kernel : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _controller.DisposeAsync();
 
-    private static AgbException StartFailed(LanguageDriver driver, string what) => new(AgbErrorKind.Platform, "AgbKernelStartFailed",
+    private static AgbException StartFailed(LanguageDriver driver, string what) => new(AgbErrorKind.Platform, SessionErrors.KernelStartFailed,
         $"The {driver.Language} kernel {what}.",
         driver.IsInstalled
             ? "Check the runtime with Get-AgbLanguage; run ./build.ps1 -Task Bootstrap to install what is missing."

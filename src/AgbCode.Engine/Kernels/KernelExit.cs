@@ -1,3 +1,4 @@
+using AgbCode.Core.Errors;
 namespace AgbCode.Engine.Kernels;
 
 /// <summary>How a kernel process ended: its exit code (128 + n for signal n), its last diagnostics, and whether the OOM killer took it.</summary>
@@ -9,8 +10,8 @@ internal sealed record KernelExit(int ExitCode, string Diagnostics, bool OomKill
     /// </summary>
     public (string Name, string Reason) Cause(bool runSaysOutOfMemory, string memoryLimit) =>
         OomKilled || runSaysOutOfMemory
-            ? (RunErrors.OutOfMemory, $"it ran out of memory: the session's limit is {memoryLimit}")
-            : (RunErrors.KernelDied, $"it exited unexpectedly ({Describe()}){Tail()}");
+            ? (RunErrorNames.OutOfMemory, $"it ran out of memory: the session's limit is {memoryLimit}")
+            : (RunErrorNames.KernelDied, $"it exited unexpectedly ({Describe()}){Tail()}");
 
     private string Describe() => ExitCode > 128 ? $"killed by signal {ExitCode - 128}" : $"exit code {ExitCode}";
 

@@ -1,3 +1,4 @@
+using AgbCode.Core.Errors;
 namespace AgbCode.Engine.Kernels;
 
 /// <summary>
@@ -80,7 +81,7 @@ internal sealed class KernelGeneration
     private async Task LiveAsync()
     {
         if (await _channel.ReadAsync(_runs, _ready, _settings.Language).ConfigureAwait(false) is { } violation)
-            Kill(RunErrors.KernelProtocol, violation);
+            Kill(RunErrorNames.KernelProtocol, violation);
         KernelExit exit = await _process.ExitAsync().ConfigureAwait(false);
         RunRecorder? recorder = _runs.Current;
         string errorName;
@@ -95,7 +96,7 @@ internal sealed class KernelGeneration
         _ready.TrySetException(new KernelExitedException(reason));
         recorder?.Fail(errorName,
             $"The {_settings.Language} kernel ended while the run was in progress: {reason}. The session's {_settings.Language} state was lost; " +
-            "the next run starts a fresh kernel." + (errorName == RunErrors.OutOfMemory ? " Use less memory, or give the session more (-MemoryMB)." : ""),
+            "the next run starts a fresh kernel." + (errorName == RunErrorNames.OutOfMemory ? " Use less memory, or give the session more (-MemoryMB)." : ""),
             keepTraceback: true);
         _process.Dispose();
     }

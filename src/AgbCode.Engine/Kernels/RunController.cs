@@ -1,3 +1,4 @@
+using AgbCode.Core.Errors;
 using System.Diagnostics;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
@@ -57,7 +58,7 @@ internal sealed class RunController : IAsyncDisposable
     public async Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer, CancellationToken cancellationToken)
     {
         if (!await TakeTurnAsync(cancellationToken).ConfigureAwait(false))
-            return NotRun(RunErrors.Cancelled, "The run was cancelled before it started; nothing ran.");
+            return NotRun(RunErrorNames.Cancelled, "The run was cancelled before it started; nothing ran.");
         try
         {
             ThrowIfClosed();
@@ -78,7 +79,7 @@ internal sealed class RunController : IAsyncDisposable
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
-                    return NotRun(RunErrors.Cancelled, $"The run was cancelled while the {Language} kernel was starting; nothing ran.");
+                    return NotRun(RunErrorNames.Cancelled, $"The run was cancelled while the {Language} kernel was starting; nothing ran.");
                 }
             }
 
@@ -180,7 +181,7 @@ internal sealed class RunController : IAsyncDisposable
         }
         if (closed)   // closed while it was being launched: it must not outlive the session
         {
-            await kernel.KillAsync(RunErrors.SessionClosed, ClosedReason).ConfigureAwait(false);
+            await kernel.KillAsync(RunErrorNames.SessionClosed, ClosedReason).ConfigureAwait(false);
             throw SessionClosed.Error(SessionId);
         }
 
@@ -193,12 +194,12 @@ internal sealed class RunController : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            await kernel.KillAsync(RunErrors.KernelStart, "it did not start in time").ConfigureAwait(false);
+            await kernel.KillAsync(RunErrorNames.KernelStart, "it did not start in time").ConfigureAwait(false);
             throw _settings.StartFailed($"did not become ready within {_settings.StartTimeout.TotalSeconds:0} s");
         }
         catch (OperationCanceledException)
         {
-            await kernel.KillAsync(RunErrors.Cancelled, "its start was cancelled").ConfigureAwait(false);
+            await kernel.KillAsync(RunErrorNames.Cancelled, "its start was cancelled").ConfigureAwait(false);
             throw;
         }
         catch (KernelExitedException exited)
@@ -243,6 +244,6 @@ internal sealed class RunController : IAsyncDisposable
         }
         _closing.Cancel();
         if (kernel is not null)
-            await kernel.KillAsync(RunErrors.SessionClosed, ClosedReason).ConfigureAwait(false);
+            await kernel.KillAsync(RunErrorNames.SessionClosed, ClosedReason).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 
@@ -213,8 +214,8 @@ internal sealed class RunRecorder
                 ExecutionTime = _clock.Elapsed.TotalSeconds,
                 Logs = new ExecutionLogs { Stdout = _stdout.Chunks(), Stderr = _stderr.Chunks() },
                 Results = [.. _results],
-                Error = success ? null : _error ?? new ExecutionError { Name = "ExecutionError", Value = "The run failed." },
-                ErrorMessage = success ? "" : (_error ?? new ExecutionError { Name = "ExecutionError", Value = "The run failed." }).ToString(),
+                Error = success ? null : _error ?? new ExecutionError { Name = RunErrorNames.Execution, Value = "The run failed." },
+                ErrorMessage = success ? "" : (_error ?? new ExecutionError { Name = RunErrorNames.Execution, Value = "The run failed." }).ToString(),
                 Language = language,
                 SessionId = sessionId,
                 OutputTruncated = _truncated || _itemsDropped || _mimeKeysDropped,

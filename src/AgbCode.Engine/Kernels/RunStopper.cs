@@ -1,3 +1,4 @@
+using AgbCode.Core.Errors;
 using System.Globalization;
 
 namespace AgbCode.Engine.Kernels;
@@ -25,7 +26,7 @@ internal static class RunStopper
         catch (OperationCanceledException) { }
 
         bool timedOut = !cancellationToken.IsCancellationRequested;
-        string name = timedOut ? RunErrors.Timeout : RunErrors.Cancelled;
+        string name = timedOut ? RunErrorNames.Timeout : RunErrorNames.Cancelled;
         string what = timedOut ? $"The run exceeded its {Seconds(timeoutSec)} timeout" : "The run was cancelled";
         string language = settings.Language;
         recorder.Stopping();

@@ -14,7 +14,7 @@ namespace AgbCode.Engine.Pool;
 /// serves only a request that asks for that language (a spare made for requests that named none holds no kernel and
 /// serves any). It is handed out once; a kernel nobody asked for would show in the session's kernels and use its memory.
 /// </summary>
-internal sealed class SessionPool(PoolSettings settings, Func<LocalSession> create, BackgroundRemovals removals) : IAsyncDisposable
+internal sealed class SessionPool(PoolSettings settings, Func<Task<LocalSession>> create, BackgroundRemovals removals, EngineLog log) : IAsyncDisposable
 {
     private readonly Demand _demand = new(settings);
     private readonly object _lock = new();
@@ -163,11 +163,12 @@ internal sealed class SessionPool(PoolSettings settings, Func<LocalSession> crea
         LocalSession session;
         try
         {
-            session = create();
+            session = await create().ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception failure)
         {
-            return null;   // the host cannot make sessions right now; CreateSessionAsync reports why when asked
+            log.Failed("making a spare session", failure);   // CreateSessionAsync also reports why when asked
+            return null;
         }
         try
         {
@@ -176,8 +177,9 @@ internal sealed class SessionPool(PoolSettings settings, Func<LocalSession> crea
             SessionUsage? usage = await session.GetUsageAsync().ConfigureAwait(false);
             return new Spare(session, kind, usage?.MemoryBytes ?? 0);
         }
-        catch (Exception)
+        catch (Exception failure)
         {
+            log.Failed($"starting the {kind} kernel of a spare session", failure);
             removals.Start(session);
             return null;
         }

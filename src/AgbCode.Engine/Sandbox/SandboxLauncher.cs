@@ -70,15 +70,7 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
         ];
         if (disableUserns)
             args.Add("--disable-userns");
-        var environment = new Dictionary<string, string>
-        {
-            ["PATH"] = "/usr/local/bin:/usr/bin:/bin",
-            ["HOME"] = Home,
-            ["USER"] = "sandbox",
-            ["LOGNAME"] = "sandbox",
-            ["LANG"] = "C.UTF-8",
-            ["TMPDIR"] = "/tmp",
-        };
+        Dictionary<string, string> environment = SandboxEnvironment.Sandboxed(Home);
         foreach (var (name, value) in spec.Environment)
             environment[name] = value;
         foreach (var (name, value) in environment)

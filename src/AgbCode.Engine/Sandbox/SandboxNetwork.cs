@@ -52,7 +52,7 @@ internal sealed class SandboxNetwork
         if (list.IsEmpty)
             return null;
         if (isolation != IsolationMode.Sandbox)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbNetworkNeedsSandbox",
+            throw new AgbException(AgbErrorKind.BadInput, SessionErrors.NetworkNeedsSandbox,
                 "A network allow-list is enforced by the sandbox; with Isolation None the code already has the host's whole network.",
                 "Leave out -Network, or leave out -Isolation None.");
         RequireTools(ownTun);
@@ -120,21 +120,21 @@ internal sealed class SandboxNetwork
         }
         catch (Exception failure) when (failure is SocketException or OperationCanceledException)
         {
-            throw new AgbException(AgbErrorKind.BadInput, "AgbNetworkNameUnresolved",
+            throw new AgbException(AgbErrorKind.BadInput, SessionErrors.NetworkNameUnresolved,
                 $"The network entry '{entry}' names {entry.Host}, which does not resolve on this host ({failure.Message}).",
                 "Check the name, or list the address itself (10.1.2.3:443).", failure);
         }
         IPAddress[] usable = [.. addresses.Where(a => a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)
             .Select(a => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Distinct()];
         if (usable.Any(IPAddress.IsLoopback))
-            throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidNetworkEntry",
+            throw new AgbException(AgbErrorKind.BadInput, SessionErrors.InvalidNetworkEntry,
                 $"The network entry '{entry}' names {entry.Host}, which resolves to this host's loopback; in the sandbox that address is its own.",
                 $"Write localhost:{entry.Ports} to open that port of the host's loopback.");
         if (usable.Length == 0)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbNetworkNameUnresolved",
+            throw new AgbException(AgbErrorKind.BadInput, SessionErrors.NetworkNameUnresolved,
                 $"The network entry '{entry}' names {entry.Host}, which has no IPv4 or IPv6 address.", "Check the name, or list the address itself.");
         return [.. usable.Select(a => new IPAddress(a.GetAddressBytes()).ToString())];   // without an IPv6 scope id
     }
 
-    private static AgbException Unavailable(string message, string fix) => new(AgbErrorKind.Platform, "AgbNetworkUnavailable", message, fix);
+    private static AgbException Unavailable(string message, string fix) => new(AgbErrorKind.Platform, SessionErrors.NetworkUnavailable, message, fix);
 }

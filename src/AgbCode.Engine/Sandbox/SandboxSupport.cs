@@ -44,7 +44,7 @@ internal sealed partial record SandboxSupport(bool DisableUserns, string BwrapVe
         return new SandboxSupport(disableUserns, match.Success ? match.Groups[1].Value : version);
     }
 
-    private static AgbException Missing(string message, string fix) => new(AgbErrorKind.Platform, "AgbSandboxUnavailable", message, fix);
+    private static AgbException Missing(string message, string fix) => new(AgbErrorKind.Platform, SessionErrors.SandboxUnavailable, message, fix);
 
     [GeneratedRegex(@"(\d+\.\d+(?:\.\d+)?)")]
     private static partial Regex VersionPattern();

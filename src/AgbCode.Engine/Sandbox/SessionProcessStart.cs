@@ -66,9 +66,8 @@ internal static class SessionProcessStart
         foreach (string argument in line.Skip(1))
             info.ArgumentList.Add(argument);
         info.Environment.Clear();
-        info.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-        info.Environment["HOME"] = context.WorkspacePath;
-        info.Environment["LANG"] = "C.UTF-8";
+        foreach (var (name, value) in SandboxEnvironment.Plain(context.WorkspacePath))
+            info.Environment[name] = value;
         foreach (var (name, value) in WithImage(context.Image.Environment(context.Image.Folder ?? ""), command.Environment(context.WorkspacePath, Path.GetTempPath())))
             info.Environment[name] = value;
         return info;

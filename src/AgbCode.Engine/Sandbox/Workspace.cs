@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using AgbCode.Core.Errors;
 using AgbCode.Engine.Host;
 
 namespace AgbCode.Engine.Sandbox;
@@ -28,16 +29,16 @@ internal sealed class Workspace
     /// <summary>An unguessable folder name: the host path shows inside the sandbox in /proc/self/mountinfo.</summary>
     private static string OpaqueName() => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
 
-    public static Workspace CreateVolume(StateRoot root, EngineLedger ledger, uint uid, long sizeBytes)
+    public static Task<Workspace> CreateVolumeAsync(StateRoot root, EngineLedger ledger, uint uid, long sizeBytes, CancellationToken cancellationToken)
     {
         string name = OpaqueName();
         string image = Path.Combine(root.ImagesDir, name + ".img");
-        return Mounted(root, ledger, name, image, "workspace volume", mountPoint =>
+        return MountedAsync(root, ledger, name, image, "workspace volume", async mountPoint =>
         {
-            MakeVolumeImage(image, sizeBytes, uid);
-            return () =>
+            await MakeVolumeImageAsync(image, sizeBytes, uid, cancellationToken).ConfigureAwait(false);
+            return async () =>
             {
-                MountImage(image, mountPoint);
+                await MountImageAsync(image, mountPoint, cancellationToken).ConfigureAwait(false);
                 File.SetUnixFileMode(mountPoint, StateRoot.Private);
                 Directory.Delete(Path.Combine(mountPoint, "lost+found"));
             };
@@ -45,44 +46,46 @@ internal sealed class Workspace
     }
 
     /// <summary>A sparse file of <paramref name="sizeBytes"/> with an empty ext4 file system whose root belongs to <paramref name="uid"/>.</summary>
-    internal static void MakeVolumeImage(string image, long sizeBytes, uint uid)
+    internal static async Task MakeVolumeImageAsync(string image, long sizeBytes, uint uid, CancellationToken cancellationToken)
     {
         using (var file = new FileStream(image, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             file.SetLength(sizeBytes);
         string owner = uid.ToString(CultureInfo.InvariantCulture);
-        HostCommand.Run(Tools.MkfsExt4, "-q", "-F", "-m", "0", "-O", "^has_journal",
-            "-E", $"root_owner={owner}:{owner},lazy_itable_init=1,nodiscard", image);
+        await HostCommand.RunAsync(Tools.MkfsExt4, ["-q", "-F", "-m", "0", "-O", "^has_journal",
+            "-E", $"root_owner={owner}:{owner},lazy_itable_init=1,nodiscard", image], cancellationToken).ConfigureAwait(false);
     }
 
-    private static void MountImage(string image, string mountPoint) =>
-        HostCommand.Run(Tools.Mount, "-o", "loop,nosuid,nodev,errors=remount-ro", image, mountPoint);
+    private static Task MountImageAsync(string image, string mountPoint, CancellationToken cancellationToken) =>
+        HostCommand.RunAsync(Tools.Mount, ["-o", "loop,nosuid,nodev,errors=remount-ro", image, mountPoint], cancellationToken);
 
     /// <summary>
     /// Mounts an existing volume image this workspace does not own (a context's) under an opaque name; <paramref name="prepare"/>
     /// runs on the mounted root before anyone else can reach it. Removing it unmounts the volume and keeps the image.
     /// </summary>
-    public static Workspace MountVolume(StateRoot root, EngineLedger ledger, string image, string what, Action<string> prepare) =>
-        Mounted(root, ledger, OpaqueName(), null, what, mountPoint => () =>
+    public static Task<Workspace> MountVolumeAsync(StateRoot root, EngineLedger ledger, string image, string what,
+        Func<string, Task> prepare, CancellationToken cancellationToken) =>
+        MountedAsync(root, ledger, OpaqueName(), null, what, mountPoint => Task.FromResult<Func<Task>>(async () =>
         {
-            MountImage(image, mountPoint);
-            prepare(mountPoint);
-        });
+            await MountImageAsync(image, mountPoint, cancellationToken).ConfigureAwait(false);
+            await prepare(mountPoint).ConfigureAwait(false);
+        }));
 
     /// <summary>
     /// A session's /tmp, shared by its kernels and file helpers: a tmpfs of <paramref name="sizeBytes"/> owned by the
     /// session's uid (memory-backed, so counted in the memory of whoever writes to it).
     /// </summary>
-    public static Workspace CreateTmpfs(StateRoot root, EngineLedger ledger, uint uid, long sizeBytes)
+    public static Task<Workspace> CreateTmpfsAsync(StateRoot root, EngineLedger ledger, uint uid, long sizeBytes, CancellationToken cancellationToken)
     {
         string owner = uid.ToString(CultureInfo.InvariantCulture);
-        return Mounted(root, ledger, OpaqueName(), null, "/tmp", mountPoint => () =>
-            HostCommand.Run(Tools.Mount, "-t", "tmpfs", "-o",
-                $"size={sizeBytes.ToString(CultureInfo.InvariantCulture)},mode=0700,uid={owner},gid={owner},nosuid,nodev", "tmpfs", mountPoint));
+        return MountedAsync(root, ledger, OpaqueName(), null, "/tmp", mountPoint => Task.FromResult<Func<Task>>(() =>
+            HostCommand.RunAsync(Tools.Mount, ["-t", "tmpfs", "-o",
+                $"size={sizeBytes.ToString(CultureInfo.InvariantCulture)},mode=0700,uid={owner},gid={owner},nosuid,nodev", "tmpfs", mountPoint],
+                cancellationToken)));
     }
 
     /// <summary>A mount point under the workspaces folder with a file system on it; every step is in the ledger first.</summary>
-    private static Workspace Mounted(StateRoot root, EngineLedger ledger, string name, string? image, string what,
-        Func<string, Action> prepare)
+    private static async Task<Workspace> MountedAsync(StateRoot root, EngineLedger ledger, string name, string? image, string what,
+        Func<string, Task<Func<Task>>> prepare)
     {
         string mountPoint = Path.Combine(root.WorkspacesDir, name);
         var entries = new List<LedgerEntry>();
@@ -91,17 +94,19 @@ internal sealed class Workspace
         {
             if (image is not null)
                 entries.Add(ledger.Add(LedgerEntry.Image, image));
-            Action mount = prepare(mountPoint);
+            Func<Task> mount = await prepare(mountPoint).ConfigureAwait(false);
             entries.Add(ledger.Add(LedgerEntry.MountPoint, mountPoint));
             Directory.CreateDirectory(mountPoint, StateRoot.Private);
             entries.Add(ledger.Add(LedgerEntry.Mount, mountPoint));
-            mount();
+            await mount().ConfigureAwait(false);
             return workspace;
         }
-        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            workspace.Remove();
-            throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, "AgbWorkspaceUnavailable",
+            await workspace.RemoveAsync().ConfigureAwait(false);
+            if (failure is OperationCanceledException)
+                throw;
+            throw new Core.Errors.AgbException(Core.Errors.AgbErrorKind.Platform, SessionErrors.WorkspaceUnavailable,
                 $"The session's {what} could not be created in {root.WorkspaceRoot}: {failure.Message}",
                 $"Free space on that volume, or point {StateRoot.WorkspaceVariable} at a volume with room.", failure);
         }
@@ -115,8 +120,8 @@ internal sealed class Workspace
         return new Workspace(path, entries, ledger);
     }
 
-    /// <summary>Removes the workspace. Call only when no process of the session is left.</summary>
-    public void Remove()
+    /// <summary>Removes the workspace (not cancellable: it runs to the end, each host tool bounded). Call only when no process of the session is left.</summary>
+    public async Task RemoveAsync()
     {
         for (int i = _entries.Count - 1; i >= 0; i--)
         {
@@ -124,8 +129,8 @@ internal sealed class Workspace
             switch (entry.Kind)
             {
                 case LedgerEntry.Mount:
-                    if (HostCommand.TryRun(Tools.Umount, entry.Value).ExitCode != 0)
-                        HostCommand.Run(Tools.Umount, "-l", entry.Value);
+                    if ((await HostCommand.TryRunAsync(Tools.Umount, [entry.Value]).ConfigureAwait(false)).ExitCode != 0)
+                        await HostCommand.RunAsync(Tools.Umount, ["-l", entry.Value]).ConfigureAwait(false);
                     break;
                 case LedgerEntry.MountPoint when Directory.Exists(entry.Value):
                     Directory.Delete(entry.Value);

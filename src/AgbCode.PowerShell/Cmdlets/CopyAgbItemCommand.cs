@@ -72,7 +72,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         int directions = new object?[] { ToSession, FromSession, ToContext, FromContext }.Count(d => d is not null);
         if (directions != 1)
         {
-            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbCopyDirectionMissing",
+            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.CopyDirectionMissing,
                 directions == 0 ? "Copy-AgbItem needs -ToSession, -FromSession, -ToContext or -FromContext."
                     : "Copy-AgbItem takes one of -ToSession, -FromSession, -ToContext and -FromContext.",
                 "Copy into a session or context with -ToSession or -ToContext, out of one with -FromSession or -FromContext; to copy between them, copy out, then in."), null));
@@ -117,7 +117,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
     {
         if (!isDirectory || Recurse)
             return true;
-        WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbFolderNeedsRecurse",
+        WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.FolderNeedsRecurse,
             $"'{InertText.OneLine(shown)}' is a folder.", "Pass -Recurse to copy a folder with everything in it."), shown));
         return false;
     }
@@ -145,7 +145,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
             foreach (UploadItem item in UploadArchive.Plan(source, name))
             {
                 if (!item.IsDirectory && taken.Contains(SessionPath.Join(folder, item.EntryName)))
-                    WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, "AgbItemExists",
+                    WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, LocalErrors.ItemExists,
                         $"'{InertText.OneLine(SessionPath.Join(folder, item.EntryName))}' already exists in {where}; it was left as it was.",
                         "Pass -Force to overwrite it, or copy to another -Destination."), item.LocalPath));
                 else
@@ -156,7 +156,7 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         if (items.Count == 0)
             return;
         new WorkspaceTransfer(this, files, StopToken).Upload(items, folder, $"Copying to {where}", (item, failure) =>
-            WriteError(new ErrorRecord(failure, "AgbPathUnreadable", ErrorCategory.ReadError, item.LocalPath)));
+            WriteError(new ErrorRecord(failure, LocalErrors.PathUnreadable, ErrorCategory.ReadError, item.LocalPath)));
         WriteVerbose($"Copied {items.Count} item(s) to '{folder}' in {where}.");
         if (PassThru)
             foreach (var (_, target) in roots)

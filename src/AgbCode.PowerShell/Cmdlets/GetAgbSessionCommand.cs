@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using AgbCode.Core.Errors;
 using AgbCode.PowerShell.Completers;
 using AgbCode.PowerShell.Model;
 using AgbCode.Core.Sessions;
@@ -50,7 +51,7 @@ public sealed class GetAgbSessionCommand : AgbBackendCmdlet
             WriteObject(session);
         foreach (string name in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
             if (!sessions.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
-                WriteError(ToErrorRecord(new Core.Errors.AgbException(Core.Errors.AgbErrorKind.NotFound, "AgbSessionNotFound",
+                WriteError(ToErrorRecord(new Core.Errors.AgbException(Core.Errors.AgbErrorKind.NotFound, SessionErrors.SessionNotFound,
                     $"There is no session named '{name}'.", "List the sessions with Get-AgbSession."), name));
     }
 

@@ -110,7 +110,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         bool failed = false;
         List<string> inputs = [.. LocalPaths.Resolve(this, InputPath, literal: false, failure => { failed = true; WriteError(failure); })];
         if (failed)   // a run without one of its inputs would fail confusingly, or worse, half-succeed
-            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbInputPathNotFound",
+            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.InputPathNotFound,
                 "Not every -InputPath names an existing file or folder; nothing was run.", "Fix the paths above, relative to the current location."), InputPath));
         string? output = OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath);
         _runFiles = new RunFiles(this, inputs, output, PassThru, StopToken);
@@ -249,7 +249,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             }
             catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(failure, "AgbPathUnreadable", ErrorCategory.ReadError, file));
+                WriteError(new ErrorRecord(failure, LocalErrors.PathUnreadable, ErrorCategory.ReadError, file));
                 continue;
             }
             yield return (code, explicitLanguage ?? LanguageRules.FromPath(file), file);
@@ -266,18 +266,18 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             if (File.Exists(file))
                 yield return file;
             else
-                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbPathNotFile", $"'{file}' is a folder, not a file.",
+                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.PathNotFile, $"'{file}' is a folder, not a file.",
                     "Pass the files in it, e.g. -Path folder/*.py."), file));
         }
     }
 
     private const string CodeSource = "code";
 
-    private static AgbException LanguageRequired() => new(AgbErrorKind.BadInput, "AgbLanguageRequired",
+    private static AgbException LanguageRequired() => new(AgbErrorKind.BadInput, RunErrors.LanguageRequired,
         "Cannot tell which language the code is in.",
         $"Pass -Language ({LanguageRules.SupportedList}); it may be left out only with a -Session that has exactly one kernel.");
 
-    private static AgbException CannotInferLanguage(string file) => new(AgbErrorKind.BadInput, "AgbLanguageUnknown",
+    private static AgbException CannotInferLanguage(string file) => new(AgbErrorKind.BadInput, RunErrors.LanguageUnknown,
         $"Cannot tell the language of '{file}' from its extension.",
         $"Pass -Language ({LanguageRules.SupportedList}), or name the file with one of: {string.Join(" ", LanguageRules.All.SelectMany(l => l.Extensions))}.");
 }

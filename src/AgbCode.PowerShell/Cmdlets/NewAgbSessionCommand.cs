@@ -109,7 +109,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
     private void CheckRemoteOptions()
     {
         if (Isolation == IsolationMode.None)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbIsolationNotRemote", "-Isolation None applies to the local engine only.",
+            throw new AgbException(AgbErrorKind.BadInput, SessionErrors.IsolationNotRemote, "-Isolation None applies to the local engine only.",
                 "Leave -Isolation out for a remote endpoint: its sessions are isolated by the endpoint.");
         string[] limits = [.. new[] { nameof(MemoryMB), nameof(MaxProcesses), nameof(CpuCount), nameof(DiskMB), nameof(MaxFileSizeMB), nameof(OutputLimitMB) }
             .Where(MyInvocation.BoundParameters.ContainsKey)];
@@ -159,7 +159,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
             string key = entry.Key?.ToString() ?? "";
             string value = LanguagePrimitives.ConvertTo<string>(entry.Value) ?? "";
             if (string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(value))
-                throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidLabel", "A label needs a non-empty name and value.",
+                throw new AgbException(AgbErrorKind.BadInput, SessionErrors.InvalidLabel, "A label needs a non-empty name and value.",
                     "Pass labels as @{ team = 'data'; stage = 'test' }.");
             labels[key] = value;
         }

@@ -50,7 +50,7 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
     protected override void BeginProcessing()
     {
         if (Prefix is not null && SafeFileName.Of(Prefix) != Prefix)
-            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbInvalidPrefix",
+            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.InvalidPrefix,
                 $"-Prefix '{Prefix}' is not a plain file name prefix: it may hold only letters, digits, '.', '_', '+' and '-' and may not start with '.' (no folder, no hidden file, no control character).",
                 "Pass a prefix such as report-, and the folder with -Path."), Prefix));
     }
@@ -67,7 +67,7 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
         };
         if (items is null)
         {
-            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbNotAResult",
+            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.NotAResult,
                 $"Save-AgbResult takes results from Invoke-AgbCode, not {input.GetType().Name}.", "Pipe Invoke-AgbCode's output to it."), InputObject));
             return;
         }
@@ -87,7 +87,7 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
     protected override void EndProcessing()
     {
         if (_wanted > MaxFiles)
-            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbTooManyFiles",
+            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.TooManyFiles,
                 $"Saving these results would write {_wanted} files, more than -MaxFiles ({MaxFiles}); nothing was written.",
                 $"Pass -MaxFiles {_wanted} to write them all, choose representations with -Format, or pipe only the items you want (e.g. $r.Results[0..9])."), null));
         string folder = GetUnresolvedProviderPathFromPSPath(Path);
@@ -100,7 +100,7 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
             }
             catch (InvalidDataException invalid)
             {
-                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbInvalidImageData",
+                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.InvalidImageData,
                     $"Item {file.Number}'s {file.Representation.Format} data {invalid.Message}; '{file.Name}' was not written.",
                     "Save the other formats with -Format."), file.Item));
                 continue;
@@ -113,7 +113,7 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
     {
         if (File.Exists(file) && !Force)
         {
-            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, "AgbFileExists",
+            WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, LocalErrors.FileExists,
                 $"'{file}' already exists.", "Pass -Force to overwrite it, or -Prefix or -Path to save elsewhere."), file));
             return;
         }

@@ -25,7 +25,7 @@ internal static class LocalPaths
                     resolved.AddRange(cmdlet.GetResolvedProviderPathFromPSPath(path, out provider));
                 if (provider.Name != "FileSystem")
                 {
-                    failed(AgbCmdlet.ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbPathNotFileSystem",
+                    failed(AgbCmdlet.ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.PathNotFileSystem,
                         $"'{path}' is not a file-system path (provider {provider.Name}).", "Pass the path of a file on disk."), path));
                     continue;
                 }
@@ -45,6 +45,6 @@ internal static class LocalPaths
         }
     }
 
-    public static AgbException NotFound(string path) => new(AgbErrorKind.NotFound, "AgbPathNotFound",
+    public static AgbException NotFound(string path) => new(AgbErrorKind.NotFound, LocalErrors.PathNotFound,
         $"Cannot find the file '{path}'.", "Check the path; it is relative to the current location.");
 }

@@ -1,3 +1,4 @@
+using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
 using AgbCode.PowerShell.Cmdlets;
 using AgbCode.PowerShell.Model;
@@ -24,7 +25,7 @@ internal sealed class RunFiles(AgbCmdlet cmdlet, IReadOnlyList<string> inputs, s
         {
             List<UploadItem> items = [.. inputs.SelectMany(input => UploadArchive.Plan(input, PlaceOf(input, scriptFolder)))];
             new WorkspaceTransfer(cmdlet, session.Inner.Files, stop).Upload(items, SessionPath.Workspace, $"Copying inputs to session {session.Id}",
-                (item, failure) => cmdlet.WriteError(new System.Management.Automation.ErrorRecord(failure, "AgbPathUnreadable",
+                (item, failure) => cmdlet.WriteError(new System.Management.Automation.ErrorRecord(failure, LocalErrors.PathUnreadable,
                     System.Management.Automation.ErrorCategory.ReadError, item.LocalPath)));
             cmdlet.WriteVerbose($"Copied {items.Count} input item(s) to session {session.Id}.");
         }

@@ -64,7 +64,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
         }
         catch (Exception failure) when (failure is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
-            throw new AgbException(AgbErrorKind.Platform, "AgbArchiveInvalid",
+            throw new AgbException(AgbErrorKind.Platform, LocalErrors.ArchiveInvalid,
                 $"The archive from the session is not a valid tar stream: {failure.Message}", "Nothing after the last item written was copied; copy again.");
         }
     }
@@ -76,7 +76,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
             return entry.EntryType == TarEntryType.Directory ? ExtractedItem.Written(name, _root, isDirectory: true) : Refusal(name);
         string target = Path.Combine([_root, .. parts]);
         if (WayBlockedAt(parts) is { } blocked)
-            return ExtractedItem.Refused(name, "AgbDestinationLink",
+            return ExtractedItem.Refused(name, LocalErrors.DestinationLink,
                 $"'{InertText.OneLine(name)}' was not copied: '{InertText.OneLine(blocked)}' on this machine is a symbolic link or a file, and nothing is written through one.",
                 "Remove the link or copy to another destination.");
         return entry.EntryType switch
@@ -85,7 +85,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
             TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile => File(entry, name, target),
             TarEntryType.SymbolicLink => SymbolicLink(entry, name, target, parts.Length - 1),
             TarEntryType.HardLink => HardLink(entry, name, target),
-            _ => ExtractedItem.Refused(name, "AgbUnsupportedItem",
+            _ => ExtractedItem.Refused(name, LocalErrors.UnsupportedItem,
                 $"'{InertText.OneLine(name)}' was not copied: it is a {Describe(entry.EntryType)}, which is never copied out of a session.",
                 "Copy regular files, folders and links only."),
         };
@@ -102,7 +102,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
         return string.Join('/', parts);
     }
 
-    private static ExtractedItem Refusal(string name) => ExtractedItem.Refused(name, "AgbUnsafeName",
+    private static ExtractedItem Refusal(string name) => ExtractedItem.Refused(name, LocalErrors.UnsafeName,
         $"'{InertText.OneLine(name)}' was not copied: an item's name must stay inside the destination (no absolute path, no '..') and be one this file system can hold.",
         "Rename the item inside the session (e.g. with Invoke-AgbCode) and copy it again.");
 
@@ -129,7 +129,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
     private static ExtractedItem Folder(TarEntry entry, string name, string target)
     {
         if (IsLink(target) || System.IO.File.Exists(target))
-            return ExtractedItem.Refused(name, "AgbDestinationLink",
+            return ExtractedItem.Refused(name, LocalErrors.DestinationLink,
                 $"The folder '{InertText.OneLine(name)}' was not copied: '{InertText.OneLine(target)}' on this machine is a file or a link.", "Remove it or copy to another destination.");
         if (!Directory.Exists(target))
         {
@@ -143,10 +143,10 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
     private ExtractedItem? InTheWay(string name, string target)
     {
         if (Directory.Exists(target) && !IsLink(target))
-            return ExtractedItem.Refused(name, "AgbDestinationIsFolder",
+            return ExtractedItem.Refused(name, LocalErrors.DestinationIsFolder,
                 $"'{InertText.OneLine(name)}' was not copied: '{InertText.OneLine(target)}' on this machine is a folder.", "Remove the folder or copy to another destination.");
         if (!overwrite && Occupied(target))
-            return ExtractedItem.Refused(name, "AgbFileExists",
+            return ExtractedItem.Refused(name, LocalErrors.FileExists,
                 $"'{InertText.OneLine(target)}' already exists; it was left as it was.", "Pass -Force to overwrite it, or copy to another destination.");
         return null;
     }
@@ -161,7 +161,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
         string folder = Path.GetDirectoryName(target)!;
         long free = new DriveInfo(folder).AvailableFreeSpace;
         if (entry.Length > free)
-            throw new AgbException(AgbErrorKind.Platform, "AgbDiskFull",
+            throw new AgbException(AgbErrorKind.Platform, LocalErrors.DiskFull,
                 $"'{InertText.OneLine(name)}' ({entry.Length >> 20} MiB) does not fit in the free space of '{folder}' ({free >> 20} MiB); nothing of it was written.",
                 "Free some space or copy to another disk.");
         return Placed(name, target, part =>
@@ -213,7 +213,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
         bool confined = entry.LinkName.Length > 0 && !entry.LinkName.StartsWith('/') && steps.Length > 0 && ups <= depth &&
                         steps.Skip(ups).All(p => p != ".." && p.IndexOfAny(Unholdable) < 0);
         if (!confined)
-            return ExtractedItem.Refused(name, "AgbLinkOutside",
+            return ExtractedItem.Refused(name, LocalErrors.LinkOutside,
                 $"The link '{InertText.OneLine(name)}' was not copied: it points to '{InertText.OneLine(entry.LinkName)}', which could lead outside the destination.",
                 "Copy the file the link points to instead of the link.");
         if (InTheWay(name, target) is { } refusal)
@@ -228,7 +228,7 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
     {
         string? source = Checked(entry.LinkName) is { } linked ? _writtenFiles.GetValueOrDefault(linked) : null;
         if (source is null)
-            return ExtractedItem.Refused(name, "AgbLinkOutside",
+            return ExtractedItem.Refused(name, LocalErrors.LinkOutside,
                 $"The hard link '{InertText.OneLine(name)}' was not copied: it names '{InertText.OneLine(entry.LinkName)}', which is not a file this copy wrote.",
                 "Copy the file it names along with it.");
         if (InTheWay(name, target) is { } refusal)

@@ -73,12 +73,12 @@ internal static class SessionPath
         {
             return cmdlet.Await(files.ListAsync(folder, recurse: false, stop));
         }
-        catch (AgbException failure) when (failure.Kind == AgbErrorKind.NotFound || failure.ErrorId == "AgbPathConflict")
+        catch (AgbException failure) when (failure.Kind == AgbErrorKind.NotFound || failure.ErrorId == WorkspaceErrors.PathConflict)
         {
             return [];   // a folder in the pattern that is missing or a file: nothing below it matches
         }
     }
 
-    public static AgbException NotFound(string path) => new(AgbErrorKind.NotFound, "AgbItemNotFound",
+    public static AgbException NotFound(string path) => new(AgbErrorKind.NotFound, WorkspaceErrors.ItemNotFound,
         $"No item in the session matches '{InertText.OneLine(path)}'.", "Get-AgbChildItem -Session lists what the workspace holds; relative paths start at the workspace.");
 }

@@ -25,15 +25,15 @@ internal sealed record TransferLimits(long MaxBytes, long MaxEntries)
             return fallback;
         if (long.TryParse(setting, NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value > 0 && value <= most)
             return value;
-        throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidSetting",
+        throw new AgbException(AgbErrorKind.BadInput, LocalErrors.InvalidSetting,
             $"${variable} must be a positive whole number; it is '{setting}'.", $"Set it to e.g. {fallback}, or remove it for that default.");
     }
 
-    public AgbException TooLarge(long claimed) => new(AgbErrorKind.BadInput, "AgbCopyTooLarge",
+    public AgbException TooLarge(long claimed) => new(AgbErrorKind.BadInput, LocalErrors.CopyTooLarge,
         $"The copy would write more than {MaxBytes >> 20} MiB to this machine (the archive claims at least {claimed >> 20} MiB); nothing more is written.",
         $"Copy fewer or smaller items, or raise the limit: $env:{MaxBytesVariable} = <MiB>.");
 
-    public AgbException TooManyEntries() => new(AgbErrorKind.BadInput, "AgbCopyTooLarge",
+    public AgbException TooManyEntries() => new(AgbErrorKind.BadInput, LocalErrors.CopyTooLarge,
         $"The copy holds more than {MaxEntries} items; nothing more is written.",
         $"Copy a folder at a time, or raise the limit: $env:{MaxEntriesVariable} = <count>.");
 }

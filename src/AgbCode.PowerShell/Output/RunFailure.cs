@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using AgbCode.Core.Display;
+using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
 
 namespace AgbCode.PowerShell.Output;
@@ -21,13 +22,13 @@ internal static class RunFailure
     {
         var (errorId, category) = result.Error?.Name switch
         {
-            "TimeoutError" => ("AgbExecutionTimeout", ErrorCategory.OperationTimeout),
-            "CancelledError" => ("AgbExecutionCancelled", ErrorCategory.OperationStopped),
-            "OutOfMemoryError" => ("AgbOutOfMemory", ErrorCategory.LimitsExceeded),
-            "KernelDiedError" or "KernelProtocolError" => ("AgbKernelDied", ErrorCategory.ResourceUnavailable),
-            "SessionClosedError" => ("AgbSessionClosed", ErrorCategory.ResourceUnavailable),
-            _ when result.ExitCode is not null => ("AgbExitCode", ErrorCategory.NotSpecified),
-            _ => ("AgbExecutionFailed", ErrorCategory.NotSpecified),
+            RunErrorNames.Timeout => (RunErrors.ExecutionTimeout, ErrorCategory.OperationTimeout),
+            RunErrorNames.Cancelled => (RunErrors.ExecutionCancelled, ErrorCategory.OperationStopped),
+            RunErrorNames.OutOfMemory => (RunErrors.OutOfMemory, ErrorCategory.LimitsExceeded),
+            RunErrorNames.KernelDied or RunErrorNames.KernelProtocol => (RunErrors.KernelDied, ErrorCategory.ResourceUnavailable),
+            RunErrorNames.SessionClosed => (SessionErrors.SessionClosed, ErrorCategory.ResourceUnavailable),
+            _ when result.ExitCode is not null => (RunErrors.ExitCode, ErrorCategory.NotSpecified),
+            _ => (RunErrors.ExecutionFailed, ErrorCategory.NotSpecified),
         };
         var record = new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
         // The error view names the target by its ToString(), which is the run's own output.

@@ -20,7 +20,7 @@ internal static class ValueSettings
             return fallback;
         if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value) && value >= min && value <= max)
             return value;
-        throw new AgbException(AgbErrorKind.BadInput, "AgbInvalidSetting",
+        throw new AgbException(AgbErrorKind.BadInput, LocalErrors.InvalidSetting,
             $"${{env:{setting}}} is '{text}', which is not a whole number from {min} to {max}.",
             $"Set it to such a number, or remove it to get the default ({fallback}).");
     }

@@ -17,9 +17,7 @@ public static class ToolRoutes
         app.MapPost("/mcp/listTools", async (HttpContext context, ICodeSpace space) =>
         {
             string image = SessionRoutes.ImageId(context.Request.Query["imageId"]);
-            IReadOnlyList<string> offered = await space.ListImagesAsync(context.RequestAborted);
-            if (!offered.Contains(image, StringComparer.Ordinal))
-                throw ApiError.From(ImageErrors.Unknown(image, offered));
+            ImageErrors.CheckOffered(image, await space.ListImagesAsync(context.RequestAborted));   // the error envelope maps its AgbException
             return Envelope.Ok(context, JsonValue.Create(context.RequestServices.GetRequiredService<ToolCatalog>().ToolsJson()));
         }).RequireApiKey();
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using AgbCode.Core.Sessions;
 using SessionOptions = AgbCode.Core.Sessions.SessionOptions;
 using AgbCode.Server.Api;
@@ -45,7 +44,7 @@ public sealed class SessionRegistry : IAsyncDisposable
         Reserve(tenant);
         try
         {
-            string id = NewId();
+            string id = SessionIds.New(_options.InstanceId);
             ICodeSession engine = await _space.CreateSessionAsync(new SessionOptions
             {
                 Name = id,
@@ -122,13 +121,19 @@ public sealed class SessionRegistry : IAsyncDisposable
         try
         {
             await _space.DeleteSessionAsync(session.Engine.Id, CancellationToken.None);
+            _logger.LogInformation("Session {SessionId} of tenant {Tenant} released ({Reason})", session.Id, session.Tenant, reason);
+        }
+        catch (Exception failure)
+        {
+            _logger.LogError(failure, "Session {SessionId} of tenant {Tenant} could not be released ({Reason}): {Error}",
+                session.Id, session.Tenant, reason, failure.Message);
+            throw;
         }
         finally
         {
             Unreserve(session.Tenant);
             _metrics.SessionsReleased.WithLabels(reason).Inc();
             _metrics.ActiveSessions.Set(_sessions.Count);
-            _logger.LogInformation("Session {SessionId} of tenant {Tenant} released ({Reason})", session.Id, session.Tenant, reason);
         }
     }
 
@@ -138,7 +143,7 @@ public sealed class SessionRegistry : IAsyncDisposable
         foreach (HostedSession session in _sessions.Values)
         {
             if (!session.IsAlive && _sessions.TryRemove(session.Id, out _))
-                _ = DeleteAsync(session, "idle");
+                _ = DeleteAsync(session, "idle").ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);   // logged there
         }
     }
 
@@ -170,18 +175,6 @@ public sealed class SessionRegistry : IAsyncDisposable
                 _perTenant[tenant] = left;
             _total--;
         }
-    }
-
-    /// <summary>"session-" + this instance's id + 16 random characters: a front can route by the instance part.</summary>
-    private string NewId()
-    {
-        const string alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-        Span<byte> random = stackalloc byte[16];
-        RandomNumberGenerator.Fill(random);
-        Span<char> suffix = stackalloc char[16];
-        for (int i = 0; i < suffix.Length; i++)
-            suffix[i] = alphabet[random[i] % alphabet.Length];
-        return $"session-{_options.InstanceId}-{suffix}";
     }
 
     public async ValueTask DisposeAsync()

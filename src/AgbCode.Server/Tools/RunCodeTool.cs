@@ -57,7 +57,7 @@ public sealed class RunCodeTool(ServerOptions options, ServerMetrics metrics, Sh
         {
             result = await session.Engine.RunAsync(request, observer, linked.Token);
         }
-        catch (AgbException error) when (error.ErrorId == "AgbSessionClosed")
+        catch (AgbException error) when (error.ErrorId == SessionErrors.SessionClosed)
         {
             throw ApiError.SessionNotFound(session.Id);
         }
@@ -80,8 +80,8 @@ public sealed class RunCodeTool(ServerOptions options, ServerMetrics metrics, Sh
         ? "success"
         : result.Error?.Name switch
         {
-            "TimeoutError" => "timeout",
-            "CancelledError" => "cancelled",
+            RunErrorNames.Timeout => "timeout",
+            RunErrorNames.Cancelled => "cancelled",
             _ => "error",
         };
 

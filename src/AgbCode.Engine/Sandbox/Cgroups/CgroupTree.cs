@@ -78,7 +78,7 @@ internal abstract class CgroupTree
     }
 
     /// <summary>Removes a cgroup folder once it is empty; a cgroup takes a moment to release after its last process.</summary>
-    internal static void RemoveDirectory(string directory)
+    internal static async Task RemoveDirectoryAsync(string directory, CancellationToken cancellationToken)
     {
         for (int attempt = 0; Directory.Exists(directory); attempt++)
         {
@@ -88,7 +88,7 @@ internal abstract class CgroupTree
             }
             catch (IOException) when (attempt < 100)
             {
-                Thread.Sleep(10);
+                await Task.Delay(10, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -105,11 +105,16 @@ internal abstract class CgroupGroup
 
     public abstract CgroupGroup CreateChild(string name, EngineLedger ledger);
 
-    /// <summary>SIGKILLs every process in this cgroup and waits until it is empty.</summary>
-    public abstract void KillAll();
+    /// <summary>SIGKILLs every process in this cgroup and waits (at most 10 s) until it is empty.</summary>
+    public abstract Task KillAllAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Kills what is left and removes the cgroup (and its ledger entries).</summary>
-    public abstract void Remove();
+    public abstract Task RemoveAsync(CancellationToken cancellationToken = default);
+
+    // For the kernel's synchronous paths until they are async (Kernels/Kernel.cs); everything else awaits the async forms.
+    public void KillAll() => KillAllAsync().GetAwaiter().GetResult();
+
+    public void Remove() => RemoveAsync().GetAwaiter().GetResult();
 
     /// <summary>How many processes the kernel's OOM killer has killed in this cgroup.</summary>
     public abstract long OomKills { get; }

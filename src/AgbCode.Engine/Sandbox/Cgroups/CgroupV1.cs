@@ -87,7 +87,7 @@ internal sealed class CgroupV1(IReadOnlyDictionary<string, string> mounts) : Cgr
             return new CgroupUsage(Math.Max(0, used), cpuNanoseconds is long ns ? TimeSpan.FromTicks(ns / 100) : null);
         }
 
-        public override void KillAll()
+        public override async Task KillAllAsync(CancellationToken cancellationToken = default)
         {
             string freezer = Dirs["freezer"];
             var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -97,15 +97,15 @@ internal sealed class CgroupV1(IReadOnlyDictionary<string, string> mounts) : Cgr
                 foreach (int pid in ProcessesBelow(freezer))
                     Libc.Signal(pid, Libc.SIGKILL);
                 TryWrite(freezer, "freezer.state", "THAWED");   // frozen tasks cannot die
-                Thread.Sleep(5);
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        public override void Remove()
+        public override async Task RemoveAsync(CancellationToken cancellationToken = default)
         {
-            KillAll();
+            await KillAllAsync(cancellationToken).ConfigureAwait(false);
             foreach (string dir in Dirs.Values)
-                RemoveDirectory(dir);
+                await RemoveDirectoryAsync(dir, cancellationToken).ConfigureAwait(false);
             foreach (LedgerEntry entry in _entries)
                 _ledger.Remove(entry);
         }

@@ -71,24 +71,24 @@ internal sealed class CgroupV2(string mount, string version = "v2") : CgroupTree
             return new CgroupUsage(Math.Max(0, used), TimeSpan.FromTicks(cpuMicroseconds * 10));
         }
 
-        public override void KillAll()
+        public override async Task KillAllAsync(CancellationToken cancellationToken = default)
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);
             while (Populated && DateTime.UtcNow < deadline)
             {
                 Write(Dir, "cgroup.kill", "1");   // the whole subtree
-                Thread.Sleep(5);
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             }
         }
 
         private bool Populated =>
             File.Exists(Path.Combine(Dir, "cgroup.events")) && File.ReadLines(Path.Combine(Dir, "cgroup.events")).Contains("populated 1");
 
-        public override void Remove()
+        public override async Task RemoveAsync(CancellationToken cancellationToken = default)
         {
             if (Directory.Exists(Dir))
-                KillAll();
-            RemoveDirectory(Dir);
+                await KillAllAsync(cancellationToken).ConfigureAwait(false);
+            await RemoveDirectoryAsync(Dir, cancellationToken).ConfigureAwait(false);
             ledger.Remove(entry);
         }
     }

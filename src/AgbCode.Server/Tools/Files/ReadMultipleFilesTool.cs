@@ -28,7 +28,7 @@ public sealed class ReadMultipleFilesTool(FileToolLimits limits) : WorkspaceTool
                 budget -= data.Length;
                 blocks.Add($"{shown}:\n{Encoding.UTF8.GetString(data)}");
             }
-            catch (Exception error) when (error is ToolFailure or AgbException { ErrorId: not "AgbSessionClosed" })
+            catch (Exception error) when (error is ToolFailure or AgbException { ErrorId: not SessionErrors.SessionClosed })
             {
                 blocks.Add($"{shown}: Error - {ToolText.Line(error is AgbException engine ? engine.Message : error.Message)}");
             }

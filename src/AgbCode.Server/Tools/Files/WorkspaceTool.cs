@@ -23,7 +23,7 @@ public abstract class WorkspaceTool(string name, string description, JsonObject 
         {
             return await RunAsync(call, call.Session.Engine.Files);
         }
-        catch (AgbException error) when (error.ErrorId == "AgbSessionClosed")
+        catch (AgbException error) when (error.ErrorId == SessionErrors.SessionClosed)
         {
             throw ApiError.SessionNotFound(call.Session.Id);
         }

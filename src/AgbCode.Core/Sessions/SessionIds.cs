@@ -1,0 +1,21 @@
+using System.Security.Cryptography;
+
+namespace AgbCode.Core.Sessions;
+
+/// <summary>The one form of a session id: "session-", an optional instance part, then 16 random lower-case letters and digits.</summary>
+public static class SessionIds
+{
+    private const string Alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+    private const int RandomLength = 16;
+
+    /// <summary>A new id; with <paramref name="instance"/>, "session-{instance}-…", so a front can route by the instance.</summary>
+    public static string New(string? instance = null)
+    {
+        Span<byte> random = stackalloc byte[RandomLength];
+        RandomNumberGenerator.Fill(random);
+        Span<char> suffix = stackalloc char[RandomLength];
+        for (int i = 0; i < suffix.Length; i++)
+            suffix[i] = Alphabet[random[i] % Alphabet.Length];
+        return instance is null ? $"session-{suffix}" : $"session-{instance}-{suffix}";
+    }
+}
