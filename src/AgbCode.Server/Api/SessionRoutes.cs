@@ -34,7 +34,7 @@ public static class SessionRoutes
         TimeSpan idle = IdleTimeout(body["timeout"], options);
         NetworkAllowList network = Network(body[NetworkField], context.Tenant(), options);
         view.CheckUrls(context);
-        var mounts = await Contexts.PersistenceData.ParseAsync(body[Contexts.PersistenceData.Field], contexts.Of(context.Tenant()), context.RequestAborted);
+        var mounts = await Contexts.PersistenceData.ParseAsync(body[Contexts.PersistenceData.Field], contexts, context.Tenant(), context.RequestAborted);
         HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, network, context.RequestAborted, mounts);
         JsonObject data = view.Describe(context, session);
         data.Remove("status");

@@ -14,12 +14,13 @@ public static class PersistenceData
 {
     public const string Field = "persistenceDataList";
 
-    public static async Task<IReadOnlyList<MountedContext>> ParseAsync(JsonNode? node, IContextStore store, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<MountedContext>> ParseAsync(JsonNode? node, TenantContexts contexts, string tenant, CancellationToken cancellationToken)
     {
-        if (node is null)
+        if (node is null or JsonArray { Count: 0 })
             return [];
         if (node is not JsonArray items)
             throw ApiError.BadParameter($"'{Field}' must be an array of {{contextId, path, policy}} objects.");
+        IContextStore store = contexts.Of(tenant);
         var mounts = new List<MountedContext>();
         foreach (JsonNode? item in items)
         {
