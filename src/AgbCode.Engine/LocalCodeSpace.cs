@@ -8,6 +8,8 @@ using AgbCode.Core.Sessions;
 using AgbCode.Engine.Host;
 using AgbCode.Engine.Images;
 using AgbCode.Core.Images;
+using AgbCode.Core.Contexts;
+using AgbCode.Engine.Contexts;
 
 namespace AgbCode.Engine;
 
@@ -30,14 +32,19 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     private readonly Timer _idleRelease;
     private readonly SparePool _spares;
     private readonly ImageCatalog _images;
+    private readonly ContextLimits? _contextLimits;
+    private readonly ConcurrentDictionary<string, LocalContextStore> _contextStores = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<LocalSession, bool> _contextFileSessions = new();
 
     /// <param name="spareSessions">
     /// Sessions to keep made ahead of time (sandbox, volume and a running kernel), so that new sessions with default
     /// limits are ready at once; 0 makes every session when asked.
     /// </param>
     /// <param name="images">Where the images are declared; default: <see cref="ImageCatalog.FromEnvironment"/>.</param>
-    public LocalCodeSpace(int spareSessions = 0, ImageCatalog? images = null)
+    /// <param name="contextLimits">The limits on contexts; default: <see cref="ContextLimits.FromEnvironment"/>.</param>
+    public LocalCodeSpace(int spareSessions = 0, ImageCatalog? images = null, ContextLimits? contextLimits = null)
     {
+        _contextLimits = contextLimits;
         Live[this] = true;
         _images = images ?? ImageCatalog.FromEnvironment();
         _idleRelease = new Timer(_ => ReleaseIdleSessions(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
@@ -88,9 +95,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         SessionEnvironment.Check(valid.Environment);
         return Task.Run<ICodeSession>(async () =>
         {
-            CodeImage image = Image(valid.Image);
-            LocalSession session = _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, image, EngineHost.Shared);
-            session.Adopt(valid);
+            LocalSession session = MakeSession(valid);
             _sessions[session.Id] = session;
             try
             {
@@ -104,6 +109,35 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
             }
             return session;
         }, cancellationToken);
+    }
+
+    /// <summary>A spare when one fits; a session with contexts is always made for them (a spare has no mounts).</summary>
+    private LocalSession MakeSession(SessionOptions valid)
+    {
+        CodeImage image = Image(valid.Image);
+        LocalSession session = valid.Contexts.Count == 0 ? _spares.TryTake(valid) ?? LocalSession.Create(NewSessionId(), valid, image, EngineHost.Shared)
+            : WithContexts(valid, image);
+        session.Adopt(valid);
+        return session;
+    }
+
+    private LocalSession WithContexts(SessionOptions valid, CodeImage image)
+    {
+        if (valid.Isolation != IsolationMode.Sandbox)
+            throw new AgbException(AgbErrorKind.BadInput, "AgbContextNeedsSandbox",
+                "A context mounts inside the session's sandbox, and a session with isolation None has none.",
+                "Leave -Isolation at Sandbox for sessions that mount contexts.");
+        string id = NewSessionId();
+        SessionContexts contexts = ((LocalContextStore)ContextsOf(valid.Tenant)).Claim(valid.Contexts, id);
+        try
+        {
+            return LocalSession.Create(id, valid, image, EngineHost.Shared, contexts);
+        }
+        catch
+        {
+            contexts.Dispose();
+            throw;
+        }
     }
 
     public Task<ICodeSession?> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default) =>
@@ -139,7 +173,26 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         return Task.Run(() => ImagePackages.Of(resolved), cancellationToken);
     }
 
-    public AgbCode.Core.Contexts.IContextStore Contexts => throw new NotSupportedException("Contexts are not built into this backend yet.");
+    /// <summary>The contexts of the engine's own user.</summary>
+    public IContextStore Contexts => ContextsOf(null);
+
+    /// <summary>One tenant's contexts (a server's); null is the engine's own user. Tenants never see each other's.</summary>
+    public IContextStore ContextsOf(string? tenant) =>
+        _contextStores.GetOrAdd(tenant ?? "", _ => new LocalContextStore(this, tenant, _contextLimits ?? ContextLimits.FromEnvironment()));
+
+    /// <summary>A context's files, through an internal session (no kernel, not listed) that mounts it as its home.</summary>
+    internal Task<IContextFiles> OpenContextFilesAsync(LocalContextStore store, string context, CancellationToken cancellationToken) => Task.Run<IContextFiles>(async () =>
+    {
+        var options = new SessionOptions { Contexts = [new ContextMount(context, Sandbox.SandboxLauncher.Home)], Tenant = store.Tenant };
+        LocalSession session = WithContexts(options, Image(options.Image));
+        _contextFileSessions[session] = true;
+        ContextInfo info = await store.GetAsync(context, cancellationToken).ConfigureAwait(false) ?? throw ContextErrors.NotFound(context);
+        return new ContextRootFiles(info, session.Files, async () =>
+        {
+            _contextFileSessions.TryRemove(session, out _);
+            await session.DisposeAsync().ConfigureAwait(false);
+        });
+    }, cancellationToken);
 
     public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
@@ -154,7 +207,8 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
         Live.TryRemove(this, out _);
         await _idleRelease.DisposeAsync().ConfigureAwait(false);
         await _spares.DisposeAsync().ConfigureAwait(false);
-        await Task.WhenAll(_sessions.Keys.Select(id => DeleteSessionAsync(id))).ConfigureAwait(false);
+        await Task.WhenAll(_sessions.Keys.Select(id => DeleteSessionAsync(id))
+            .Concat(_contextFileSessions.Keys.Select(s => s.DisposeAsync().AsTask()))).ConfigureAwait(false);
     }
 
     private static string NewSessionId()

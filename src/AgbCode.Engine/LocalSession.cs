@@ -26,13 +26,16 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     private readonly KernelContext _kernelContext;
     private readonly ConcurrentDictionary<string, Kernel> _kernels = new();
     private readonly LocalWorkspaceFiles _files;
+    private readonly Contexts.SessionContexts? _contexts;
     private int _closed;
     private long _lastActivity = Environment.TickCount64;
     private int _runsInProgress;
 
     private LocalSession(string id, SessionOptions options, CodeImage image, EngineHost host, int slot, LedgerEntry slotEntry, Workspace workspace,
-        Workspace? tmp, CgroupGroup? cgroup, uint? uid, SandboxNetwork? network, IsolationReport isolation)
+        Workspace? tmp, CgroupGroup? cgroup, uint? uid, SandboxNetwork? network, IsolationReport isolation,
+        Contexts.SessionContexts? contexts, IReadOnlyList<SandboxBind> contextBinds)
     {
+        _contexts = contexts;
         Id = id;
         Name = options.Name;
         Image = options.Image;
@@ -63,6 +66,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             Environment = options.Environment,
             Image = image,
             Network = network,
+            ContextBinds = contextBinds,
         };
         _files = new LocalWorkspaceFiles(_kernelContext);
     }
@@ -81,13 +85,16 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     /// <summary>The workspace's host path (for the engine's own tests and tools; never follow links inside it).</summary>
     internal string WorkspacePath => _workspace.HostPath;
     internal uint? Uid => _kernelContext.Uid;
+    /// <summary>Where its contexts' files are on the host while it runs (for the engine's own tests; never follow links inside).</summary>
+    internal IReadOnlyList<string> ContextHostPaths => [.. _kernelContext.ContextBinds.Select(b => b.HostPath)];
     /// <summary>How many file helpers the session has alive now, idle or busy.</summary>
     internal int LiveFileHelpers => _files.LiveHelpers;
     /// <summary>What the session holds on the host, for leak checks.</summary>
     internal SessionFootprint Footprint => new(_kernelContext.Uid, _workspace.HostPath, _tmp?.HostPath, _cgroup?.Directories ?? [], _host.Slots.SlotPath(_slot));
 
     /// <param name="image">The image <paramref name="options"/> name, resolved and checked by the engine's <see cref="ImageCatalog"/>.</param>
-    public static LocalSession Create(string id, SessionOptions options, CodeImage image, EngineHost host)
+    /// <param name="contexts">The contexts it mounts, claimed for it; it releases them when it ends (the caller, if this throws).</param>
+    public static LocalSession Create(string id, SessionOptions options, CodeImage image, EngineHost host, Contexts.SessionContexts? contexts = null)
     {
         bool sandboxed = options.Isolation == IsolationMode.Sandbox;
         SandboxSupport? support = sandboxed ? host.Sandbox : null;   // throws the platform error before anything is made
@@ -112,10 +119,12 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
                 ? IsolationReporter.Describe(options.Limits, support!, network, uid, workspace.IsVolume, tmp!.IsVolume, host.Cgroups is not null && cgroup is not null ? host.Cgroups.Version : null, host.CgroupProblem)
                 : new IsolationReport(IsolationMode.None, [new Protection("Sandbox", false, "Isolation None: code runs as the engine's user, with its access")])
                   { Backend = IsolationReporter.Backend };
-            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, network, report);
+            IReadOnlyList<SandboxBind> binds = contexts?.Attach(host, uid) ?? [];
+            return new LocalSession(id, options, image, host, slot, slotEntry, workspace, tmp, cgroup, uid, network, report, contexts, binds);
         }
         catch
         {
+            contexts?.Detach();
             cgroup?.Remove();
             tmp?.Remove();
             workspace?.Remove();
@@ -219,6 +228,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
             return;
         await Task.WhenAll(_kernels.Values.Select(k => k.DisposeAsync().AsTask()).Append(_files.CloseAsync())).ConfigureAwait(false);
         _cgroup?.Remove();
+        _contexts?.Dispose();
         _tmp?.Remove();
         _workspace.Remove();
         _host.Slots.Release(_slot);

@@ -4,7 +4,7 @@ using AgbCode.Core.Sessions;
 using AgbCode.Engine;
 
 // Reads one JSON command per line and answers with one JSON line:
-//   {"op":"create","limits":{...SessionLimits}?,"network":["host:port",...]?} -> {"id":..., "footprint":{Uid, Workspace, Cgroups, SlotFile}, "isolation":[...]}
+//   {"op":"create","limits":{...SessionLimits}?,"network":["host:port",...]?,"contexts":["name[:path]",...]?,"tenant":..?} -> {"id":..., "footprint":{Uid, Workspace, Cgroups, SlotFile}, "isolation":[...]}
 //   {"op":"run","id":..,"language":..,"code":..,"timeout":..} -> the result
 //   {"op":"start","id":..,"language":..}            -> {"started":true}
 //   {"op":"delete","id":..}                           -> {"deleted":true}
@@ -57,7 +57,11 @@ async Task<JsonNode> Handle(JsonNode command)
         case "create":
             var limits = command["limits"]?.Deserialize<SessionLimits>() ?? SessionLimits.Default;
             var network = NetworkAllowList.Parse(command["network"]?.Deserialize<string[]>());
-            var session = await space.CreateSessionAsync(new SessionOptions { Limits = limits, Network = network });
+            var contexts = (command["contexts"]?.Deserialize<string[]>() ?? []).Select(AgbCode.Core.Contexts.ContextMount.Parse).ToList();
+            var session = await space.CreateSessionAsync(new SessionOptions
+            {
+                Limits = limits, Network = network, Contexts = contexts, Tenant = (string?)command["tenant"],
+            });
             var footprint = ((LocalSession)session).Footprint;
             return new JsonObject
             {

@@ -596,4 +596,6 @@ internal sealed record KernelContext
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     /// <summary>The session's network allow-list, given to its kernels; null: no network.</summary>
     public SandboxNetwork? Network { get; init; }
+    /// <summary>The session's contexts, bound into each of its sandboxes.</summary>
+    public IReadOnlyList<SandboxBind> ContextBinds { get; init; } = [];
 }

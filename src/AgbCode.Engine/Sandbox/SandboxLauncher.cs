@@ -105,7 +105,11 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
             args.AddRange(["--size", spec.Limits.TmpBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
         args.AddRange([
             "--size", Math.Min(spec.Limits.TmpBytes, MaxShmBytes).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
-            "--bind", UsesRuntimeView(spec) ? seen.ViewedWorkspace : spec.WorkspacePath, Home, "--chdir", Home,
+            "--bind", UsesRuntimeView(spec) ? seen.ViewedWorkspace : spec.WorkspacePath, Home]);
+        foreach (SandboxBind bind in spec.Binds)
+            args.AddRange(["--bind", bind.HostPath, bind.SandboxPath]);
+        args.AddRange([
+            "--chdir", Home,
             "--remount-ro", "/",   // the root bwrap builds (/etc, /opt, /home) is read-only too; /tmp and home stay writable
             "--"]);
         args.AddRange(spec.Command);

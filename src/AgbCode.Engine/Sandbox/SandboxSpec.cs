@@ -22,4 +22,9 @@ internal sealed record SandboxSpec
     public string? ImageFolder { get; init; }
     /// <summary>The session's network allow-list; null keeps the sandbox without any network.</summary>
     public SandboxNetwork? Network { get; init; }
+    /// <summary>Host folders bound read-write at their sandbox paths, after the workspace (the session's contexts).</summary>
+    public IReadOnlyList<SandboxBind> Binds { get; init; } = [];
 }
+
+/// <summary>A host folder bound read-write into a sandbox (a context's files at the path the session asked for).</summary>
+internal sealed record SandboxBind(string HostPath, string SandboxPath);

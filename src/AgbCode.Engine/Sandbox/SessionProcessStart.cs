@@ -49,6 +49,7 @@ internal static class SessionProcessStart
             ReadOnlyEtc = command.ReadOnlyEtc,
             ImageFolder = context.Image.Folder,
             Network = command.Networked ? context.Network : null,
+            Binds = context.ContextBinds,
         });
 
     private static ProcessStartInfo Plain(KernelContext context, SessionCommand command)

@@ -34,19 +34,39 @@ internal sealed class Workspace
         string image = Path.Combine(root.ImagesDir, name + ".img");
         return Mounted(root, ledger, name, image, "workspace volume", mountPoint =>
         {
-            using (var file = new FileStream(image, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                file.SetLength(sizeBytes);
-            string owner = uid.ToString(CultureInfo.InvariantCulture);
-            HostCommand.Run(Tools.MkfsExt4, "-q", "-F", "-m", "0", "-O", "^has_journal",
-                "-E", $"root_owner={owner}:{owner},lazy_itable_init=1,nodiscard", image);
+            MakeVolumeImage(image, sizeBytes, uid);
             return () =>
             {
-                HostCommand.Run(Tools.Mount, "-o", "loop,nosuid,nodev,errors=remount-ro", image, mountPoint);
+                MountImage(image, mountPoint);
                 File.SetUnixFileMode(mountPoint, StateRoot.Private);
                 Directory.Delete(Path.Combine(mountPoint, "lost+found"));
             };
         });
     }
+
+    /// <summary>A sparse file of <paramref name="sizeBytes"/> with an empty ext4 file system whose root belongs to <paramref name="uid"/>.</summary>
+    internal static void MakeVolumeImage(string image, long sizeBytes, uint uid)
+    {
+        using (var file = new FileStream(image, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            file.SetLength(sizeBytes);
+        string owner = uid.ToString(CultureInfo.InvariantCulture);
+        HostCommand.Run(Tools.MkfsExt4, "-q", "-F", "-m", "0", "-O", "^has_journal",
+            "-E", $"root_owner={owner}:{owner},lazy_itable_init=1,nodiscard", image);
+    }
+
+    private static void MountImage(string image, string mountPoint) =>
+        HostCommand.Run(Tools.Mount, "-o", "loop,nosuid,nodev,errors=remount-ro", image, mountPoint);
+
+    /// <summary>
+    /// Mounts an existing volume image this workspace does not own (a context's) under an opaque name; <paramref name="prepare"/>
+    /// runs on the mounted root before anyone else can reach it. Removing it unmounts the volume and keeps the image.
+    /// </summary>
+    public static Workspace MountVolume(StateRoot root, EngineLedger ledger, string image, string what, Action<string> prepare) =>
+        Mounted(root, ledger, OpaqueName(), null, what, mountPoint => () =>
+        {
+            MountImage(image, mountPoint);
+            prepare(mountPoint);
+        });
 
     /// <summary>
     /// A session's /tmp, shared by its kernels and file helpers: a tmpfs of <paramref name="sizeBytes"/> owned by the
