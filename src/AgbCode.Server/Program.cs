@@ -100,7 +100,7 @@ public static class Program
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddSingleton<SessionView>();
         builder.Services.AddSingleton<StreamQuotas>();
-        builder.Services.AddSingleton(new AgbCode.Server.Contexts.TenantContexts(_ => space.Contexts));
+        builder.Services.AddSingleton(new AgbCode.Server.Contexts.TenantContexts(space.ContextsOf));
         builder.Services.AddSingleton<AgbCode.Server.Contexts.ContextFileAccess>();
         builder.Services.AddSingleton<AgbCode.Server.Contexts.ContextUrlSigner>();
         builder.Services.TryAddSingleton(TimeProvider.System);
