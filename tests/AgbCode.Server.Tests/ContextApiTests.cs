@@ -85,6 +85,9 @@ public sealed class ContextApiTests(SharedServer shared) : IAsyncLifetime
         await Server.RunAsync(first, "open('/contexts/data/kept.txt', 'w').write('from the first session')");
         JsonArray status = ContextStatus(await Server.GetAsync($"/sdk/GetContextInfo?sessionId={first}"));
         Assert.Equal("Success", Assert.Single(status)!["status"]!.GetValue<string>());
+        Assert.True((await Server.PostAsync($"/sdk/SyncContext?sessionId={first}", "")).Success);   // sync() without arguments: every mount
+        JsonArray synced = ContextStatus(await Server.GetAsync($"/sdk/GetContextInfo?sessionId={first}&taskType=upload"));
+        Assert.Equal((id, "/contexts/data", "Success"), (synced[0]!["contextId"]!.GetValue<string>(), synced[0]!["path"]!.GetValue<string>(), synced[0]!["status"]!.GetValue<string>()));
         Assert.Equal("in-use", (await Server.GetAsync($"/sdk/GetContext?id={id}")).Data!["state"]!.GetValue<string>());
         Answer inUse = await Server.PostAsync($"/sdk/DeleteContext?id={id}", "");
         Assert.Equal(409, inUse.Status);

@@ -22,19 +22,29 @@ public static class ContextSyncRoutes
         app.MapGet("/sdk/GetContextInfo", InfoAsync).RequireApiKey();
     }
 
+    // Without contextId and path: every context the session has mounted (the SDKs' sync() with no arguments).
     private static async Task<IResult> SyncAsync(HttpContext context, SessionRegistry registry)
     {
         HostedSession session = await SessionRoutes.FindAsync(context, registry);
-        string contextId = ContextRoutes.Required(context, "contextId");
-        string path = ContextPaths.Absolute(context.Request.Query["path"].FirstOrDefault() ?? "/", "path");
-        string mode = (ContextRoutes.NonEmpty(context.Request.Query["mode"]) ?? "upload").ToLowerInvariant();
+        IQueryCollection query = context.Request.Query;
+        string? contextId = ContextRoutes.NonEmpty(query["contextId"]);
+        string? path = ContextRoutes.NonEmpty(query["path"]);
+        string mode = (ContextRoutes.NonEmpty(query["mode"]) ?? "upload").ToLowerInvariant();
         if (mode is not ("upload" or "download"))
             throw ApiError.BadParameter($"mode '{AgbCode.Core.Display.InertText.OneLine(mode, 40)}' is not a sync direction: use upload or download.");
-        bool known = contextId == ContextFileAccess.TransferIdOf(session.Id) || session.Contexts.MountOf(contextId) is not null;
-        session.Contexts.Record(new SyncTask(contextId, path, mode, known,
-            known ? "" : $"Context {AgbCode.Core.Display.InertText.OneLine(contextId, 80)} is not mounted in session {session.Id}: mount it at CreateSession (persistenceDataList).",
-            DateTimeOffset.UtcNow));
-        return Envelope.Ok(context, new JsonObject { ["sessionId"] = session.Id, ["contextId"] = contextId, ["path"] = path, ["mode"] = mode });
+        if ((contextId is null) != (path is null))
+            throw ApiError.BadParameter("SyncContext takes contextId and path together (one context), or neither (every context the session has mounted).");
+        IEnumerable<(string ContextId, string Path)> wanted = contextId is null
+            ? session.Contexts.Mounted.Select(m => (m.ContextId, m.Path))
+            : [(contextId, ContextPaths.Absolute(path, "path"))];
+        foreach ((string id, string where) in wanted)
+        {
+            bool known = id == ContextFileAccess.TransferIdOf(session.Id) || session.Contexts.MountOf(id) is not null;
+            session.Contexts.Record(new SyncTask(id, where, mode, known,
+                known ? "" : $"Context {AgbCode.Core.Display.InertText.OneLine(id, 80)} is not mounted in session {session.Id}: mount it at CreateSession (persistenceDataList).",
+                DateTimeOffset.UtcNow));
+        }
+        return Envelope.Ok(context, new JsonObject { ["sessionId"] = session.Id, ["mode"] = mode });
     }
 
     // Every mounted context is reported as a finished download (it was there at creation), then the syncs, filtered as asked.
