@@ -10,7 +10,7 @@
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('AgbCode.format.ps1xml')
     TypesToProcess       = @('AgbCode.types.ps1xml')
-    CmdletsToExport      = @('New-AgbSession', 'Get-AgbSession', 'Invoke-AgbCode', 'Remove-AgbSession', 'Save-AgbResult', 'Get-AgbLanguage', 'Get-AgbImage', 'Copy-AgbItem', 'Get-AgbChildItem', 'Remove-AgbItem')
+    CmdletsToExport      = @('New-AgbSession', 'Get-AgbSession', 'Invoke-AgbCode', 'Remove-AgbSession', 'Save-AgbResult', 'Get-AgbLanguage', 'Get-AgbImage', 'Copy-AgbItem', 'Get-AgbChildItem', 'Remove-AgbItem', 'New-AgbContext', 'Get-AgbContext', 'Remove-AgbContext')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -23,6 +23,7 @@
             PassThru    = 'With -Stream, also writes the result object after the lines. With -OutputPath, also writes the files copied back, as FileInfo objects, after the result.'
             Quiet       = 'Shows nothing live; the result still holds all the output.'
             InputPath   = 'Files and folders (wildcards allowed, relative to the current location) copied into the session''s workspace before each run, folders with everything in them. Each keeps its path relative to the script''s folder (for -Code, the current location), and the workspace is the code''s working directory, so -Path ./report/x.R -InputPath ./report/data.csv lets x.R read "data.csv". An input outside that folder goes to the workspace root by its name.'
+            Context     = 'Contexts the run''s own session mounts (NAME at /contexts/NAME, or NAME:/absolute/path), as New-AgbSession -Context: a dataset or a package cache kept in a context is read in every run without copying it in. Not with -Session (AgbContextNeedsNewSession): a session keeps the contexts it was made with. Runs are one after another, each releasing the context before the next mounts it.'
             OutputPath  = 'A local folder (made when missing) that receives, after each run, the workspace files the run created or changed (found by comparing lengths and times before and after; hidden files and folders, whose names start with a dot, are left out), at their paths relative to the workspace. Files of the same name there are replaced. Works for the fresh session of a run without -Session: the files are copied back before it is removed.'
             Variable    = 'Native variables defined in the kernel before the code runs, by name: @{ hosts = $servers; threshold = 80 } (use [ordered]@{} to keep their order). Values of any kind go as JSON (hashtables and objects as objects, lists as arrays, dates as ISO 8601 text, enums by name) and arrive as the language''s own types: Python dict/list/str/int/float/bool/None; R named lists, vectors, and data frames for lists of uniform objects; JavaScript objects; Java String, long, double, boolean, List<Object>, Map<String, Object>. Names must be identifiers the language can hold (no keywords, no $ in Python or R, no dots outside R). Bounded: 1 MiB of JSON ($env:AGBCODE_MAX_VARIABLE_BYTES) and 32 levels of nesting ($env:AGBCODE_MAX_VARIABLE_DEPTH); Java takes at most 2000 items per variable.'
             ArgumentList = 'The arguments of the run, as the program sees them when run directly: for a file (-Path, -LiteralPath, a positional path, piped files) sys.argv[1:] (sys.argv[0] and __file__ are the file''s name), commandArgs(trailingOnly = TRUE) (commandArgs() holds --file=NAME), process.argv.slice(2) (__filename is the name), and Java''s String[] args; for inline -Code the same, as python3 -c CODE ARGS gives them (sys.argv[0] is -c).'
@@ -91,6 +92,7 @@ $r.Value.count'
             IdleTimeoutSec = 'Remove the session after this many seconds without a request (default: never, for local sessions).'
             Isolation      = 'Sandbox (the default), or None to run kernels unsandboxed as your user: for trusted code only, never a fallback. Local engine only.'
             Environment    = 'Environment variables of the session''s kernels, e.g. @{ REGION = ''eu''; DEBUG = 1 }, over the sandbox''s own (PATH, HOME, LANG, TMPDIR). Nothing is inherited from your environment. Names are ASCII letters, digits and _; values are text without NUL; at most 128 KiB per variable and 1 MiB in all. Local engine only: a remote endpoint refuses it (AgbEnvironmentNotSupported), since the AGB API cannot set a session''s environment.'
+            Context        = 'Contexts to mount, read-write, as the session''s user: NAME mounts the context at /contexts/NAME, NAME:/absolute/path at that path (absolute, normalised, not a system folder such as /etc or /usr: AgbBadContextPath). Several are allowed. A context is mounted by one session at a time: one that another session holds is AgbContextInUse, naming that session; an unknown one is AgbContextNotFound. Such a session is always made fresh (never a spare one). See about_AgbCode, CONTEXTS.'
             Network        = 'The only places the session''s code may reach, e.g. ''localhost:8080'', ''api.internal:443'', ''10.1.0.0/16:5432'', ''10.0.0.53:53/udp''. Each entry is HOST:PORT or HOST:FIRST-LAST, /udp for UDP (TCP otherwise); HOST is a name (resolved once, when the session is made; only listed names resolve inside), an IPv4 address, an [IPv6] address or a CIDR block; localhost, 127.0.0.1 and [::1] mean this host''s loopback, that port only. Everything else is refused at once. Without it the session has no network at all. $s.Isolation.Network says what is open. A server allows it only for tenants its operator lists in AGBCODE_NETWORK_TENANTS.'
             WhatIf         = 'Shows what would be created without creating it.'
             Confirm        = 'Asks for confirmation before creating the session.'
@@ -250,6 +252,8 @@ $r.Value.count'
             Destination = 'Where to copy to: a path in the session with -ToSession (default: the workspace), a local path with -FromSession (default: the current location).'
             ToSession   = 'The session to copy into: a session object, its id or its name.'
             FromSession = 'The session: a session object, its id or its name. Piped items from Get-AgbChildItem bind it by their SessionId.'
+            ToContext   = 'The context to copy into, by name or id (Tab completes local ones): paths in it are relative to its root, or absolute with / meaning its root. The copy runs in a short-lived sandbox that mounts the context, so it is refused (AgbContextInUse) while a session has it mounted; a copy that does not fit its size cap is AgbContextFull. The backend is $env:AGB_ENDPOINT when set, else the local engine.'
+            FromContext = 'The context to copy out of, by name or id; paths and backend as with -ToContext.'
             Recurse     = 'Copies folders with everything in them; without it a folder is an AgbFolderNeedsRecurse error.'
             Force       = 'Overwrites existing files at the destination (an existing symbolic link is replaced, never followed).'
             PassThru    = 'Writes what was copied: FileInfo and DirectoryInfo objects for a copy to this machine, workspace items for a copy into a session.'
@@ -327,5 +331,74 @@ Copy-AgbItem -Path ./data/*.csv -Destination input -ToSession $s'
         Inputs      = 'Objects with SessionPath and SessionId properties (from Get-AgbChildItem), by property name'
         Notes       = @('ErrorIds (public API): AgbItemNotFound, AgbFolderNotEmpty, AgbAccessDenied, AgbSessionClosed.')
         Links       = @('Get-AgbChildItem', 'Copy-AgbItem')
+    }
+    'New-AgbContext'    = @{
+        Synopsis    = 'Makes contexts: named, persistent storage that sessions mount, so files outlive the session that wrote them.'
+        Description = @(
+            'New-AgbContext makes an empty context on the backend and writes it to the pipeline. A session made with New-AgbSession -Context NAME (or a run with Invoke-AgbCode -Context NAME) mounts it read-write at /contexts/NAME, or at the path given as NAME:/path; what the session writes there is there for the next session that mounts it. Copy-AgbItem -ToContext puts local files into it.'
+            'On the local engine a context lives in the engine''s state folder; a root engine gives each its own ext4 volume, capped at $env:AGBCODE_CONTEXT_SIZE_MB (default 1024, fixed when the context is made), a non-root engine a private folder without a cap. A tenant (the engine''s own user, or a server''s API key) keeps at most $env:AGBCODE_CONTEXTS_PER_TENANT contexts (default 20). Against an endpoint, the endpoint''s contexts and limits apply.'
+        )
+        Parameters  = @{
+            Endpoint = 'The AGB API endpoint to use (an AgbCode server), e.g. http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            ApiKey   = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
+            Name     = 'Names for the new contexts: 1 to 64 letters, digits, ., _ or -, starting with a letter or digit; unique per tenant. Binds piped strings and the Name property of piped objects.'
+            WhatIf   = 'Shows which contexts would be made without making them.'
+            Confirm  = 'Asks for confirmation before making each context.'
+        }
+        Examples    = @(
+            @{ Code = 'New-AgbContext -Name datasets'; Remarks = 'Makes the context datasets.' }
+            @{
+                Code    = 'New-AgbContext pip-cache
+Invoke-AgbCode -Context pip-cache -Code "import os; print(os.listdir(''/contexts/pip-cache''))" -Language python'
+                Remarks = 'Makes a context and lists it from a run''s own session.'
+            }
+        )
+        Outputs     = 'AgbCode.Core.Contexts.ContextInfo'
+        Inputs      = 'System.String (names)'
+        Notes       = 'ErrorIds: AgbContextExists (the name is taken), AgbBadContextName, AgbContextLimit (the tenant''s cap, or a bad AGBCODE_CONTEXT_SIZE_MB or AGBCODE_CONTEXTS_PER_TENANT), AgbContextsNotOffered (the backend has no contexts).'
+        Links       = @('about_AgbCode', 'Get-AgbContext', 'Remove-AgbContext', 'New-AgbSession', 'Copy-AgbItem')
+    }
+    'Get-AgbContext'    = @{
+        Synopsis    = 'Lists contexts, newest first, with who has each mounted.'
+        Description = @(
+            'Get-AgbContext writes the tenant''s contexts on the backend: Name, Id, State (available, or in-use while a session has it mounted), MountedBy (that session''s id), SizeBytes (its cap; empty where the backend cannot cap it, as a non-root local engine), CreatedAt, LastUsedAt and Location.'
+            'Another tenant''s contexts are never listed: on a server, each API key sees its own tenant''s only.'
+        )
+        Parameters  = @{
+            Endpoint = 'The AGB API endpoint to use (an AgbCode server), e.g. http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            ApiKey   = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
+            Name     = 'Names or ids to show; wildcards allowed (default: all). A plain name that names no context is a non-terminating AgbContextNotFound; a wildcard that matches nothing is no error.'
+        }
+        Examples    = @(
+            @{ Code = 'Get-AgbContext'; Remarks = 'Lists every context.' }
+            @{ Code = 'Get-AgbContext -Name data* | Where-Object State -eq available'; Remarks = 'The contexts whose names start with data that no session holds now.' }
+        )
+        Outputs     = 'AgbCode.Core.Contexts.ContextInfo'
+        Inputs      = 'System.String (names), or objects with a Name property'
+        Notes       = 'Nothing is run. ErrorIds: AgbContextNotFound, AgbContextsNotOffered, AgbConnectionFailed, AgbAuthenticationFailed.'
+        Links       = @('about_AgbCode', 'New-AgbContext', 'Remove-AgbContext')
+    }
+    'Remove-AgbContext' = @{
+        Synopsis    = 'Removes contexts and every file in them.'
+        Description = @(
+            'Remove-AgbContext deletes the contexts it is given, by name or id or piped from Get-AgbContext, with all their files. It asks first (ConfirmImpact High); pass -Confirm:$false in scripts.'
+            'A context that a session has mounted is refused with AgbContextInUse, naming that session: remove the session first. A plain name that names no context is AgbContextNotFound; a wildcard that matches nothing removes nothing, without an error.'
+        )
+        Parameters  = @{
+            Endpoint = 'The AGB API endpoint to use (an AgbCode server), e.g. http://127.0.0.1:8080; without a scheme, https. Default: $env:AGB_ENDPOINT; when neither is set, the local engine.'
+            ApiKey   = 'The API key for -Endpoint, as a SecureString (e.g. from Get-Secret or Read-Host -AsSecureString). Default: $env:AGB_API_KEY. It is never sent over plain http except to this machine, and never shown.'
+            Name     = 'Names or ids of the contexts to remove; wildcards allowed. Binds piped strings and the Name property of piped contexts.'
+            PassThru = 'Writes each removed context to the pipeline.'
+            WhatIf   = 'Shows which contexts would be removed without removing them.'
+            Confirm  = 'Asks for confirmation before removing each context (the default, ConfirmImpact High).'
+        }
+        Examples    = @(
+            @{ Code = 'Remove-AgbContext -Name scratch -Confirm:$false'; Remarks = 'Removes the context scratch without asking.' }
+            @{ Code = 'Get-AgbContext -Name test-* | Remove-AgbContext -WhatIf'; Remarks = 'Shows which test contexts would be removed.' }
+        )
+        Outputs     = 'None, or AgbCode.Core.Contexts.ContextInfo with -PassThru'
+        Inputs      = 'System.String (names), or contexts from Get-AgbContext by their Name'
+        Notes       = 'ErrorIds: AgbContextInUse, AgbContextNotFound, AgbContextsNotOffered.'
+        Links       = @('about_AgbCode', 'Get-AgbContext', 'New-AgbContext')
     }
 }

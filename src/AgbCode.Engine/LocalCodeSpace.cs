@@ -180,6 +180,9 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     public IContextStore ContextsOf(string? tenant) =>
         _contextStores.GetOrAdd(tenant ?? "", _ => new LocalContextStore(this, tenant, _contextLimits ?? ContextLimits.FromEnvironment()));
 
+    /// <summary>The names of the engine's own user's contexts on this host, read without starting an engine.</summary>
+    public static IReadOnlyList<string> SavedContextNames() => LocalContextStore.SavedNames(StateRoot.Resolve());
+
     /// <summary>A context's files, through an internal session (no kernel, not listed) that mounts it as its home.</summary>
     internal Task<IContextFiles> OpenContextFilesAsync(LocalContextStore store, string context, CancellationToken cancellationToken) => Task.Run<IContextFiles>(async () =>
     {

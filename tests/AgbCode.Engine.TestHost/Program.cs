@@ -8,6 +8,7 @@ using AgbCode.Engine;
 //   {"op":"run","id":..,"language":..,"code":..,"timeout":..} -> the result
 //   {"op":"start","id":..,"language":..}            -> {"started":true}
 //   {"op":"delete","id":..}                           -> {"deleted":true}
+//   {"op":"newcontext","name":..,"tenant":..?}        -> the ContextInfo
 if (args.Contains("--leaks"))
     return CheckLeaks();
 
@@ -79,6 +80,10 @@ async Task<JsonNode> Handle(JsonNode command)
             return JsonSerializer.SerializeToNode(result)!;
         case "processgroup":
             return new JsonObject { ["pgid"] = getpgid(0) };
+        case "newcontext":
+            return JsonSerializer.SerializeToNode(await space.ContextsOf((string?)command["tenant"]).CreateAsync((string)command["name"]!))!;
+        case "deletecontext":
+            return new JsonObject { ["deleted"] = await space.ContextsOf((string?)command["tenant"]).DeleteAsync((string)command["name"]!) };
         case "delete":
             return new JsonObject { ["deleted"] = await space.DeleteSessionAsync((string)command["id"]!) };
         default:

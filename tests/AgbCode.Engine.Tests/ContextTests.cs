@@ -9,7 +9,7 @@ using AgbCode.Engine.Tests.Support;
 namespace AgbCode.Engine.Tests;
 
 /// <summary>Contexts on the local engine: persistent, one session at a time, per tenant, capped, and safe to mount again.</summary>
-public sealed class ContextTests : IAsyncDisposable
+public sealed class ContextTests : IAsyncLifetime
 {
     private readonly ContextScope _scope = new(new ContextLimits { SizeBytes = 16L << 20, PerTenant = 3 });
 
@@ -37,7 +37,10 @@ public sealed class ContextTests : IAsyncDisposable
         ICodeSession first = await SessionWith(tenant, "data");
         await Python(first, "import os; os.makedirs('/contexts/data/sub'); open('/contexts/data/sub/kept.txt', 'w').write('from the first')");
         Assert.Equal(first.Id, (await _scope.Store(tenant).GetAsync("data"))!.MountedBy);
+        string mounted = Assert.Single(((LocalSession)first).ContextHostPaths);
         await _scope.Space.DeleteSessionAsync(first.Id);
+        Assert.False(Directory.Exists(mounted));   // unmounted and its mount point gone with the session
+        Assert.DoesNotContain($" {mounted} ", File.ReadAllText("/proc/self/mountinfo"));
 
         ICodeSession second = await SessionWith(tenant, "data:/home/sandbox/mine");
         string seen = await Python(second, "print(open('mine/sub/kept.txt').read()); open('mine/sub/kept.txt', 'a').write(', and the second')");
@@ -241,5 +244,25 @@ public sealed class ContextTests : IAsyncDisposable
         Assert.Equal("kept\n", await Python(next, "print(open('/contexts/survivor/before-crash.txt').read())"));
     }
 
-    public ValueTask DisposeAsync() => _scope.DisposeAsync();
+    [Fact]
+    public async Task A_volume_left_unclean_is_checked_and_repaired_before_it_is_mounted_again()
+    {
+        string tenant = _scope.NewTenant();
+        ContextInfo made = await _scope.Store(tenant).CreateAsync("unclean");
+        ICodeSession writer = await SessionWith(tenant, "unclean");
+        await Python(writer, "open('/contexts/unclean/kept.txt', 'w').write('kept')");
+        await _scope.Space.DeleteSessionAsync(writer.Id);
+        string image = Path.Combine(Host.EngineHost.Shared.Root.Path, "contexts", LocalContextStore.TenantKey(tenant), made.Id, "volume.img");
+        Host.HostCommand.Run("/usr/sbin/debugfs", "-w", "-R", "dirty", image);   // as if the host went down with it mounted
+        Assert.Contains("not clean", Host.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
+
+        ICodeSession next = await SessionWith(tenant, "unclean");
+        Assert.Equal("kept\n", await Python(next, "print(open('/contexts/unclean/kept.txt').read())"));
+        await _scope.Space.DeleteSessionAsync(next.Id);
+        Assert.Matches(@"Filesystem state:\s+clean\n", Host.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _scope.DisposeAsync();
 }

@@ -8,15 +8,21 @@ public class NonRootTests
 {
     private const string Nobody = "65534";
 
+    /// <summary>An engine process running as nobody, with a home (and state folder) of its own in <paramref name="home"/>.</summary>
+    internal static EngineProcess StartAsNobody(out string home)
+    {
+        home = Directory.CreateTempSubdirectory("agbcode-nobody-").FullName;
+        File.SetUnixFileMode(home, (UnixFileMode)0x1FF);
+        Host.HostCommand.Run("/usr/bin/chown", $"{Nobody}:{Nobody}", home);
+        return EngineProcess.Start(
+            runAs: ["/usr/bin/setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "--"],
+            environment: new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["XDG_RUNTIME_DIR"] = home });
+    }
+
     [Fact]
     public void An_unprivileged_engine_sandboxes_and_reports_its_weaker_protections()
     {
-        string home = Directory.CreateTempSubdirectory("agbcode-nobody-").FullName;
-        File.SetUnixFileMode(home, (UnixFileMode)0x1FF);
-        Host.HostCommand.Run("/usr/bin/chown", $"{Nobody}:{Nobody}", home);
-        using EngineProcess engine = EngineProcess.Start(
-            runAs: ["/usr/bin/setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "--"],
-            environment: new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["XDG_RUNTIME_DIR"] = home });
+        using EngineProcess engine = StartAsNobody(out string home);
 
         JsonNode created = engine.Send(new { op = "create" });
         var protections = created["isolation"]!.AsArray().ToDictionary(p => (string)p!["Name"]!, p => (bool)p!["Enforced"]!);

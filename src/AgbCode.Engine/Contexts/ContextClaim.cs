@@ -37,6 +37,7 @@ internal sealed class ContextClaim : IDisposable
         if (!File.Exists(_folder.VolumeImage))
             return new SandboxBind(_folder.FilesDir, SandboxPath);
         WaitUntilDetached();
+        Repair();
         string owner = (uid ?? Native.Libc.geteuid()).ToString(CultureInfo.InvariantCulture);
         _volume = Workspace.MountVolume(host.Root, host.Ledger, _folder.VolumeImage, "context volume", mountPoint =>
         {
@@ -44,6 +45,19 @@ internal sealed class ContextClaim : IDisposable
             File.SetUnixFileMode(mountPoint, StateRoot.Private);
         });
         return new SandboxBind(_volume.HostPath, SandboxPath);
+    }
+
+    /// <summary>
+    /// A volume the host went down with (never unmounted) is checked and repaired before it is mounted again; a clean
+    /// one costs a read of its superblock. The image is only ever written by the kernel's ext4 driver, never by a sandbox.
+    /// </summary>
+    private void Repair()
+    {
+        var (exitCode, output) = HostCommand.TryRun(Tools.E2fsck, "-p", _folder.VolumeImage);
+        if (exitCode > 1)   // 0: clean, 1: errors fixed; more: left unfixed
+            throw new AgbException(AgbErrorKind.Platform, "AgbContextDamaged",
+                $"Context '{Record.Name}' has file system errors that e2fsck -p could not repair (exit code {exitCode}): {Core.Display.InertText.OneLine(output, 300)}",
+                $"An administrator can run e2fsck on {_folder.VolumeImage} by hand, or remove the context (Remove-AgbContext) and make it again.");
     }
 
     /// <summary>

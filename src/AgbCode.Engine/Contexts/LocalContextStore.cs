@@ -33,11 +33,20 @@ internal sealed class LocalContextStore : IContextStore
 
     private static StateRoot Root => EngineHost.Shared.Root;
 
+    private static string ContextsDir(StateRoot root) => Path.Combine(root.Path, "contexts");
+
+    /// <summary>The engine's own user's context names, read without a lock or an engine (for tab completion).</summary>
+    internal static IReadOnlyList<string> SavedNames(StateRoot root)
+    {
+        string folder = Path.Combine(ContextsDir(root), TenantKey(null));
+        return Directory.Exists(folder) ? [.. All(folder).Select(c => c.Record.Name).Order(StringComparer.Ordinal)] : [];
+    }
+
     private string TenantDir
     {
         get
         {
-            string parent = Path.Combine(Root.Path, "contexts");
+            string parent = ContextsDir(Root);
             StateRoot.EnsureDirectory(parent, StateRoot.Private);
             string folder = Path.Combine(parent, TenantKey(Tenant));
             StateRoot.EnsureDirectory(folder, StateRoot.Private);

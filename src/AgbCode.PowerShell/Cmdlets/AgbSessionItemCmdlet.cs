@@ -2,7 +2,6 @@ using System.Management.Automation;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Files;
 using AgbCode.PowerShell.Files;
-using AgbCode.PowerShell.Model;
 
 namespace AgbCode.PowerShell.Cmdlets;
 
@@ -21,14 +20,14 @@ public abstract class AgbSessionItemCmdlet : AgbCmdlet
     }
 
     /// <summary>The items each path names; a path that names nothing is an AgbItemNotFound error, and the others go on.</summary>
-    internal IEnumerable<WorkspaceItem> Items(AgbSession session, IEnumerable<string> paths, bool literal)
+    internal IEnumerable<WorkspaceItem> Items(IWorkspaceFiles files, IEnumerable<string> paths, bool literal)
     {
         foreach (string path in paths)
         {
             IReadOnlyList<WorkspaceItem> found;
             try
             {
-                found = SessionPath.Resolve(this, session.Inner.Files, path, literal, StopToken);
+                found = SessionPath.Resolve(this, files, path, literal, StopToken);
             }
             catch (AgbException failure)
             {

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using AgbCode.Core.Errors;
+using AgbCode.Core.Contexts;
 using AgbCode.Core.Files;
 using AgbCode.PowerShell.Completers;
 using AgbCode.PowerShell.Files;
@@ -44,6 +45,17 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
     [SessionTransformation]
     public AgbSession? FromSession { get; set; }
 
+    /// <summary>The context to copy into (its name or id), on the backend $env:AGB_ENDPOINT names, else the local engine.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContextNameCompleter))]
+    public string? ToContext { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContextNameCompleter))]
+    public string? FromContext { get; set; }
+
     [Parameter]
     public SwitchParameter Recurse { get; set; }
 
@@ -57,25 +69,47 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
 
     protected override void ProcessRecord()
     {
-        if ((ToSession is null) == (FromSession is null))
+        int directions = new object?[] { ToSession, FromSession, ToContext, FromContext }.Count(d => d is not null);
+        if (directions != 1)
         {
             WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbCopyDirectionMissing",
-                ToSession is null ? "Copy-AgbItem needs -ToSession or -FromSession." : "Copy-AgbItem takes -ToSession or -FromSession, not both.",
-                "Copy into a session with -ToSession, out of one with -FromSession; to copy between sessions, copy out, then in."), null));
+                directions == 0 ? "Copy-AgbItem needs -ToSession, -FromSession, -ToContext or -FromContext."
+                    : "Copy-AgbItem takes one of -ToSession, -FromSession, -ToContext and -FromContext.",
+                "Copy into a session or context with -ToSession or -ToContext, out of one with -FromSession or -FromContext; to copy between them, copy out, then in."), null));
             return;
         }
-        if (Resolve(ToSession ?? FromSession!) is not [var session])
-            return;
         try
         {
-            if (ToSession is not null)
-                CopyIn(session);
-            else
-                CopyOut(session);
+            if ((ToContext ?? FromContext) is string context)
+                InContext(context, files => Copy(files, $"context '{InertText.OneLine(context, 80)}'", into: ToContext is not null));
+            else if (Resolve(ToSession ?? FromSession!) is [var session])
+                Copy(session.Inner.Files, $"session {session.Id}", into: ToSession is not null);
         }
         catch (AgbException failure)
         {
             WriteError(ToErrorRecord(failure, Destination));
+        }
+    }
+
+    private void Copy(IWorkspaceFiles files, string where, bool into)
+    {
+        if (into)
+            CopyIn(files, where);
+        else
+            CopyOut(files, where);
+    }
+
+    /// <summary>Opens the context's files for the copy (holding it like a session does) and lets go of it afterwards.</summary>
+    private void InContext(string context, Action<IWorkspaceFiles> copy)
+    {
+        IContextFiles opened = Await(Backends.For(null, null).Contexts.OpenFilesAsync(context, StopToken));
+        try
+        {
+            copy(opened.Files);
+        }
+        finally
+        {
+            opened.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
@@ -90,9 +124,8 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
 
     // ---- into the session ----------------------------------------------------------------------------------------------
 
-    private void CopyIn(AgbSession session)
+    private void CopyIn(IWorkspaceFiles files, string where)
     {
-        IWorkspaceFiles files = session.Inner.Files;
         List<string> sources = [.. LocalPaths.Resolve(this, Literal ? LiteralPath : Path, Literal, WriteError).Where(s => Copyable(Directory.Exists(s), s))];
         if (sources.Count == 0)
             return;
@@ -106,14 +139,14 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         {
             string name = into ? System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(source)) : SessionPath.Leaf(destination);
             string target = SessionPath.Join(folder, name);
-            if (!ShouldProcess($"Item: {source} Destination: {target} in session {session.Id}", "Copy"))
+            if (!ShouldProcess($"Item: {source} Destination: {target} in {where}", "Copy"))
                 continue;
             HashSet<string> taken = Force ? [] : TakenFiles(files, target);
             foreach (UploadItem item in UploadArchive.Plan(source, name))
             {
                 if (!item.IsDirectory && taken.Contains(SessionPath.Join(folder, item.EntryName)))
                     WriteError(ToErrorRecord(new AgbException(AgbErrorKind.InvalidState, "AgbItemExists",
-                        $"'{InertText.OneLine(SessionPath.Join(folder, item.EntryName))}' already exists in session {session.Id}; it was left as it was.",
+                        $"'{InertText.OneLine(SessionPath.Join(folder, item.EntryName))}' already exists in {where}; it was left as it was.",
                         "Pass -Force to overwrite it, or copy to another -Destination."), item.LocalPath));
                 else
                     items.Add(item);
@@ -122,9 +155,9 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         }
         if (items.Count == 0)
             return;
-        new WorkspaceTransfer(this, files, StopToken).Upload(items, folder, $"Copying to session {session.Id}", (item, failure) =>
+        new WorkspaceTransfer(this, files, StopToken).Upload(items, folder, $"Copying to {where}", (item, failure) =>
             WriteError(new ErrorRecord(failure, "AgbPathUnreadable", ErrorCategory.ReadError, item.LocalPath)));
-        WriteVerbose($"Copied {items.Count} item(s) to '{folder}' in session {session.Id}.");
+        WriteVerbose($"Copied {items.Count} item(s) to '{folder}' in {where}.");
         if (PassThru)
             foreach (var (_, target) in roots)
                 foreach (WorkspaceItem copied in Copied(files, target))
@@ -154,9 +187,9 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
 
     // ---- out of the session ----------------------------------------------------------------------------------------------
 
-    private void CopyOut(AgbSession session)
+    private void CopyOut(IWorkspaceFiles files, string where)
     {
-        List<WorkspaceItem> sources = [.. Items(session, Literal ? LiteralPath : Path, Literal).Where(s => Copyable(s.IsDirectory, s.Path))];
+        List<WorkspaceItem> sources = [.. Items(files, Literal ? LiteralPath : Path, Literal).Where(s => Copyable(s.IsDirectory, s.Path))];
         if (sources.Count == 0)
             return;
         string destination = GetUnresolvedProviderPathFromPSPath(Destination ?? ".");
@@ -164,18 +197,18 @@ public sealed class CopyAgbItemCommand : AgbSessionItemCmdlet
         string folder = into ? destination : System.IO.Path.GetDirectoryName(destination)!;
         List<(WorkspaceItem Source, string Name)> approved = [.. sources
             .Select(s => (Source: s, Name: into ? s.Name : System.IO.Path.GetFileName(destination)))
-            .Where(c => ShouldProcess($"Item: {InertText.OneLine(c.Source.Path)} in session {session.Id} Destination: {System.IO.Path.Combine(folder, c.Name)}", "Copy"))];
+            .Where(c => ShouldProcess($"Item: {InertText.OneLine(c.Source.Path)} in {where} Destination: {System.IO.Path.Combine(folder, c.Name)}", "Copy"))];
         if (approved.Count == 0)
             return;
         var extractor = new SafeTarExtractor(folder, Force, TransferLimits.Current());
-        var transfer = new WorkspaceTransfer(this, session.Inner.Files, StopToken);
+        var transfer = new WorkspaceTransfer(this, files, StopToken);
         foreach (var group in approved.GroupBy(c => SessionPath.Parent(c.Source.Path)))
         {
             Dictionary<string, string> names = group.ToDictionary(c => c.Source.Name, c => c.Name, StringComparer.Ordinal);
-            transfer.Download([.. group.Select(c => c.Source.Path)], group.Sum(c => c.Source.Length), $"Copying from session {session.Id}",
+            transfer.Download([.. group.Select(c => c.Source.Path)], group.Sum(c => c.Source.Length), $"Copying from {where}",
                 extractor, entry => Renamed(entry, names), Report);
         }
-        WriteVerbose($"Copied {extractor.BytesWritten} bytes from session {session.Id} to '{folder}'.");
+        WriteVerbose($"Copied {extractor.BytesWritten} bytes from {where} to '{folder}'.");
     }
 
     /// <summary>An archive entry's place here: its first part (the item's own name) becomes the name it is copied to.</summary>

@@ -47,7 +47,7 @@ public sealed class GetAgbChildItemCommand : AgbSessionItemCmdlet
             return;
         bool literal = ParameterSetName == LiteralPathSet;
         var filter = Filter is null ? null : new WildcardPattern(Filter, WildcardOptions.CultureInvariant);
-        foreach (WorkspaceItem found in Items(session, literal ? LiteralPath : Path, literal))
+        foreach (WorkspaceItem found in Items(session.Inner.Files, literal ? LiteralPath : Path, literal))
         {
             IReadOnlyList<WorkspaceItem> items;
             try

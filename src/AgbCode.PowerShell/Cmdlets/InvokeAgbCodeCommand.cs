@@ -83,11 +83,27 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     [ValidateNotNullOrEmpty]
     public string? OutputPath { get; set; }
 
+    /// <summary>Contexts the run's own session mounts (NAME or NAME:/absolute/path), as New-AgbSession -Context.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContextNameCompleter))]
+    public string[] Context { get; set; } = [];
+
+    private IReadOnlyList<Core.Contexts.ContextMount> _contexts = [];
+
     private IReadOnlyDictionary<string, JsonElement>? _variables;
     private RunFiles? _runFiles;
 
     protected override void BeginProcessing()
     {
+        try
+        {
+            _contexts = [.. Context.Select(Core.Contexts.ContextMount.Parse)];
+        }
+        catch (AgbException failure)
+        {
+            ThrowTerminatingError(ToErrorRecord(failure, Context));
+        }
         if (InputPath.Length == 0 && OutputPath is null)
             return;
         bool failed = false;
@@ -104,6 +120,13 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         AgbSession? session = null;
         if (Session is not null)
         {
+            if (_contexts.Count > 0)
+            {
+                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbContextNeedsNewSession",
+                    "-Context mounts contexts into the run's own session; a session that exists keeps the contexts it was made with.",
+                    "Leave -Session out, or make the session with New-AgbSession -Context."), Context));
+                return;
+            }
             if (Resolve(Session) is not [var named])
                 return;   // it names no session: an error, never a fresh session instead
             session = named;
@@ -154,7 +177,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             RunWithFiles(pump, given, request, source);
             return;
         }
-        AgbSession session = NewSession(Backend(), new SessionOptions { RunLanguage = request.Language });
+        AgbSession session = NewSession(Backend(), new SessionOptions { RunLanguage = request.Language, Contexts = _contexts });
         SessionCleanup.Track(session);
         RunSessions.Add(session.Id);
         try

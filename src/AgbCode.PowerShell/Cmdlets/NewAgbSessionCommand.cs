@@ -69,6 +69,12 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Network { get; set; }
 
+    /// <summary>Contexts to mount, each NAME (at /contexts/NAME) or NAME:/absolute/path.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ContextNameCompleter))]
+    public string[] Context { get; set; } = [];
+
     protected override void ProcessRecord()
     {
         SessionOptions options;
@@ -131,6 +137,7 @@ public sealed class NewAgbSessionCommand : AgbBackendCmdlet
             Isolation = Isolation,
             Environment = EnvironmentVariables(),
             Network = NetworkAllowList.Parse(Network),
+            Contexts = [.. Context.Select(Core.Contexts.ContextMount.Parse)],
         };
     }
 

@@ -40,7 +40,7 @@ public sealed class RemoveAgbItemCommand : AgbSessionItemCmdlet
         if (Resolve(Session) is not [var session])
             return;
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (WorkspaceItem item in Items(session, literal ? LiteralPath : Path, literal))
+        foreach (WorkspaceItem item in Items(session.Inner.Files, literal ? LiteralPath : Path, literal))
         {
             string what = $"{(item.IsDirectory ? "folder" : "file")} '{InertText.OneLine(item.Path)}' in session {session.Id}";
             if (!ShouldProcess(what, "Remove"))
