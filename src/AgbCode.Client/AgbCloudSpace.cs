@@ -63,7 +63,10 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
         Endpoint = endpoint;
         _transport = new ApiTransport(endpoint, local ? "" : apiKey.Trim(), Options.Handler);
         Api = new AgbApi(_transport, Options);
+        _contexts = new Contexts.AgbContextStore(this, new ContextApi(_transport, Options));
     }
+
+    private readonly Contexts.AgbContextStore _contexts;
 
     /// <summary>
     /// The shared space for an endpoint (<paramref name="endpoint"/>, else $env:AGB_ENDPOINT; no scheme means https)
@@ -118,8 +121,9 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
         string[] languages = [.. options.StartLanguages.Select(LanguageRules.Normalize)];
         int? idleSeconds = options.IdleTimeout is TimeSpan idle && idle > TimeSpan.Zero ? (int)Math.Ceiling(idle.TotalSeconds) : null;
         var metadata = SessionMetadata.ForNew(options);
+        IReadOnlyList<AgbCode.Core.Contexts.ContextMount> contexts = await _contexts.ResolveAsync(options.Contexts, cancellationToken).ConfigureAwait(false);
         SessionDetails details = await Api.CreateSessionAsync(options.Image, metadata.ToLabels(), idleSeconds,
-            [.. options.Network.Entries.Select(e => e.ToString())], cancellationToken).ConfigureAwait(false);
+            [.. options.Network.Entries.Select(e => e.ToString())], contexts, cancellationToken).ConfigureAwait(false);
         var session = new AgbCloudSession(this, details.SessionId, details, metadata, options.IdleTimeout, options.Network);
         _sessions[session.Id] = session;
         try
@@ -229,12 +233,13 @@ public sealed class AgbCloudSpace : ICodeSpace, IAsyncDisposable
         ];
     }
 
+    /// <summary>The key's contexts on the endpoint (<see cref="Contexts.AgbContextStore"/>).</summary>
+    public AgbCode.Core.Contexts.IContextStore Contexts => _contexts;
+
     /// <summary>
     /// Releases the session (DeleteSessionAsync), then waits until the endpoint reports it gone (not found, or status
     /// FINISH), checking every <see cref="AgbClientOptions.DeletePollInterval"/> for at most <see cref="AgbClientOptions.DeleteTimeout"/>.
     /// </summary>
-    public AgbCode.Core.Contexts.IContextStore Contexts => throw new NotSupportedException("Contexts are not built into this backend yet.");
-
     public async Task<bool> DeleteSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(sessionId))

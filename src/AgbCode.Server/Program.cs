@@ -8,6 +8,7 @@ using AgbCode.Server.Sessions;
 using AgbCode.Server.Streaming;
 using AgbCode.Server.Tools;
 using AgbCode.Server.Tools.Files;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Prometheus;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -96,6 +97,10 @@ public static class Program
         builder.Services.AddSingleton<PublicUrls>();
         builder.Services.AddSingleton<SessionView>();
         builder.Services.AddSingleton<StreamQuotas>();
+        builder.Services.AddSingleton(new AgbCode.Server.Contexts.TenantContexts(space.ContextsOf));
+        builder.Services.AddSingleton<AgbCode.Server.Contexts.ContextFileAccess>();
+        builder.Services.AddSingleton<AgbCode.Server.Contexts.ContextUrlSigner>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<PublicUrlCheck>();
         builder.Services.AddHostedService<ShutdownService>();
         configure?.Invoke(builder);
@@ -120,6 +125,10 @@ public static class Program
         ImageRoutes.Map(app);
         ToolRoutes.Map(app);
         LinkRoutes.Map(app);
+        ContextRoutes.Map(app);
+        ContextFileRoutes.Map(app);
+        ContextSyncRoutes.Map(app);
+        SignedFileRoutes.Map(app);
         StreamRoute.Map(app);
 
         app.Logger.LogInformation("AgbCode server instance {InstanceId}: {Tenants} tenants, public URL {PublicUrl}, local socket {LocalSocket}",

@@ -97,7 +97,7 @@ public class SessionApiTests(SharedServer shared)
     [InlineData("""{"labels":"[\"a\"]"}""", "must hold a JSON object")]
     [InlineData("""{"timeout":-5}""", "'timeout'")]
     [InlineData("""{"timeout":"soon"}""", "'timeout'")]
-    [InlineData("""{"persistenceDataList":[{"contextId":"c","path":"/x","policy":"{}"}]}""", "persistenceDataList")]
+    [InlineData("""{"persistenceDataList":{"contextId":"c","path":"/x","policy":"{}"}}""", "persistenceDataList")]
     public async Task CreateSession_refuses_bad_input_with_400_naming_the_field(string body, string named)
     {
         Answer refused = await Server.PostAsync("/mcp/createSession?imageId=agb-code-space-1", body);

@@ -16,10 +16,13 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
     /// The session's network allow-list, sent in AgbCode's extension field agbcodeNetwork (an AgbCode server honours it for
     /// tenants its operator allows; left out when empty, so other endpoints see a plain CreateSession).
     /// </param>
+    /// <param name="contexts">Contexts to mount, each named by its id: sent as persistenceDataList (left out when empty).</param>
     public async Task<SessionDetails> CreateSessionAsync(string imageId, IReadOnlyDictionary<string, string> labels, int? idleTimeoutSec,
-        IReadOnlyList<string> network, CancellationToken cancellationToken)
+        IReadOnlyList<string> network, IReadOnlyList<AgbCode.Core.Contexts.ContextMount> contexts, CancellationToken cancellationToken)
     {
         var body = new Dictionary<string, object> { ["labels"] = Json.Serialize(labels) };
+        if (contexts.Count > 0)
+            body["persistenceDataList"] = contexts.Select(c => new Dictionary<string, string> { ["contextId"] = c.Context, ["path"] = c.Path, ["policy"] = "" }).ToList();
         if (idleTimeoutSec is int timeout)
             body["timeout"] = timeout;
         if (network.Count > 0)

@@ -46,14 +46,26 @@ public sealed class ApiError(int status, string code, string message) : Exceptio
         "The server is shutting down and accepts no new work. Retry against another instance or after it restarts.");
 
     /// <summary>Maps the engine's errors: bad input is the client's mistake (4xx); the platform's failures are 5xx.</summary>
+    /// <remarks>Context errors, and file errors met on the context routes, keep the engine's id as their code.</remarks>
     public static ApiError From(AgbException error) => error.Kind switch
     {
+        _ when KeepsEngineId(error.ErrorId) => new(error.Kind switch
+        {
+            AgbErrorKind.InvalidState when error.ErrorId == AgbCode.Core.Contexts.ContextErrors.LimitId => 429,
+            AgbErrorKind.InvalidState => 409,
+            AgbErrorKind.Platform => 503,
+            _ => 400,
+        }, error.ErrorId, error.MessageWithFix),
         AgbErrorKind.BadInput when error.ErrorId == ImageErrors.UnknownImageId => new(400, ImageApi.UnknownImageCode, error.MessageWithFix),
         AgbErrorKind.BadInput => new(400, "InvalidParameter", error.MessageWithFix),
         AgbErrorKind.NotFound => new(400, NotFoundCode, error.MessageWithFix),
         AgbErrorKind.InvalidState => new(409, "IncorrectSessionStatus", error.MessageWithFix),
         _ => new(503, "ServiceUnavailable", error.MessageWithFix),
     };
+
+    private static bool KeepsEngineId(string id) =>
+        id.StartsWith("AgbContext", StringComparison.Ordinal) || id is AgbCode.Core.Contexts.ContextErrors.BadNameId or AgbCode.Core.Contexts.ContextErrors.BadPathId
+        || AgbCode.Core.Errors.WorkspaceErrors.Untag($" [{id}]").ErrorId is not null;
 
     internal static string Sizes(long bytes) => bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0
         ? $"{bytes / (1024 * 1024)} MiB"

@@ -28,14 +28,28 @@ public static class Paging
             return null;
         try
         {
-            string padded = token.Replace('-', '+').Replace('_', '/');
-            padded += new string('=', (4 - padded.Length % 4) % 4);
-            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(padded));
+            byte[] bytes = Secrets.FromBase64Url(token) ?? throw InvalidToken(operation);
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
         }
-        catch (Exception error) when (error is FormatException or DecoderFallbackException)
+        catch (DecoderFallbackException)
         {
             throw InvalidToken(operation);
         }
+    }
+
+    /// <summary>A token for lists sorted by creation time, then id: the last item's (time, id).</summary>
+    public static string EncodeToken(DateTimeOffset created, string id) =>
+        EncodeToken(string.Create(CultureInfo.InvariantCulture, $"{created.UtcTicks}:{id}"));
+
+    /// <summary>The (creation ticks, id) an <see cref="EncodeToken(DateTimeOffset, string)"/> token holds; null for none.</summary>
+    public static (long Ticks, string Id)? DecodeTimeToken(string? token, string operation)
+    {
+        if (DecodeToken(token, operation) is not string text)
+            return null;
+        int colon = text.IndexOf(':');
+        return colon > 0 && long.TryParse(text[..colon], NumberStyles.Integer, CultureInfo.InvariantCulture, out long ticks)
+            ? (ticks, text[(colon + 1)..])
+            : throw InvalidToken(operation);
     }
 
     public static ApiError InvalidToken(string operation) => ApiError.BadParameter(

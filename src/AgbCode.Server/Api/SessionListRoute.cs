@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using AgbCode.Server.Auth;
 using AgbCode.Server.Sessions;
@@ -22,7 +21,7 @@ public static class SessionListRoute
         IQueryCollection query = context.Request.Query;
         int pageSize = Paging.Size(query["maxResults"], DefaultPageSize, MaxPageSize);
         IReadOnlyDictionary<string, string> filter = Labels.Parse(query["labels"].FirstOrDefault() is { } labels ? JsonValue.Create(labels) : null, "labels");
-        (long Ticks, string Id)? after = DecodeToken(query["nextToken"]);
+        (long Ticks, string Id)? after = Paging.DecodeTimeToken(query["nextToken"], "ListSession");
 
         HostedSession[] matching = [.. registry.List(context.Tenant()).Where(s => Labels.Match(s.Labels, filter))];
         HostedSession[] page = [.. matching.Where(s => after is not { } key || Compare(s, key) > 0).Take(pageSize + 1)];
@@ -32,7 +31,7 @@ public static class SessionListRoute
         var data = new JsonArray([.. page.Select(s => (JsonNode)new JsonObject { ["sessionId"] = s.Id, ["sessionStatus"] = SessionView.Running })]);
         return Envelope.Ok(context, data, top =>
         {
-            top["nextToken"] = more ? EncodeToken(page[^1]) : "";
+            top["nextToken"] = more ? Paging.EncodeToken(page[^1].CreatedAt, page[^1].Id) : "";
             top["maxResults"] = pageSize;
             top["count"] = matching.Length;
         });
@@ -42,18 +41,5 @@ public static class SessionListRoute
     {
         int byTime = session.CreatedAt.UtcTicks.CompareTo(key.Ticks);
         return byTime != 0 ? byTime : string.CompareOrdinal(session.Id, key.Id);
-    }
-
-    private static string EncodeToken(HostedSession last) =>
-        Paging.EncodeToken(string.Create(CultureInfo.InvariantCulture, $"{last.CreatedAt.UtcTicks}:{last.Id}"));
-
-    private static (long, string)? DecodeToken(string? token)
-    {
-        if (Paging.DecodeToken(token, "ListSession") is not string text)
-            return null;
-        int colon = text.IndexOf(':');
-        return colon > 0 && long.TryParse(text[..colon], NumberStyles.Integer, CultureInfo.InvariantCulture, out long ticks)
-            ? (ticks, text[(colon + 1)..])
-            : throw Paging.InvalidToken("ListSession");
     }
 }

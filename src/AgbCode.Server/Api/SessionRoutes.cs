@@ -25,18 +25,17 @@ public static class SessionRoutes
         mcp.MapPost("/refreshSessionIdleTime", RefreshAsync).RequireApiKey();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, SessionRegistry registry, SessionView view, ServerOptions options)
+    private static async Task<IResult> CreateAsync(HttpContext context, SessionRegistry registry, SessionView view, ServerOptions options,
+        Contexts.TenantContexts contexts)
     {
         JsonObject body = await JsonBody.ReadObjectAsync(context.Request);
         string imageId = ImageId(context.Request.Query["imageId"].FirstOrDefault() ?? JsonBody.OptionalString(body, "imageId"));
         IReadOnlyDictionary<string, string> labels = Labels.Parse(body["labels"], "labels");
         TimeSpan idle = IdleTimeout(body["timeout"], options);
-        if (body["persistenceDataList"] is JsonArray { Count: > 0 })
-            throw ApiError.BadParameter("persistenceDataList (context sync) is not supported by this server: sessions keep files in their own " +
-                                        "workspace for their lifetime. Create the session without context syncs.");
         NetworkAllowList network = Network(body[NetworkField], context.Tenant(), options);
         view.CheckUrls(context);
-        HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, network, context.RequestAborted);
+        var mounts = await Contexts.PersistenceData.ParseAsync(body[Contexts.PersistenceData.Field], contexts, context.Tenant(), context.RequestAborted);
+        HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, network, context.RequestAborted, mounts);
         JsonObject data = view.Describe(context, session);
         data.Remove("status");
         data["errMsg"] = "";

@@ -45,7 +45,7 @@ public sealed class SessionView(PublicUrls urls, ServerOptions options, ToolCata
         foreach (string secretOrBulky in new[] { "token", "toolList", "success" })
             data.Remove(secretOrBulky);
         data["imageId"] = session.ImageId;
-        data["createTime"] = session.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+        data["createTime"] = WireJson.Time(session.CreatedAt);
         data["idleReleaseTimeout"] = (long)session.IdleTimeout.TotalSeconds;
         return data;
     }

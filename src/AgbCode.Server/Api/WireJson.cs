@@ -12,4 +12,8 @@ public static class WireJson
     public static JavaScriptEncoder Encoder { get; } = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
     public static JsonSerializerOptions Options { get; } = new() { Encoder = Encoder, WriteIndented = false };
     public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = Encoder, Indented = false };
+
+    /// <summary>A time as the AGB answers carry it: UTC, ISO 8601 with milliseconds.</summary>
+    public static string Time(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 }

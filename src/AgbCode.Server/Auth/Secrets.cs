@@ -16,4 +16,19 @@ internal static class Secrets
     public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
 
     public static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The bytes of a <see cref="Base64Url"/> text; null when it is not one.</summary>
+    public static byte[]? FromBase64Url(string text)
+    {
+        string padded = text.Replace('-', '+').Replace('_', '/');
+        padded += new string('=', (4 - padded.Length % 4) % 4);
+        try
+        {
+            return Convert.FromBase64String(padded);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 }

@@ -54,11 +54,17 @@ public sealed partial record ServerOptions
     public string ImagesDir { get; init; } = AgbCode.Engine.Images.ImageCatalog.DefaultFolder;
     /// <summary>Tenants whose CreateSession may ask for a network allow-list (agbcodeNetwork); none by default.</summary>
     public IReadOnlySet<string> NetworkTenants { get; init; } = new HashSet<string>();
+    /// <summary>How long a context file's signed upload or download URL stays valid.</summary>
+    public TimeSpan ContextUrlLifetime { get; init; } = TimeSpan.FromSeconds(900);
+    /// <summary>The largest file one signed upload URL accepts.</summary>
+    public long ContextUploadMaxBytes { get; init; } = 256L * 1024 * 1024;
     /// <summary>"json" (one JSON object a line, with scopes: the default) or "text".</summary>
     public string LogFormat { get; init; } = "json";
 
     public const string Prefix = "AGBCODE_";
     public const string NetworkTenantsSetting = "NETWORK_TENANTS";
+    public const string ContextUrlLifetimeSetting = "CONTEXT_URL_TTL_SEC";
+    public const string ContextUploadMaxBytesSetting = "CONTEXT_UPLOAD_MAX_BYTES";
 
     public static ServerOptions From(IConfiguration config)
     {
@@ -94,6 +100,8 @@ public sealed partial record ServerOptions
             TrustedProxies = reader.Addresses("TRUSTED_PROXIES"),
             ShutdownGrace = TimeSpan.FromSeconds(reader.Int("SHUTDOWN_GRACE_SEC", 10, min: 0, max: 3600)),
             SpareSessions = reader.Int("SPARE_SESSIONS", 1, min: 0, max: 16),
+            ContextUrlLifetime = TimeSpan.FromSeconds(reader.Int(ContextUrlLifetimeSetting, 900, min: 1, max: 7 * 24 * 3600)),
+            ContextUploadMaxBytes = reader.Int(ContextUploadMaxBytesSetting, 256 * 1024 * 1024, min: 1024),
             LogFormat = reader.String("LOG_FORMAT") ?? "json",
             ImagesDir = reader.String("IMAGES_DIR") ?? AgbCode.Engine.Images.ImageCatalog.DefaultFolder,
             NetworkTenants = reader.Tenants(NetworkTenantsSetting),

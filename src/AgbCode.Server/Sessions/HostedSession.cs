@@ -31,6 +31,8 @@ public sealed class HostedSession
     /// <summary>The labels given at creation, then as the last SetLabel replaced them (never changed in place).</summary>
     public IReadOnlyDictionary<string, string> Labels => _labels;
     public DateTimeOffset CreatedAt => Engine.CreatedAt;
+    /// <summary>The contexts mounted at creation and the SyncContext calls made on them.</summary>
+    public Contexts.SessionContexts Contexts { get; } = new();
     /// <summary>False once the session was deleted or released for idleness.</summary>
     public bool IsAlive => !Engine.IsClosed;
 

@@ -37,7 +37,7 @@ public sealed class SessionRegistry : IAsyncDisposable
     public int Count => _sessions.Count;
 
     public async Task<HostedSession> CreateAsync(string tenant, string imageId, IReadOnlyDictionary<string, string> labels, TimeSpan idleTimeout,
-        NetworkAllowList network, CancellationToken cancellationToken)
+        NetworkAllowList network, CancellationToken cancellationToken, IReadOnlyList<Contexts.MountedContext>? contexts = null)
     {
         if (_shutdown.IsStopping)
             throw ApiError.ShuttingDown();
@@ -52,8 +52,11 @@ public sealed class SessionRegistry : IAsyncDisposable
                 Labels = labels,
                 IdleTimeout = idleTimeout,
                 Network = network,
+                Contexts = [.. (contexts ?? []).Select(c => new AgbCode.Core.Contexts.ContextMount(c.ContextId, c.Path))],
+                Tenant = tenant,
             }, cancellationToken);
             var session = new HostedSession(id, tenant, imageId, engine, idleTimeout);
+            session.Contexts.Mount(contexts ?? []);
             _sessions[id] = session;
             _metrics.SessionsCreated.Inc();
             _metrics.ActiveSessions.Set(_sessions.Count);

@@ -39,7 +39,14 @@ public class TestServer : IAsyncDisposable
         StartWithArgsAsync(["--urls", "http://127.0.0.1:0"], settings);
 
     /// <summary>Starts a server with these command-line arguments (e.g. a Kestrel endpoint configuration) and settings.</summary>
-    public static async Task<TestServer> StartWithArgsAsync(string[] hostArgs, params (string Name, string Value)[] settings)
+    public static Task<TestServer> StartWithArgsAsync(string[] hostArgs, params (string Name, string Value)[] settings) =>
+        StartWithArgsAsync(hostArgs, null, settings);
+
+    /// <summary>Starts a server whose services <paramref name="configure"/> may replace (e.g. the clock).</summary>
+    public static Task<TestServer> StartAsync(Action<IServiceCollection> configure, params (string Name, string Value)[] settings) =>
+        StartWithArgsAsync(["--urls", "http://127.0.0.1:0"], configure, settings);
+
+    private static async Task<TestServer> StartWithArgsAsync(string[] hostArgs, Action<IServiceCollection>? configure, (string Name, string Value)[] settings)
     {
         var logs = new LogCapture();
         string[] args =
@@ -54,6 +61,7 @@ public class TestServer : IAsyncDisposable
             builder.Logging.ClearProviders();   // keep the test output quiet; the capture sees everything
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddProvider(logs);
+            configure?.Invoke(builder.Services);
         });
         try
         {
