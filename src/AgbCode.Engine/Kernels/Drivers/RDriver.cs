@@ -29,7 +29,7 @@ internal sealed class RDriver : LanguageDriver
         string[] parts = [.. Directory.GetFiles(folder, "agb_r_*.R").Where(p => !p.EndsWith("agb_r_evaluator.R", StringComparison.Ordinal))];
         var (exitCode, _) = Host.HostCommand.TryRun(Executable,
             ["--vanilla", "-e", "for (p in commandArgs(TRUE)) compiler::cmpfile(p, sub('[.]R$', '.Rc', p), verbose = FALSE)",
-             "--args", .. parts]);
+             .. parts]);
         if (exitCode != 0)
             foreach (string part in parts)
                 File.Delete(Path.ChangeExtension(part, ".Rc"));

@@ -85,42 +85,24 @@ public final class JavaKernel {
         this.shell = shell;
     }
 
-    /** The argument with which the kernel only starts JShell, warms it up and exits: the run that records the class-data archive. */
-    static final String WARM_UP_ONLY = "--warm-up-only";
-
     public static void main(String[] args) throws Exception {
-        if (args.length == 1 && args[0].equals(WARM_UP_ONLY)) {
-            Thread warmUp = new Thread(null, JavaKernel::start, "agb-kernel", KERNEL_STACK);
-            warmUp.start();
-            warmUp.join();
-            System.exit(0);
-        }
         Protocol.open();
         Output.install();
         ExitGuard.install();   // false on a JVM without a security manager (JDK 24+): then System.exit ends the kernel
-        Thread kernel = new Thread(null, JavaKernel::serve, "agb-kernel", KERNEL_STACK);
+        Thread kernel = new Thread(null, JavaKernel::serve, "agb-kernel", 64L << 20);   // javac recurses deeply
         kernel.start();
         kernel.join();
     }
 
-    /** javac recurses deeply. */
-    private static final long KERNEL_STACK = 64L << 20;
-
-    /** JShell with the evaluator's execution engine, startup imports and a warm compiler. */
-    private static JavaKernel start() {
-        JShell shell = JShell.builder()
-            .executionEngine(Execution.provider(), Map.of())
-            .out(System.out).err(System.err)
-            .build();
-        shell.addToClasspath(System.getProperty("java.class.path"));
-        JavaKernel kernel = new JavaKernel(shell);
-        kernel.warmUp();
-        return kernel;
-    }
-
     private static void serve() {
         try {
-            JavaKernel kernel = start();
+            JShell shell = JShell.builder()
+                .executionEngine(Execution.provider(), Map.of())
+                .out(System.out).err(System.err)
+                .build();
+            shell.addToClasspath(System.getProperty("java.class.path"));
+            JavaKernel kernel = new JavaKernel(shell);
+            kernel.warmUp();
             installInterruptHandler();
             Protocol.send(Protocol.message("ready", "runtime", "Java " + System.getProperty("java.version") + " (JShell)"));
             Map<String, Object> request;

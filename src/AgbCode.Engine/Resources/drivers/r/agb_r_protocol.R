@@ -270,7 +270,7 @@ warm_up <- function() {
   while (elapsed() < quiet_until) {
     if (request_waiting())
       return(invisible())
-    tryCatch(Sys.sleep(0.005), interrupt = function(e) NULL)
+    tryCatch(Sys.sleep(0.001), interrupt = function(e) NULL)   # a request arriving now waits at most this long
   }
   while (length(kernel$warm_up)) {
     if (request_waiting())
