@@ -35,30 +35,38 @@ internal static class WarmBench
     {
         await using var space = new LocalCodeSpace();
         var warm = new List<Stats>();
+        var cpu = new List<string>();
         var memory = new List<string>();
         foreach (string language in Languages)
         {
-            warm.Add(await WarmRuns(space, language, warmRuns));
+            var (times, cpuPerRun) = await WarmRuns(space, language, warmRuns);
+            warm.Add(times);
+            cpu.Add(string.Create(CultureInfo.InvariantCulture, $"| {language} | {cpuPerRun.TotalMilliseconds:0.00} |"));
             memory.Add(await IdleMemoryRow(space, language));
         }
-        var (session, plain) = await CpuBound(space);
+        var (session, plain, c1) = await CpuBound(space);
 
         Console.WriteLine($"\nWarm run of `1+1` per language ({warmRuns} runs each, after 10 warm-up runs)\n\n{Stats.Header}");
         warm.ForEach(s => Console.WriteLine(s.Row()));
+        Console.WriteLine("\nCPU time per warm run (the session's cgroup over those runs: kernel, supervisor and JIT threads)\n");
+        Console.WriteLine("| language | CPU ms per run |\n|---|---|");
+        cpu.ForEach(Console.WriteLine);
         Console.WriteLine("\nIdle session memory (the session's cgroup after start and one `1+1`, inactive file cache not counted)\n");
         Console.WriteLine("| language | MiB | idle sessions in 24 GiB |\n|---|---|---|");
         memory.ForEach(Console.WriteLine);
         Console.WriteLine($"\nJava CPU-bound method ({CpuCalls} calls each, ms per call measured inside the JVM)\n\n{Stats.Header}");
         Console.WriteLine(session.Row());
         Console.WriteLine(plain.Row());
+        Console.WriteLine(c1.Row());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nratio of medians (session / java): {session.Median / plain.Median:0.00}"));
     }
 
-    private static async Task<Stats> WarmRuns(LocalCodeSpace space, string language, int runs)
+    private static async Task<(Stats Times, TimeSpan CpuPerRun)> WarmRuns(LocalCodeSpace space, string language, int runs)
     {
         ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = [language] });
         for (int i = 0; i < 10; i++)
             await session.RunAsync(new RunRequest("1+1", language));
+        TimeSpan cpuBefore = await CpuTime(session);
         var times = new List<double>();
         for (int i = 0; i < runs; i++)
         {
@@ -68,9 +76,13 @@ internal static class WarmBench
             if (!result.Success || result.Text is null || !result.Text.Contains('2'))
                 throw new InvalidOperationException($"{language}: unexpected result {result.Text} {result.ErrorMessage}");
         }
+        TimeSpan cpuPerRun = (await CpuTime(session) - cpuBefore) / runs;
         await space.DeleteSessionAsync(session.Id);
-        return new Stats(language, times);
+        return (new Stats(language, times), cpuPerRun);
     }
+
+    private static async Task<TimeSpan> CpuTime(ICodeSession session) =>
+        (await session.GetUsageAsync())?.CpuTime ?? throw new InvalidOperationException("no cgroup CPU accounting: the CPU time cannot be read");
 
     private static async Task<string> IdleMemoryRow(LocalCodeSpace space, string language)
     {
@@ -83,7 +95,7 @@ internal static class WarmBench
         return string.Create(CultureInfo.InvariantCulture, $"| {language} | {mib:0.0} | {HostBytes / usage.MemoryBytes} |");
     }
 
-    private static async Task<(Stats Session, Stats Plain)> CpuBound(LocalCodeSpace space)
+    private static async Task<(Stats Session, Stats Plain, Stats C1)> CpuBound(LocalCodeSpace space)
     {
         ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = ["java"] });
         var defined = await session.RunAsync(new RunRequest(CpuMethod, "java"));
@@ -108,15 +120,24 @@ internal static class WarmBench
                 }
             }
             """);
+        Stats plain = new("the same method in `java CpuBound.java`", JavaCalls(program));
+        Stats c1 = new("the same in `java -XX:TieredStopAtLevel=1 CpuBound.java` (the kernel's former JIT setting)",
+            JavaCalls(program, "-XX:TieredStopAtLevel=1"));
+        Directory.Delete(folder, recursive: true);
+        return (new Stats("the method in a Java session (`work()` per run)", inSession), plain, c1);
+    }
+
+    private static List<double> JavaCalls(string program, params string[] options)
+    {
         var info = new ProcessStartInfo("/usr/bin/java") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string option in options)
+            info.ArgumentList.Add(option);
         info.ArgumentList.Add(program);
         using Process process = Process.Start(info)!;
-        var plain = new List<double>();
+        var seconds = new List<double>();
         while (process.StandardOutput.ReadLine() is { } line)
-            plain.Add(double.Parse(line, CultureInfo.InvariantCulture) / 1000);
+            seconds.Add(double.Parse(line, CultureInfo.InvariantCulture) / 1000);
         process.WaitForExit();
-        Directory.Delete(folder, recursive: true);
-        return (new Stats("the method in a Java session (`work()` per run)", inSession),
-                new Stats("the same method in `java CpuBound.java`", plain));
+        return seconds;
     }
 }
