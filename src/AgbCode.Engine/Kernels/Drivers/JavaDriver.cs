@@ -8,8 +8,7 @@ namespace AgbCode.Engine.Kernels.Drivers;
 
 /// <summary>
 /// Java: the JShell API with the evaluator's own execution engine (agb.JavaKernel), compiled once per engine version.
-/// The JVM cannot see the sandbox's cgroup, so it is told the session's memory and CPU. It runs with full tiered
-/// compilation: C1 alone starts a little cheaper but leaves hot loops (and javac itself) at a fraction of their speed.
+/// The JVM cannot see the sandbox's cgroup, so it is told the session's memory and CPU.
 /// </summary>
 internal sealed class JavaDriver : LanguageDriver
 {
@@ -29,7 +28,7 @@ internal sealed class JavaDriver : LanguageDriver
         Supervised(driversDir, Executable,
             $"-XX:MaxRAM={limits.MemoryBytes}", "-XX:MaxRAMPercentage=50", "-XX:MinRAMPercentage=50",
             $"-XX:ActiveProcessorCount={Math.Max(1, (int)Math.Ceiling(limits.CpuCores)).ToString(CultureInfo.InvariantCulture)}",
-            "-XX:+UseSerialGC", "-XX:-UsePerfData",
+            "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
             "-Djava.security.manager=allow", "-Djava.awt.headless=true",
             "-cp", ClassPath(driversDir, imageDir), "agb.JavaKernel");
 
