@@ -18,6 +18,8 @@ if (what is "all" or "cold")
     await ColdStart(20);
 if (what is "all" or "languages")
     await Languages(warmRuns: Math.Min(warmRuns, 300), coldRuns: 10);
+if (what is "all" or "warm")
+    await WarmBench.RunAsync(Math.Min(warmRuns, 300));
 if (what is "all" or "crash")
     Console.WriteLine($"\nCleanup after the engine is SIGKILLed (10 trials)\n\n{Stats.Header}\n{CrashCleanup.Measure(10).Row()}");
 if (what is "all" or "values")

@@ -184,6 +184,21 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     }
 
     [Fact]
+    public async Task A_lambda_made_by_a_finished_statement_still_runs_and_names_its_cell()
+    {
+        // The statement that made the lambda is dropped from JShell after its cell (finished snippets are not kept);
+        // its class and its place in the user's code must stay.
+        await Java("java.util.function.IntSupplier lateFailure;");
+        EnhancedCodeExecutionResult made = await Java("lateFailure = () -> {\n    throw new IllegalStateException(\"late\");\n};");
+        EnhancedCodeExecutionResult result = await Java("lateFailure.getAsInt()");
+
+        Assert.True(made.Success, made.ErrorMessage);
+        Assert.False(result.Success);
+        Assert.Equal("java.lang.IllegalStateException", result.Error!.Name);
+        Assert.Contains($"(cell {made.ExecutionCount}, line 2)", result.Error.Traceback);
+    }
+
+    [Fact]
     public async Task A_user_exception_shows_its_own_name_the_cell_lines_and_its_cause()
     {
         EnhancedCodeExecutionResult declared = await Java("""

@@ -17,6 +17,22 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
         fixture.Run("r", code, timeoutSec, observer, cancellationToken);
 
     [Fact]
+    public async Task The_first_cell_of_a_new_kernel_already_runs_the_evaluator_as_byte_code()
+    {
+        await using var space = new LocalCodeSpace();
+        ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = ["r"] });
+        // run_cell is on the stack of every cell: its body is byte code when the evaluator was loaded from its .Rc
+        EnhancedCodeExecutionResult result = await session.RunAsync(new RunRequest("""
+            frames <- sys.calls()
+            at <- which(vapply(frames, function(call) identical(call[[1L]], as.name("run_cell")), NA))[1L]
+            typeof(.Internal(bodyCode(sys.function(at))))
+            """, "r"));
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("[1] \"bytecode\"", result.Text);
+    }
+
+    [Fact]
     public async Task State_persists_and_the_value_of_the_last_expression_is_the_main_result()
     {
         EnhancedCodeExecutionResult assigned = await R("x <- 42");

@@ -16,6 +16,25 @@ internal sealed class RDriver : LanguageDriver
     public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) =>
         Supervised(driversDir, Executable, "--vanilla", Path.Combine(driversDir, "r", "agb_r_evaluator.R"));
 
+    /// <summary>
+    /// Byte-compiles the evaluator's parts into .Rc files next to them, which the evaluator loads instead of the source:
+    /// every run then executes compiled code from the first one (R would otherwise only compile them while the kernel
+    /// is idle, which back-to-back runs never leave it). Without them the evaluator reads the source, as before.
+    /// </summary>
+    public override void Prepare(string driversDir)
+    {
+        string folder = Path.Combine(driversDir, "r");
+        if (!IsInstalled || !Directory.Exists(folder))
+            return;
+        string[] parts = [.. Directory.GetFiles(folder, "agb_r_*.R").Where(p => !p.EndsWith("agb_r_evaluator.R", StringComparison.Ordinal))];
+        var (exitCode, _) = Host.HostCommand.TryRun(Executable,
+            ["--vanilla", "-e", "for (p in commandArgs(TRUE)) compiler::cmpfile(p, sub('[.]R$', '.Rc', p), verbose = FALSE)",
+             .. parts]);
+        if (exitCode != 0)
+            foreach (string part in parts)
+                File.Delete(Path.ChangeExtension(part, ".Rc"));
+    }
+
     // Without TZ, Sys.timezone() asks timedatectl, which the sandbox does not have.
     public override IReadOnlyDictionary<string, string> Environment(string home, string tmp) => new Dictionary<string, string>
     {

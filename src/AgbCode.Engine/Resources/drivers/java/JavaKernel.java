@@ -61,6 +61,12 @@ public final class JavaKernel {
     private static final Pattern REPL_NAME = Pattern.compile("REPL\\.\\$JShell\\$\\d+[$.]");
 
     private final JShell shell;
+    /**
+     * Snippets of the last cell that declare nothing (expressions, statements, calls of main): dropped once the cell is
+     * done, because JShell compiles every later snippet against all live ones, so each kept `1+1` makes every later run
+     * slower and the heap larger.
+     */
+    private final List<Snippet> transients = new ArrayList<>();
     /** Where each snippet came from: JShell id → its cell and the line in the cell where it starts (-1: added by the evaluator). */
     private final Map<String, Origin> origins = new HashMap<>();
 
@@ -197,6 +203,34 @@ public final class JavaKernel {
             Protocol.send(Protocol.message("done", "status", ok ? "ok" : "error"));
         else
             Protocol.send(Protocol.message("done", "status", exitStatus == 0 ? "ok" : "error", "exit_code", exitStatus));
+        dropTransients();   // after "done": the result does not wait for it
+    }
+
+    private void noteTransient(Snippet snippet) {
+        boolean declaresNothing = switch (snippet.kind()) {
+            case EXPRESSION, STATEMENT, ERRONEOUS -> true;
+            case VAR -> snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+            default -> false;
+        };
+        if (declaresNothing)
+            transients.add(snippet);
+    }
+
+    /**
+     * Their classes stay loaded and their origins known (a lambda a statement made may still run and fail in a later
+     * cell); JShell just stops compiling against them.
+     */
+    private void dropTransients() {
+        try {
+            for (Snippet snippet : transients) {
+                if (shell.status(snippet).isActive())
+                    shell.drop(snippet);
+            }
+        } catch (RuntimeException failure) {   // dropping is housekeeping: a failure costs speed, not the session
+            System.err.println("agb java evaluator: could not drop a finished snippet: " + failure);
+        } finally {
+            transients.clear();
+        }
     }
 
     /** The status of the System.exit that ended this cell, as `java Main.java` would exit with it; null when none did. */
@@ -260,6 +294,7 @@ public final class JavaKernel {
                     continue;   // a dependent snippet updated because of this one
                 Snippet snippet = event.snippet();
                 origins.put(snippet.id(), new Origin(cell, lineOf(code, chunk.offset())));
+                noteTransient(snippet);
                 if (event.status() == Snippet.Status.REJECTED) {
                     if (Execution.interrupted())
                         return interrupted(null);
@@ -309,6 +344,7 @@ public final class JavaKernel {
                 if (event.causeSnippet() != null)
                     continue;
                 origins.put(event.snippet().id(), new Origin(cell, -1));
+                noteTransient(event.snippet());
                 if (Execution.interrupted())
                     return interrupted(null);
                 if (event.status() == Snippet.Status.REJECTED)

@@ -8,6 +8,7 @@
 ##   agb_r_protocol.R  requests in, messages out, the request loop, the idle warm-up
 ##   agb_r_eval.R      running a cell: parsing, evaluation, warnings, errors, interrupts, quit()
 ##   agb_r_display.R   the main result's MIME bundle (print + repr) and plots as PNG
+## Each part is read from its byte-compiled .Rc when there is one.
 local({
   script <- sub("^--file=", "", grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE))
   script <- normalizePath(gsub("~+~", " ", script[length(script)], fixed = TRUE))
@@ -23,8 +24,14 @@ local({
     }
   }
   agb <- new.env(parent = baseenv())
-  for (part in c("agb_r_protocol.R", "agb_r_eval.R", "agb_r_display.R"))
-    sys.source(file.path(here, part), envir = agb, keep.source = FALSE)
+  ## The parts as byte code (RDriver.Prepare compiles them when the engine installs its runtime folder); read as
+  ## source when that failed, and then compiled while idle (see plan_warm_up()).
+  parts <- c("agb_r_protocol.R", "agb_r_eval.R", "agb_r_display.R")
+  compiled <- file.path(here, sub("\\.R$", ".Rc", parts))
+  precompiled <- all(file.exists(compiled))
+  for (i in seq_along(parts))
+    if (precompiled) compiler::loadcmp(compiled[i], envir = agb) else
+      sys.source(file.path(here, parts[i]), envir = agb, keep.source = FALSE)
   agb$kernel$user_jit <- compiler::enableJIT(0L)   # see eval_top()
   if (!isTRUE(l10n_info()[["UTF-8"]]))
     invisible(Sys.setlocale("LC_CTYPE", "C.UTF-8"))
@@ -34,7 +41,7 @@ local({
   agb$install_stderr_order()
   agb$create_last_warning()
   agb$setup_display()
-  agb$plan_warm_up(agb)
+  agb$plan_warm_up(agb, compile = !precompiled)
   agb$serve(runtime = paste("R", getRversion()))
   agb$kernel$quit(save = "no", status = 0L, runLast = FALSE)
 })

@@ -254,8 +254,8 @@ abandon <- function(condition) {
 ## have no effect user code can see (no output, no change to the random seed, devices or options).
 kernel$warm_up <- list()
 
-plan_warm_up <- function(env) {
-  compile <- lapply(sort(ls(env)), function(name) function() {
+plan_warm_up <- function(env, compile = TRUE) {
+  compile <- if (compile) lapply(sort(ls(env)), function(name) function() {
     fun <- get(name, envir = env, inherits = FALSE)
     if (is.function(fun))
       assign(name, compiler::cmpfun(fun), envir = env)
@@ -270,7 +270,7 @@ warm_up <- function() {
   while (elapsed() < quiet_until) {
     if (request_waiting())
       return(invisible())
-    tryCatch(Sys.sleep(0.005), interrupt = function(e) NULL)
+    tryCatch(Sys.sleep(0.001), interrupt = function(e) NULL)   # a request arriving now waits at most this long
   }
   while (length(kernel$warm_up)) {
     if (request_waiting())
