@@ -9,6 +9,7 @@ namespace AgbCode.Server.Tests.Support;
 public sealed class RecordingSettings(IReadOnlyDictionary<string, string> values) : IConfigurationSource
 {
     private readonly HashSet<string> _asked = new(StringComparer.OrdinalIgnoreCase);
+    private readonly IReadOnlyDictionary<string, string> _values = values;
 
     public IReadOnlySet<string> Asked
     {
@@ -25,7 +26,7 @@ public sealed class RecordingSettings(IReadOnlyDictionary<string, string> values
         {
             lock (source._asked)
                 source._asked.Add(key);
-            bool found = source.values.TryGetValue(key, out string? given);
+            bool found = source._values.TryGetValue(key, out string? given);
             value = given;
             return found;
         }
