@@ -53,7 +53,7 @@ function New-DebstrapBase([string[]] $Packages, [string] $Epoch) {
             # Manual pages stay: the JDK's postinst links its man page with update-alternatives and fails without them.
             mmdebstrap --quiet --variant=minbase --aptopt='APT::Install-Recommends "false"' `
                 --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' `
-                --include=($Packages -join ',') $imageSuite "$tarball.partial" $ImageSources
+                "--include=$($Packages -join ',')" $imageSuite "$tarball.partial" $ImageSources
         }
         Move-Item -LiteralPath "$tarball.partial" -Destination $tarball
     }
