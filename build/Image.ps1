@@ -51,7 +51,7 @@ function New-DebstrapBase([string[]] $Packages, [string] $Epoch) {
         $env:SOURCE_DATE_EPOCH = $Epoch
         Invoke-Native 'mmdebstrap' {
             # Manual pages stay: the JDK's postinst links its man page with update-alternatives and fails without them.
-            mmdebstrap --quiet --variant=minbase --aptopt='APT::Install-Recommends "false"' `
+            mmdebstrap --quiet --format=tar --variant=minbase --aptopt='APT::Install-Recommends "false"' `
                 --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' `
                 "--include=$($Packages -join ',')" $imageSuite "$tarball.partial" $ImageSources
         }
