@@ -49,9 +49,10 @@ Describe 'The server image, run with podman' -Tag Container -Skip:([bool]$missin
     }
 
     It 'runs Python''s 1 + 1 through the API' {
-        $r = Invoke-AgbCode -Endpoint $endpoint -ApiKey $apiKey -Language python -Code '1 + 1' -Quiet
+        $r = Invoke-AgbCode -Endpoint $endpoint -ApiKey $apiKey -Language python -Code '1 + 1' -Quiet -WarningVariable warnings
         $r.Success | Should -BeTrue
         $r.Text | Should -Be '2'
+        $warnings | Should -BeNullOrEmpty -Because 'the run''s session is removed cleanly (its workspace volume unmounted in the container)'
     }
 
     It 'ends the memory bomb as OutOfMemoryError at the session''s 1 GiB, as on the host' {

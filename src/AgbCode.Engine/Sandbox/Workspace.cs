@@ -104,7 +104,9 @@ internal sealed class Workspace
             switch (entry.Kind)
             {
                 case LedgerEntry.Mount:
-                    if (HostCommand.TryRun(Tools.Umount, entry.Value).ExitCode != 0)
+                    // umount's exit code is not the truth: in a container it unmounts, then fails to detach the loop
+                    // device (ENXIO; the kernel's autoclear detaches it anyway). The mount table is.
+                    if (HostCommand.TryRun(Tools.Umount, entry.Value).ExitCode != 0 && HostInventory.MountPoints().Contains(entry.Value))
                         HostCommand.Run(Tools.Umount, "-l", entry.Value);
                     break;
                 case LedgerEntry.MountPoint when Directory.Exists(entry.Value):
