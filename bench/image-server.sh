@@ -2,7 +2,7 @@
 # The server image's costs: its size, start-to-healthy time (podman run -> first 200 from /healthz) and first-run
 # latency (CreateSession, then Python's 1+1 through the API: the kernel starts on first use), each the median of
 # RUNS fresh containers; and as the baseline, measured in the same run, the same server started on the host
-# (out/server/agbcode-server, build.ps1 -Task Publish). Also the container's memory once healthy (resident memory of its cgroup, at rest with the spare session made ahead).
+# (out/server/agbcode-server, build.ps1 -Task Publish). Also the container's memory once healthy (the resident memory, VmRSS, of the processes in its cgroup once healthy: tini, the server and what it has started).
 # Needs root, podman and the image (build.ps1 -Task Image). Usage: bench/image-server.sh [RUNS]   (default 5)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +39,7 @@ for ((i = 0; i < runs; i++)); do
     wait_healthy "$url" "$cid" || { podman logs "$cid" >&2; exit 1; }
     t1=$(now)
     cg=$(podman inspect --format '{{.State.CgroupPath}}' "$cid")
-    c_mem+=("$(awk '/^total_rss /{print int($2 / 1048576)}' "/sys/fs/cgroup/memory$cg/memory.stat")")
+    c_mem+=("$(for p in $(cat "/sys/fs/cgroup/memory$cg/cgroup.procs"); do awk '/^VmRSS:/{print $2}' "/proc/$p/status"; done | awk '{s += $1} END {print int(s / 1024)}')")
     t1b=$(now); first_run "$url"; t2=$(now)
     c_start+=("$(echo "$t1 - $t0" | bc)"); c_first+=("$(echo "$t2 - $t1b" | bc)")
     podman stop --time 60 "$cid" >/dev/null; podman rm -f "$cid" >/dev/null 2>&1 || true
@@ -59,5 +59,5 @@ echo "image $image: $((size / 1048576)) MiB; $runs runs each; load average at th
 printf '%-34s %8s %8s\n' '' container host
 printf '%-34s %7ss %7ss\n' 'start to healthy (median)' "$(printf '%s\n' "${c_start[@]}" | median)" "$(printf '%s\n' "${h_start[@]}" | median)"
 printf '%-34s %7ss %7ss\n' 'first run: session + 1+1 (median)' "$(printf '%s\n' "${c_first[@]}" | median)" "$(printf '%s\n' "${h_first[@]}" | median)"
-printf '%-34s %6s MiB\n' 'container memory at rest (RSS)' "$(printf '%s\n' "${c_mem[@]}" | median)"
+printf '%-34s %6s MiB\n' 'container processes once healthy (RSS)' "$(printf '%s\n' "${c_mem[@]}" | median)"
 echo "all: container start ${c_start[*]}; first ${c_first[*]}; host start ${h_start[*]}; first ${h_first[*]}"
