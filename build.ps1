@@ -14,6 +14,7 @@
       Demo       runs a line of Python in a sandbox on the embedded engine
       Serve      starts the AGB-compatible server on loopback (-ServerUrl) with AGBCODE_API_KEY, or a generated key it prints
       Publish    writes the server as one self-contained executable: out/server/agbcode-server
+      Image      (root) builds the server's OCI image with podman, on a Debian base made by mmdebstrap (docs/deploy.md)
       InstallService    (root) installs that server as the local engine service for users who are not root: a systemd
                  socket-activated unit where systemd runs, else a launcher it starts (docs/server.md)
       UninstallService  (root) removes the service, its files, socket and group
@@ -30,7 +31,11 @@ param(
     # Extra arguments for 'dotnet test', e.g. '--filter', 'FullyQualifiedName~Python'
     [string[]] $TestArguments = @(),
     # Where Serve listens (loopback by default; docs/server.md covers TLS and a public URL)
-    [string] $ServerUrl = 'http://127.0.0.1:8080'
+    [string] $ServerUrl = 'http://127.0.0.1:8080',
+    # Image: the base image; empty (the default) builds one with mmdebstrap, or e.g. debian:bookworm-slim from a registry
+    [string] $ImageBase = '',
+    # Image: the Debian sources (deb822) mmdebstrap downloads from; name a dated snapshot of the archive to pin it
+    [string] $ImageSources = '/etc/apt/sources.list.d/debian.sources'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -293,8 +298,9 @@ function Invoke-Clean {
 }
 
 . (Join-Path $root 'build/Service.ps1')
+. (Join-Path $root 'build/Image.ps1')
 
-$known = 'Bootstrap', 'Build', 'Test', 'Package', 'Demo', 'Serve', 'Publish', 'InstallService', 'UninstallService', 'Clean'
+$known = 'Bootstrap', 'Build', 'Test', 'Package', 'Demo', 'Serve', 'Publish', 'Image', 'InstallService', 'UninstallService', 'Clean'
 $tasks = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
 $unknown = @($tasks | Where-Object { $_ -notin $known })
 if ($unknown) { throw "Unknown task: $($unknown -join ', '). Tasks: $($known -join ', ')." }

@@ -27,11 +27,20 @@ internal static class Backends
     public static ICodeSpace Local()
     {
         if (!OperatingSystem.IsLinux())
-            throw new AgbException(AgbErrorKind.Platform, SessionErrors.SandboxUnavailable,
-                "The local engine sandboxes code with bubblewrap, which needs Linux.",
-                "Use a remote AgbCode server or the AGB cloud (-Endpoint, or $env:AGB_ENDPOINT), or run PowerShell on Linux or WSL2.");
+            throw NoLocalEngine(System.Runtime.InteropServices.RuntimeInformation.OSDescription);
         return LocalCodeSpace.Shared;
     }
+
+    /// <summary>
+    /// Why a cmdlet without an endpoint fails on Windows or macOS, with the way that works there: the server image on a
+    /// container runtime (README, "Windows and macOS"), reached through AGB_ENDPOINT.
+    /// </summary>
+    internal static AgbException NoLocalEngine(string operatingSystem) =>
+        new(AgbErrorKind.Platform, SessionErrors.SandboxUnavailable,
+            $"The local engine sandboxes code with bubblewrap, which needs Linux; this is {operatingSystem}, so no endpoint means nowhere to run.",
+            "Run the AgbCode server image on Docker, Podman or Kubernetes (README, \"Windows and macOS\"), then set $env:AGB_ENDPOINT " +
+            "to its address and $env:AGB_API_KEY to its key (or pass -Endpoint and -ApiKey): every cmdlet works the same against it. " +
+            "WSL2 with PowerShell for Linux runs the local engine too.");
 
     /// <summary>
     /// The backends this process has used: the local engine once started, the service, and every endpoint it has used

@@ -44,10 +44,14 @@ public static class Program
         return 0;
     }
 
-    /// <summary>Builds the server; <paramref name="configure"/> lets tests add to the builder (e.g. a log capture).</summary>
-    public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>
+    /// Builds the server; <paramref name="configure"/> lets tests add to the builder (e.g. a log capture), and
+    /// <paramref name="settings"/> add a configuration source before any setting is read.
+    /// </summary>
+    public static WebApplication BuildApp(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IConfigurationBuilder>? settings = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
+        settings?.Invoke(builder.Configuration);
         ServerOptions options = ServerOptions.From(builder.Configuration);
         LocalSocketOptions? localSocket = LocalSocketOptions.From(builder.Configuration);
         ApiKeyStore keys = ApiKeySources.Load(builder.Configuration, keysRequired: localSocket is null);

@@ -107,7 +107,8 @@ internal static class HostInventory
         }
     }
 
-    private static HashSet<string> MountPoints() =>
+    /// <summary>Every mount point this process sees (/proc/self/mountinfo).</summary>
+    internal static HashSet<string> MountPoints() =>
         [.. File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')).Where(f => f.Length > 4).Select(f => f[4])];
 
     private static IEnumerable<string> CgroupParents() =>

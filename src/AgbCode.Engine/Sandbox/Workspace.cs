@@ -129,7 +129,10 @@ internal sealed class Workspace
             switch (entry.Kind)
             {
                 case LedgerEntry.Mount:
-                    if ((await HostCommand.TryRunAsync(Tools.Umount, [entry.Value]).ConfigureAwait(false)).ExitCode != 0)
+                    // umount's exit code is not the truth: in a container it unmounts, then fails to detach the loop
+                    // device (ENXIO; the kernel's autoclear detaches it anyway). The mount table is.
+                    if ((await HostCommand.TryRunAsync(Tools.Umount, [entry.Value]).ConfigureAwait(false)).ExitCode != 0
+                        && HostInventory.MountPoints().Contains(entry.Value))
                         await HostCommand.RunAsync(Tools.Umount, ["-l", entry.Value]).ConfigureAwait(false);
                     break;
                 case LedgerEntry.MountPoint when Directory.Exists(entry.Value):
