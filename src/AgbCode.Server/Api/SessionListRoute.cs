@@ -1,31 +1,31 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AgbCode.Server.Auth;
-using AgbCode.Server.Sessions;
+using AgbCode.Server.Cluster;
 
 namespace AgbCode.Server.Api;
 
 /// <summary>
-/// ListSession: the tenant's live sessions, oldest first, optionally filtered by labels, in pages of maxResults
-/// (default 10) chained by nextToken. The token is the sort key of the page's last session, so a page stays correct
-/// when sessions come and go between calls.
+/// ListSession: the tenant's live sessions (on every instance of a cluster), oldest first, optionally filtered by labels,
+/// in pages of maxResults (default 10) chained by nextToken. The token is the sort key of the page's last session, so a
+/// page stays correct when sessions come and go between calls.
 /// </summary>
 public static class SessionListRoute
 {
     public const int DefaultPageSize = 10;
     public const int MaxPageSize = 100;
 
-    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/sdk/ListSession", List).RequireApiKey();
+    public static void Map(IEndpointRouteBuilder app) => app.MapGet("/sdk/ListSession", ListAsync).RequireApiKey();
 
-    private static IResult List(HttpContext context, SessionRegistry registry)
+    private static async Task<IResult> ListAsync(HttpContext context, ClusterListing listing)
     {
         IQueryCollection query = context.Request.Query;
         int pageSize = Paging.Size(query["maxResults"], DefaultPageSize, MaxPageSize);
-        IReadOnlyDictionary<string, string> filter = Labels.Parse(query["labels"].FirstOrDefault() is { } labels ? JsonValue.Create(labels) : null, "labels");
-        (long Ticks, string Id)? after = DecodeToken(query["nextToken"]);
+        IReadOnlyDictionary<string, string> filter = Labels.Filter(context.Request);
+        ListedSession? after = DecodeToken(query["nextToken"]);
 
-        HostedSession[] matching = [.. registry.List(context.Tenant()).Where(s => Labels.Match(s.Labels, filter))];
-        HostedSession[] page = [.. matching.Where(s => after is not { } key || Compare(s, key) > 0).Take(pageSize + 1)];
+        ListedSession[] matching = await listing.ListAsync(context, filter);
+        ListedSession[] page = [.. matching.Where(s => after is null || s.CompareTo(after) > 0).Take(pageSize + 1)];
         bool more = page.Length > pageSize;
         if (more)
             page = page[..pageSize];
@@ -38,22 +38,16 @@ public static class SessionListRoute
         });
     }
 
-    private static int Compare(HostedSession session, (long Ticks, string Id) key)
-    {
-        int byTime = session.CreatedAt.UtcTicks.CompareTo(key.Ticks);
-        return byTime != 0 ? byTime : string.CompareOrdinal(session.Id, key.Id);
-    }
+    private static string EncodeToken(ListedSession last) =>
+        Paging.EncodeToken(string.Create(CultureInfo.InvariantCulture, $"{last.CreatedTicks}:{last.Id}"));
 
-    private static string EncodeToken(HostedSession last) =>
-        Paging.EncodeToken(string.Create(CultureInfo.InvariantCulture, $"{last.CreatedAt.UtcTicks}:{last.Id}"));
-
-    private static (long, string)? DecodeToken(string? token)
+    private static ListedSession? DecodeToken(string? token)
     {
         if (Paging.DecodeToken(token, "ListSession") is not string text)
             return null;
         int colon = text.IndexOf(':');
         return colon > 0 && long.TryParse(text[..colon], NumberStyles.Integer, CultureInfo.InvariantCulture, out long ticks)
-            ? (ticks, text[(colon + 1)..])
+            ? new ListedSession(ticks, text[(colon + 1)..])
             : throw Paging.InvalidToken("ListSession");
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AgbCode.Core.Sessions;
 using SessionOptions = AgbCode.Core.Sessions.SessionOptions;
 using AgbCode.Server.Auth;
+using AgbCode.Server.Cluster;
 using AgbCode.Server.Config;
 using AgbCode.Server.Sessions;
 
@@ -25,7 +26,8 @@ public static class SessionRoutes
         mcp.MapPost("/refreshSessionIdleTime", RefreshAsync).RequireApiKey();
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, SessionRegistry registry, SessionView view, ServerOptions options)
+    private static async Task<IResult> CreateAsync(HttpContext context, SessionRegistry registry, SessionView view, ServerOptions options,
+        Placement placement, Forwarder forwarder)
     {
         JsonObject body = await JsonBody.ReadObjectAsync(context.Request);
         string imageId = ImageId(context.Request.Query["imageId"].FirstOrDefault() ?? JsonBody.OptionalString(body, "imageId"));
@@ -35,6 +37,9 @@ public static class SessionRoutes
             throw ApiError.BadParameter("persistenceDataList (context sync) is not supported by this server: sessions keep files in their own " +
                                         "workspace for their lifetime. Create the session without context syncs.");
         NetworkAllowList network = Network(body[NetworkField], context.Tenant(), options);
+        if (await placement.ChooseAsync(context) is PeerStatus peer
+            && await forwarder.ForwardAsync(context, peer.BaseUrl, System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()), context.Tenant()))
+            return Results.Empty;   // the peer answered (an unreachable one leaves the session to this instance)
         view.CheckUrls(context);
         HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, network, context.RequestAborted);
         JsonObject data = view.Describe(context, session);

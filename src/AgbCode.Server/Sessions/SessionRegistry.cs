@@ -37,6 +37,13 @@ public sealed class SessionRegistry : IAsyncDisposable
 
     public int Count => _sessions.Count;
 
+    /// <summary>Sessions held or being created, in all and of this tenant: what the limits count (and placement compares).</summary>
+    public (int Total, int OfTenant) Held(string? tenant)
+    {
+        lock (_gate)
+            return (_total, tenant is null ? 0 : _perTenant.GetValueOrDefault(tenant));
+    }
+
     public async Task<HostedSession> CreateAsync(string tenant, string imageId, IReadOnlyDictionary<string, string> labels, TimeSpan idleTimeout,
         NetworkAllowList network, CancellationToken cancellationToken)
     {
@@ -176,12 +183,12 @@ public sealed class SessionRegistry : IAsyncDisposable
     private string NewId()
     {
         const string alphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-        Span<byte> random = stackalloc byte[16];
+        Span<byte> random = stackalloc byte[Cluster.SessionOwner.RandomLength];
         RandomNumberGenerator.Fill(random);
-        Span<char> suffix = stackalloc char[16];
+        Span<char> suffix = stackalloc char[Cluster.SessionOwner.RandomLength];
         for (int i = 0; i < suffix.Length; i++)
             suffix[i] = alphabet[random[i] % alphabet.Length];
-        return $"session-{_options.InstanceId}-{suffix}";
+        return Cluster.SessionOwner.NewId(_options.InstanceId, new string(suffix));
     }
 
     public async ValueTask DisposeAsync()
