@@ -30,14 +30,16 @@ public static partial class PeerAuth
         return fromPeer;
     }
 
-    /// <summary>The tenant a peer forwarded, or null when the request is not a peer's (then the API key decides).</summary>
+    /// <summary>The tenant a peer forwarded, or null when the request is not a peer's or names none (then the API key decides).</summary>
     public static string? ForwardedTenant(HttpContext context)
     {
         if (!FromPeer(context))
             return context.Request.Headers.ContainsKey(TenantHeader)
                 ? throw new ApiError(401, "InvalidPeerSecret", $"{TenantHeader} is only accepted from another instance of this cluster, with its peer secret.")
                 : null;
-        string tenant = context.Request.Headers[TenantHeader].ToString();
+        if (!context.Request.Headers.TryGetValue(TenantHeader, out var header))
+            return null;
+        string tenant = header.ToString();
         return TenantPattern().IsMatch(tenant) ? tenant
             : throw ApiError.BadParameter($"A peer forwarded the tenant '{tenant}', which is not a tenant name.");
     }
