@@ -5,23 +5,39 @@
 $clusterIds = 'alpha', 'beta', 'gamma'
 
 function Start-TestCluster {
-    $haproxy = Get-Command haproxy -CommandType Application -ErrorAction Ignore
+    $haproxy = Get-Command haproxy -CommandType Application -ErrorAction Ignore | Select-Object -First 1
     if (-not $haproxy) { throw 'ClusterTest needs HAProxy: apt-get install haproxy (Debian''s package).' }
-    $key = New-TestSecret
-    $secret = (New-TestSecret) + (New-TestSecret)
-    $proxyPort = Get-FreePort
-    $proxy = "http://127.0.0.1:$proxyPort"
-    $ports = @($clusterIds | ForEach-Object { Get-FreePort })
-    $peers = ($ports | ForEach-Object { "http://127.0.0.1:$_" }) -join ','
-    $instances = [ordered]@{}
-    for ($i = 0; $i -lt $clusterIds.Count; $i++) {
-        $server = Start-TestServer -Key $key -Port $ports[$i] -Settings @{
-            INSTANCE_ID = $clusterIds[$i]; PEERS = $peers; PEER_SECRET = $secret; PUBLIC_URL = $proxy; SPARE_SESSIONS = '0'
-        }
-        if (-not $server) { $instances.Values | ForEach-Object { Stop-TestServer $_ }; return $null }
-        $instances[$clusterIds[$i]] = $server
+    $cluster = [pscustomobject]@{
+        Endpoint = "http://127.0.0.1:$(Get-FreePort)"; Key = New-TestSecret; Instances = [ordered]@{}; Proxy = $null
+        Config = Join-Path ([System.IO.Path]::GetTempPath()) "agbcode-haproxy-$PID.cfg"
     }
-    $config = Join-Path ([System.IO.Path]::GetTempPath()) "agbcode-haproxy-$PID.cfg"
+    try {
+        $ports = @($clusterIds | ForEach-Object { Get-FreePort })
+        $settings = @{ PEERS = ($ports | ForEach-Object { "http://127.0.0.1:$_" }) -join ','; PEER_SECRET = (New-TestSecret) + (New-TestSecret)
+                       PUBLIC_URL = $cluster.Endpoint; SPARE_SESSIONS = '0' }
+        for ($i = 0; $i -lt $clusterIds.Count; $i++) {
+            $server = Start-TestServer -Key $cluster.Key -Port $ports[$i] -Settings ($settings + @{ INSTANCE_ID = $clusterIds[$i] })
+            if (-not $server) { throw "Instance $($clusterIds[$i]) did not start; its output is above." }
+            $cluster.Instances[$clusterIds[$i]] = $server
+        }
+        Write-HAProxyConfig $cluster.Config ([uri]$cluster.Endpoint).Port $ports
+        $cluster.Proxy = Start-Process $haproxy.Source -ArgumentList '-db', '-f', $cluster.Config -PassThru -RedirectStandardOutput "$($cluster.Config).log"
+        foreach ($attempt in 1..40) {
+            try { if ((Invoke-WebRequest "$($cluster.Endpoint)/healthz" -TimeoutSec 2).StatusCode -eq 200) { break } } catch { Start-Sleep -Milliseconds 250 }
+        }
+    }
+    catch {
+        Stop-TestCluster $cluster
+        throw
+    }
+    Write-Host "HAProxy $($cluster.Endpoint) (pid $($cluster.Proxy.Id)) in front of $(($cluster.Instances.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value.Endpoint)" }) -join ', ')"
+    $cluster
+}
+
+# Plain round-robin; a request whose connection an instance refuses (a killed one) is retried on another, and /healthz
+# checks take a dead instance out of the rotation.
+function Write-HAProxyConfig([string] $Path, [int] $Port, [int[]] $InstancePorts) {
+    $servers = for ($i = 0; $i -lt $clusterIds.Count; $i++) { "    server $($clusterIds[$i]) 127.0.0.1:$($InstancePorts[$i]) check inter 500 fall 2 rise 2" }
     @"
 defaults
     mode http
@@ -32,26 +48,20 @@ defaults
     retries 3
     option redispatch 1
 frontend api
-    bind 127.0.0.1:$proxyPort
+    bind 127.0.0.1:$Port
     default_backend agbcode
 backend agbcode
     balance roundrobin
     option httpchk GET /healthz
-$(($clusterIds | ForEach-Object { $i = [array]::IndexOf($clusterIds, $_); "    server $_ 127.0.0.1:$($ports[$i]) check inter 500 fall 2 rise 2" }) -join "`n")
-"@ | Set-Content $config
-    $proxyProcess = Start-Process $haproxy.Source -ArgumentList '-db', '-f', $config -PassThru -RedirectStandardOutput "$config.log"
-    foreach ($attempt in 1..40) {
-        try { if ((Invoke-WebRequest "$proxy/healthz" -TimeoutSec 2).StatusCode -eq 200) { break } } catch { Start-Sleep -Milliseconds 250 }
-    }
-    Write-Host "HAProxy $proxy (pid $($proxyProcess.Id)) in front of $(($instances.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value.Endpoint)" }) -join ', ')"
-    [pscustomobject]@{ Endpoint = $proxy; Key = $key; Instances = $instances; Proxy = $proxyProcess; Config = $config }
+$($servers -join "`n")
+"@ | Set-Content $Path
 }
 
 function Stop-TestCluster($cluster) {
     foreach ($server in $cluster.Instances.Values) {
         if (-not $server.Process.HasExited) { Stop-TestServer $server }
     }
-    Stop-Process -Id $cluster.Proxy.Id -ErrorAction Ignore
+    if ($cluster.Proxy) { Stop-Process -Id $cluster.Proxy.Id -ErrorAction Ignore }
     Remove-Item $cluster.Config, "$($cluster.Config).log" -ErrorAction Ignore
     # an engine that starts sweeps what a crashed one left (the killed instance's workspaces, cgroups, slots): start one
     '' | dotnet (Join-Path $root "tests/AgbCode.Engine.TestHost/bin/$Configuration/net10.0/AgbCode.Engine.TestHost.dll") | Out-Null
@@ -63,7 +73,6 @@ function Invoke-ClusterTest {
     $summary = Join-Path $artifacts 'pester-cluster-summary.json'
     Remove-Item $summary -ErrorAction Ignore
     $cluster = Start-TestCluster
-    if (-not $cluster) { throw 'The cluster for ClusterTest did not start; the output above says why.' }
     try {
         $env:AGB_ENDPOINT = $cluster.Endpoint
         $env:AGB_API_KEY = $cluster.Key
