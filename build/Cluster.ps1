@@ -64,7 +64,8 @@ function Stop-TestCluster($cluster) {
     if ($cluster.Proxy) { Stop-Process -Id $cluster.Proxy.Id -ErrorAction Ignore }
     Remove-Item $cluster.Config, "$($cluster.Config).log" -ErrorAction Ignore
     # an engine that starts sweeps what a crashed one left (the killed instance's workspaces, cgroups, slots): start one
-    '' | dotnet (Join-Path $root "tests/AgbCode.Engine.TestHost/bin/$Configuration/net10.0/AgbCode.Engine.TestHost.dll") | Out-Null
+    Start-Process dotnet -ArgumentList (Join-Path $root "tests/AgbCode.Engine.TestHost/bin/$Configuration/net10.0/AgbCode.Engine.TestHost.dll") `
+        -RedirectStandardInput /dev/null -Wait -NoNewWindow
 }
 
 function Invoke-ClusterTest {

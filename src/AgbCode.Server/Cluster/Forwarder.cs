@@ -21,7 +21,10 @@ public sealed class Forwarder(ClusterOptions cluster, PeerClient client, ILogger
         HttpRequest incoming = context.Request;
         using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(instance, incoming.Path + incoming.QueryString));
         if (body is not null || HasBody(incoming))
+        {
             request.Content = body is not null ? new ByteArrayContent(body) : new StreamContent(incoming.Body);
+            request.Content.Headers.ContentLength = body?.Length ?? incoming.ContentLength;
+        }
         if (request.Content is not null && MediaTypeHeaderValue.TryParse(incoming.ContentType, out MediaTypeHeaderValue? contentType))
             request.Content.Headers.ContentType = contentType;
         if (AccessTokenAuth.HeaderToken(incoming) is string token)
