@@ -13,7 +13,7 @@ namespace AgbCode.Bench;
 /// sessions the cluster holds before it refuses (each instance capped at <c>perInstance</c>, placement filling them), the
 /// time to create them through the first instance, and warm `1+1` runs/s on the API route from <c>clients</c> concurrent
 /// clients, each on its own session and sending every call to the next instance in turn (as a round-robin proxy would), so
-/// with N instances (N-1)/N of the calls are forwarded.
+/// with N instances (N-1)/N of the calls are forwarded. Each size is measured twice, in the order 1 2 3 3 2 1.
 /// </summary>
 internal static class ScaleBench
 {
@@ -24,7 +24,7 @@ internal static class ScaleBench
         Console.WriteLine($"\nSeveral instances, one API: {perInstance} sessions per instance (AGBCODE_MAX_SESSIONS), {clients} clients x {runsPerClient} warm runs of 1+1\n");
         Console.WriteLine("| instances | sessions held | creating them, s | runs/s | run median ms | run p99 ms | forwarded share |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
-        foreach (int size in new[] { 1, 2, 3 })
+        foreach (int size in new[] { 1, 2, 3, 3, 2, 1 })   // there and back: a drift in the machine's load shows as two rows that differ
             Console.WriteLine(await MeasureAsync(size, perInstance, clients, runsPerClient));
     }
 
