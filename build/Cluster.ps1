@@ -64,8 +64,12 @@ function Stop-TestCluster($cluster) {
     if ($cluster.Proxy) { Stop-Process -Id $cluster.Proxy.Id -ErrorAction Ignore }
     Remove-Item $cluster.Config, "$($cluster.Config).log" -ErrorAction Ignore
     # an engine that starts sweeps what a crashed one left (the killed instance's workspaces, cgroups, slots): start one
-    Start-Process dotnet -ArgumentList (Join-Path $root "tests/AgbCode.Engine.TestHost/bin/$Configuration/net10.0/AgbCode.Engine.TestHost.dll") `
-        -RedirectStandardInput /dev/null -Wait -NoNewWindow
+    $sweep = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $sweep.ArgumentList.Add((Join-Path $root "tests/AgbCode.Engine.TestHost/bin/$Configuration/net10.0/AgbCode.Engine.TestHost.dll"))
+    $sweep.RedirectStandardInput = $true
+    $engine = [System.Diagnostics.Process]::Start($sweep)
+    $engine.StandardInput.Close()   # no command: it starts (sweeping), reads the end of input and exits
+    $engine.WaitForExit()
 }
 
 function Invoke-ClusterTest {

@@ -43,7 +43,8 @@ Describe 'Three instances behind a round-robin proxy' -Tag Remote, Cluster {
         $kept = @($sessions | Where-Object { (Get-Owner $_) -ne $victim })
 
         foreach ($s in $lost) {
-            { Invoke-AgbCode -Session $s -Language python -Code 'owner' -Quiet -ErrorAction Stop } | Should -Throw -ExpectedMessage "*instance '$victim'*"
+            { Invoke-AgbCode -Session $s -Language python -Code 'owner' -Quiet -ErrorAction Stop } | Should -Throw
+            { Get-AgbSession -Id $s.Id -ErrorAction Stop } | Should -Throw -ExpectedMessage "*instance '$victim'*"
         }
         foreach ($s in $kept) {
             (Invoke-AgbCode -Session $s -Language python -Code 'print(owner)' -Quiet).Stdout | Should -Be "$(Get-Owner $s)`n"
