@@ -44,7 +44,11 @@ Describe 'Three instances behind a round-robin proxy' -Tag Remote, Cluster {
 
         foreach ($s in $lost) {
             { Invoke-AgbCode -Session $s -Language python -Code 'owner' -Quiet -ErrorAction Stop } | Should -Throw
-            { Get-AgbSession -Id $s.Id -ErrorAction Stop } | Should -Throw -ExpectedMessage "*instance '$victim'*"
+            # the module reports a missing session in its own words; the API's answer names the instance
+            $answer = Invoke-RestMethod -Method Post "$env:AGB_ENDPOINT/mcp/getSession" -SkipHttpErrorCheck -ContentType 'application/json' `
+                -Headers @{ authorization = "Bearer $env:AGB_API_KEY" } -Body (@{ sessionId = $s.Id } | ConvertTo-Json)
+            $answer.code | Should -Be 'InvalidMcpSession.NotFound'
+            $answer.message | Should -BeLike "*instance '$victim'*"
         }
         foreach ($s in $kept) {
             (Invoke-AgbCode -Session $s -Language python -Code 'print(owner)' -Quiet).Stdout | Should -Be "$(Get-Owner $s)`n"
