@@ -10,6 +10,8 @@
                  the pwsh tool, Pester from NuGet, the JavaScript driver's npm packages
       Build      builds the solution and lays the module out in out/AgbCode
       Test       refuses at once, naming the apt-get command, when a package of that list is missing; then runs every xunit project and the Pester suite, then prints one line "N passed, N failed"
+      ClusterTest  the remote journeys and the cluster journey through HAProxy (Debian's haproxy) in front of three server
+                 instances on loopback, one of them killed mid-test (docs/scale.md); not part of Test
       Package    writes out/packages/AgbCode.<version>.nupkg, installable with Install-PSResource from a folder repository
       Demo       runs a line of Python in a sandbox on the embedded engine
       Serve      starts the AGB-compatible server on loopback (-ServerUrl) with AGBCODE_API_KEY, or a generated key it prints
@@ -51,7 +53,7 @@ $manifest = Import-PowerShellDataFile (Join-Path $root 'AgbCode.psd1')
 $pesterVersion = '5.7.1'
 
 # The Pester files that run a second time, against a server the test run starts.
-$remoteJourneys = @('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney', 'Parameters', 'FilesJourney', 'RemoteSessions', 'ImageJourney')
+$remoteJourneys = @('AdminJourney', 'CiScript', 'BadInput', 'ValuesJourney', 'Parameters', 'FilesJourney', 'RemoteSessions', 'ImageJourney', 'ContextJourney')
 
 # The code image's Debian packages: one list, which docs/image.md describes (and a server image recipe would read).
 $imagePackagesFile = Join-Path $root 'build/image-packages.txt'
@@ -214,16 +216,25 @@ function Invoke-Test {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
-# The built server on a free loopback port with a fresh key; Stop-TestServer shuts it down gracefully (SIGTERM).
-function Start-TestServer {
+function Get-FreePort {
     $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
-    $key = [Convert]::ToHexString([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(24)).ToLowerInvariant()
-    $endpoint = "http://127.0.0.1:$port"
+    $port
+}
+
+function New-TestSecret { [Convert]::ToHexString([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(24)).ToLowerInvariant() }
+
+# The built server on a free loopback port (or -Port) with a fresh key (or -Key) and any other AGBCODE_* -Settings;
+# Stop-TestServer shuts it down gracefully (SIGTERM).
+function Start-TestServer {
+    param([string] $Key = (New-TestSecret), [int] $Port = (Get-FreePort), [hashtable] $Settings = @{})
+    $key = $Key
+    $endpoint = "http://127.0.0.1:$Port"
     $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $info.ArgumentList.Add((Join-Path $root "src/AgbCode.Server/bin/$Configuration/net10.0/agbcode-server.dll"))
     $info.ArgumentList.Add('--urls'); $info.ArgumentList.Add($endpoint)
     $info.Environment['AGBCODE_API_KEY'] = $key
+    foreach ($setting in $Settings.GetEnumerator()) { $info.Environment["AGBCODE_$($setting.Key)"] = $setting.Value }
     $info.RedirectStandardOutput = $true
     $process = [System.Diagnostics.Process]::Start($info)
     $log = $process.StandardOutput.ReadToEndAsync()   # drained; shown if it never becomes healthy
@@ -299,8 +310,9 @@ function Invoke-Clean {
 
 . (Join-Path $root 'build/Service.ps1')
 . (Join-Path $root 'build/Image.ps1')
+. (Join-Path $root 'build/Cluster.ps1')
 
-$known = 'Bootstrap', 'Build', 'Test', 'Package', 'Demo', 'Serve', 'Publish', 'Image', 'InstallService', 'UninstallService', 'Clean'
+$known = 'Bootstrap', 'Build', 'Test', 'ClusterTest', 'Package', 'Demo', 'Serve', 'Publish', 'Image', 'InstallService', 'UninstallService', 'Clean'
 $tasks = @($Task -split ',' | ForEach-Object Trim | Where-Object { $_ })
 $unknown = @($tasks | Where-Object { $_ -notin $known })
 if ($unknown) { throw "Unknown task: $($unknown -join ', '). Tasks: $($known -join ', ')." }

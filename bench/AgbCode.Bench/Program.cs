@@ -45,6 +45,9 @@ if (what is "hostile-memory")   // one memory row in this process: hostile-memor
     await HostileKernels.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
 if (what is "hostile-cpu")
     await HostileKernels.CpuAsync(TimeSpan.FromSeconds(20));
+if (what is "scale")   // several instances, one API (docs/scale.md): not part of "all"
+    await ScaleBench.RunAsync(perInstance: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8, clients: 4,
+        runsPerClient: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 if (what is "load")   // minutes of work: not part of "all"
     await Load.Run(sessions: 50, runsPerSession: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200);
 

@@ -141,7 +141,7 @@ internal static class ServerBench
         }
     }
 
-    private static async Task<string> ApiRunAsync(HttpClient http, string sessionId, string code)
+    internal static async Task<string> ApiRunAsync(HttpClient http, string sessionId, string code)
     {
         var args = new JsonObject { ["code"] = code, ["language"] = "python", ["timeout_s"] = 60 };
         JsonNode answer = await PostAsync(http, "/mcp?autoGenSession=false",
@@ -167,7 +167,7 @@ internal static class ServerBench
         return JsonNode.Parse(text)!["data"]!["result"]!["content"]![0]!["text"]!.GetValue<string>();
     }
 
-    private static async Task<JsonNode> PostAsync(HttpClient http, string path, JsonNode body)
+    internal static async Task<JsonNode> PostAsync(HttpClient http, string path, JsonNode body)
     {
         using HttpResponseMessage response = await http.PostAsync(path, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
         string text = await response.Content.ReadAsStringAsync();

@@ -2,6 +2,7 @@ using AgbCode.Core.Sessions;
 using AgbCode.Engine;
 using AgbCode.Server.Api;
 using AgbCode.Server.Auth;
+using AgbCode.Server.Cluster;
 using AgbCode.Server.Config;
 using AgbCode.Server.Ops;
 using AgbCode.Server.Sessions;
@@ -77,6 +78,13 @@ public static class Program
 
         var metrics = new ServerMetrics();
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(ClusterOptions.From(builder.Configuration));
+        builder.Services.AddSingleton<PeerClient>();
+        builder.Services.AddSingleton<PeerDirectory>();
+        builder.Services.AddSingleton<Placement>();
+        builder.Services.AddSingleton<Forwarder>();
+        builder.Services.AddSingleton<WebSocketRelay>();
+        builder.Services.AddSingleton<ClusterListing>();
         builder.Services.AddSingleton(keys);
         builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton<ShutdownCoordinator>();
@@ -134,6 +142,7 @@ public static class Program
         ContextSyncRoutes.Map(app);
         SignedFileRoutes.Map(app);
         StreamRoute.Map(app);
+        ClusterRoutes.Map(app);
 
         app.Logger.LogInformation("AgbCode server instance {InstanceId}: {Tenants} tenants, public URL {PublicUrl}, local socket {LocalSocket}",
             options.InstanceId, keys.Tenants.Count, options.PublicUrl?.ToString() ?? "(the bound address)", localSocket?.Path ?? "(none)");

@@ -71,6 +71,26 @@ public class ConfigTests
         Assert.Contains(message, error.Message);
     }
 
+    [Theory]
+    [InlineData("http://10.0.0.2:8080", null, "shared secret of at least 32 characters")]
+    [InlineData("http://10.0.0.2:8080", "short", "shared secret of at least 32 characters")]
+    [InlineData("10.0.0.2:8080", "peer-secret-0123456789abcdef0123456789", "AGBCODE_PEERS lists the instances' base URLs")]
+    [InlineData("http://10.0.0.2:8080/api", "peer-secret-0123456789abcdef0123456789", "AGBCODE_PEERS lists the instances' base URLs")]
+    public void Peers_need_base_urls_and_a_long_shared_secret(string peers, string? secret, string message)
+    {
+        var error = Assert.Throws<ConfigurationError>(() => AgbCode.Server.Cluster.ClusterOptions.From(
+            Config([("AGBCODE_PEERS", peers), .. secret is null ? Array.Empty<(string, string)>() : [("AGBCODE_PEER_SECRET", secret)]])));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Without_peers_an_instance_stands_alone()
+    {
+        Assert.False(AgbCode.Server.Cluster.ClusterOptions.From(Config()).Enabled);
+        Assert.True(AgbCode.Server.Cluster.ClusterOptions.From(Config(("AGBCODE_PEERS", "http://a:8080,http://b:8080"),
+            ("AGBCODE_PEER_SECRET", "peer-secret-0123456789abcdef0123456789"))).Peers.Count == 2);
+    }
+
     [Fact]
     public void Settings_have_the_documented_defaults()
     {

@@ -30,6 +30,10 @@ public static class Labels
         return result;
     }
 
+    /// <summary>ListSession's filter: the query's labels (a JSON string), none meaning every session.</summary>
+    public static IReadOnlyDictionary<string, string> Filter(HttpRequest request) =>
+        Parse(request.Query["labels"].FirstOrDefault() is { } labels ? JsonValue.Create(labels) : null, "labels");
+
     public static bool Match(IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string> filter) =>
         filter.All(f => labels.TryGetValue(f.Key, out string? value) && value == f.Value);
 }

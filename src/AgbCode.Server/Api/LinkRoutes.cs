@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.Server.Auth;
+using AgbCode.Server.Cluster;
 using AgbCode.Server.Config;
 using AgbCode.Server.Sessions;
 using AgbCode.Server.Tools;
@@ -14,7 +15,7 @@ namespace AgbCode.Server.Api;
 /// </summary>
 public static class LinkRoutes
 {
-    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/link/{sessionId}/callTool", CallAsync).WithMetadata(BodyLimit.Link);
+    public static void Map(IEndpointRouteBuilder app) => app.MapPost("/link/{sessionId}/callTool", CallAsync).WithMetadata(BodyLimit.Link).ForwardToOwner();
 
     private static async Task<IResult> CallAsync(string sessionId, HttpContext context, SessionRegistry registry, ToolCatalog tools,
         ServerOptions options, ILoggerFactory logs)

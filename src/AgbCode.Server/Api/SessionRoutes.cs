@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AgbCode.Core.Sessions;
 using SessionOptions = AgbCode.Core.Sessions.SessionOptions;
 using AgbCode.Server.Auth;
+using AgbCode.Server.Cluster;
 using AgbCode.Server.Config;
 using AgbCode.Server.Sessions;
 
@@ -26,15 +27,19 @@ public static class SessionRoutes
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, SessionRegistry registry, SessionView view, ServerOptions options,
-        Contexts.TenantContexts contexts)
+        Contexts.TenantContexts contexts, Placement placement, Forwarder forwarder)
     {
         JsonObject body = await JsonBody.ReadObjectAsync(context.Request);
         string imageId = ImageId(context.Request.Query["imageId"].FirstOrDefault() ?? JsonBody.OptionalString(body, "imageId"));
         IReadOnlyDictionary<string, string> labels = Labels.Parse(body["labels"], "labels");
         TimeSpan idle = IdleTimeout(body["timeout"], options);
         NetworkAllowList network = Network(body[NetworkField], context.Tenant(), options);
-        view.CheckUrls(context);
         var mounts = await Contexts.PersistenceData.ParseAsync(body[Contexts.PersistenceData.Field], contexts, context.Tenant(), context.RequestAborted);
+        // Contexts live on the instance that holds them, so a session that mounts one is made here.
+        if (mounts.Count == 0 && await placement.ChooseAsync(context) is PeerStatus peer
+            && await forwarder.ForwardAsync(context, peer.BaseUrl, System.Text.Encoding.UTF8.GetBytes(body.ToJsonString()), context.Tenant()))
+            return Results.Empty;   // the peer answered (an unreachable one leaves the session to this instance)
+        view.CheckUrls(context);
         HostedSession session = await registry.CreateAsync(context.Tenant(), imageId, labels, idle, network, context.RequestAborted, mounts);
         JsonObject data = view.Describe(context, session);
         data.Remove("status");

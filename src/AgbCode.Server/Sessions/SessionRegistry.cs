@@ -36,6 +36,13 @@ public sealed class SessionRegistry : IAsyncDisposable
 
     public int Count => _sessions.Count;
 
+    /// <summary>Sessions held or being created, in all and of this tenant: what the limits count (and placement compares).</summary>
+    public (int Total, int OfTenant) Held(string? tenant)
+    {
+        lock (_gate)
+            return (_total, tenant is null ? 0 : _perTenant.GetValueOrDefault(tenant));
+    }
+
     public async Task<HostedSession> CreateAsync(string tenant, string imageId, IReadOnlyDictionary<string, string> labels, TimeSpan idleTimeout,
         NetworkAllowList network, CancellationToken cancellationToken, IReadOnlyList<Contexts.MountedContext>? contexts = null)
     {

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using AgbCode.Server.Api;
 using AgbCode.Server.Auth;
+using AgbCode.Server.Cluster;
 using AgbCode.Server.Config;
 using AgbCode.Server.Ops;
 using AgbCode.Server.Sessions;
@@ -11,7 +12,7 @@ namespace AgbCode.Server.Streaming;
 /// <summary>The session's wsUrl: a WebSocket upgrade authorized by the session's access token in X-Access-Token.</summary>
 public static class StreamRoute
 {
-    public static void Map(IEndpointRouteBuilder app) => app.Map("/ws/{sessionId}", AcceptAsync);
+    public static void Map(IEndpointRouteBuilder app) => app.Map("/ws/{sessionId}", AcceptAsync).ForwardToOwner();
 
     private static async Task AcceptAsync(string sessionId, HttpContext context, SessionRegistry registry, RunCodeTool tool, ServerOptions options,
         ServerMetrics metrics, ShutdownCoordinator shutdown, StreamQuotas quotas, ILoggerFactory logs)
