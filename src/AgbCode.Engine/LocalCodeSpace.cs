@@ -155,7 +155,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     private async Task<LocalSession> WithContextsAsync(SessionOptions valid, CodeImage image, CancellationToken cancellationToken)
     {
         if (valid.Isolation != IsolationMode.Sandbox)
-            throw new AgbException(AgbErrorKind.BadInput, "AgbContextNeedsSandbox",
+            throw new AgbException(AgbErrorKind.BadInput, ContextErrors.NeedsSandboxId,
                 "A context mounts inside the session's sandbox, and a session with isolation None has none.",
                 "Leave -Isolation at Sandbox for sessions that mount contexts.");
         string id = SessionIds.New();
@@ -240,12 +240,18 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     /// Takes the session out of the engine at once (it is no longer listed, found or run in) and removes it behind the
     /// caller: returns once its removal has started, waiting only while <see cref="PoolSettings.PendingRemovals"/> are
     /// under way. Failures are kept for <see cref="TakeRemovalFailures"/>; the engine waits for every removal when it is
-    /// disposed and when the process exits. Returns false when there is no such session.
+    /// disposed and when the process exits. Returns false when there is no such session. A session that mounts contexts
+    /// is removed before this returns: the next input may mount the same context, and a context has one session at a time.
     /// </summary>
     public async Task<bool> DeleteSessionInBackgroundAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         if (!_sessions.TryRemove(sessionId, out LocalSession? session))
             return false;
+        if (session.MountsContexts)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            return true;
+        }
         try
         {
             await _removals.StartAsync(session, cancellationToken).ConfigureAwait(false);

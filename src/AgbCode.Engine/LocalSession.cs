@@ -85,6 +85,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
     internal string WorkspacePath => _workspace.HostPath;
     internal uint? Uid => _kernelContext.Uid;
     /// <summary>Where its contexts' files are on the host while it runs (for the engine's own tests; never follow links inside).</summary>
+    internal bool MountsContexts => _contexts is not null;
     internal IReadOnlyList<string> ContextHostPaths => [.. _kernelContext.ContextBinds.Select(b => b.HostPath)];
     /// <summary>How many file helpers the session has alive now, idle or busy.</summary>
     internal int LiveFileHelpers => _files.LiveHelpers;

@@ -20,7 +20,7 @@ internal static class SessionCleanup
 {
     public const string TimeoutSetting = "AGBCODE_REMOVE_TIMEOUT_SEC";
     public const int DefaultTimeoutSec = 15;
-    public const string BackgroundFailure = "AgbRemoveFailed";
+    public const string BackgroundFailure = SessionErrors.RemoveFailed;
 
     private static readonly ConcurrentDictionary<string, AgbSession> Pending = new(StringComparer.Ordinal);
 

@@ -88,7 +88,8 @@ public sealed class ContextApiTests(SharedServer shared) : IAsyncLifetime
         Assert.True((await Server.PostAsync($"/sdk/SyncContext?sessionId={first}", "")).Success);   // sync() without arguments: every mount
         JsonArray synced = ContextStatus(await Server.GetAsync($"/sdk/GetContextInfo?sessionId={first}&taskType=upload"));
         Assert.Equal((id, "/contexts/data", "Success"), (synced[0]!["contextId"]!.GetValue<string>(), synced[0]!["path"]!.GetValue<string>(), synced[0]!["status"]!.GetValue<string>()));
-        Assert.Equal("in-use", (await Server.GetAsync($"/sdk/GetContext?id={id}")).Data!["state"]!.GetValue<string>());
+        JsonNode held = (await Server.GetAsync($"/sdk/GetContext?id={id}")).Data!;
+        Assert.Equal(("in-use", first), (held["state"]!.GetValue<string>(), held[AgbCode.Core.Contexts.ContextInfo.MountedByWireField]!.GetValue<string>()));
         Answer inUse = await Server.PostAsync($"/sdk/DeleteContext?id={id}", "");
         Assert.Equal(409, inUse.Status);
         Assert.Equal("AgbContextInUse", inUse.Code);

@@ -78,12 +78,14 @@ internal sealed class ContextApi(ApiTransport transport, AgbClientOptions option
             Name = Json.StrOrNull(Json.GetAny(item, "name", "Name")) ?? id,
             CreatedAt = Time(Json.GetAny(item, "createTime", "CreateTime")) ?? DateTimeOffset.MinValue,
             LastUsedAt = Time(Json.GetAny(item, "lastUsedTime", "LastUsedTime")),
-            MountedBy = Json.StrOrNull(Json.GetAny(item, "state", "State")) == "in-use" ? InUseBy : null,
+            MountedBy = Json.StrOrNull(Json.GetAny(item, "state", "State")) == "in-use"
+                ? Json.StrOrNull(Json.GetAny(item, ContextInfo.MountedByWireField)) ?? InUseBy
+                : null,
             Location = Endpoint,
         };
     }
 
-    /// <summary>What the AGB API says of a mounted context: that some session has it, not which.</summary>
+    /// <summary>What the AGB API says of a mounted context when the endpoint does not name the session (the AGB cloud).</summary>
     public const string InUseBy = "a session on the endpoint";
 
     private static DateTimeOffset? Time(JsonElement? value) =>

@@ -3,6 +3,12 @@ namespace AgbCode.Core.Contexts;
 /// <summary>A context: named, persistent storage of one tenant that sessions mount at a path of their choice.</summary>
 public sealed record ContextInfo
 {
+    /// <summary>
+    /// The field an AgbCode server adds to a context on the AGB wire with <see cref="MountedBy"/> (the AGB API itself says
+    /// only "in-use"); the caller's own session, since contexts are per tenant.
+    /// </summary>
+    public const string MountedByWireField = "agbcodeMountedBy";
+
     /// <summary>The backend's id (stable, unguessable; the AGB API's <c>contextId</c>).</summary>
     public required string Id { get; init; }
     /// <summary>The name the user gave it, unique per tenant (see <see cref="ContextNames"/>).</summary>

@@ -26,6 +26,8 @@ public static class SessionErrors
     public const string NetworkNeedsSandbox = "AgbNetworkNeedsSandbox";
     public const string NetworkUnavailable = "AgbNetworkUnavailable";
     public const string RemoveTimeout = "AgbRemoveTimeout";
+    public const string RemoveFailed = "AgbRemoveFailed";
+    public const string PoolSettingInvalid = "AgbPoolSettingInvalid";
     public const string DeleteTimeout = "AgbDeleteTimeout";
 
     /// <summary>The one error for anything asked of a session that has been removed, on every backend.</summary>

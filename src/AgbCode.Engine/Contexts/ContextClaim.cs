@@ -55,7 +55,7 @@ internal sealed class ContextClaim : IAsyncDisposable
     {
         var (exitCode, output) = await HostCommand.TryRunAsync(Tools.E2fsck, ["-p", _folder.VolumeImage], cancellationToken).ConfigureAwait(false);
         if (exitCode > 1)   // 0: clean, 1: errors fixed; more: left unfixed
-            throw new AgbException(AgbErrorKind.Platform, "AgbContextDamaged",
+            throw new AgbException(AgbErrorKind.Platform, Core.Contexts.ContextErrors.DamagedId,
                 $"Context '{Record.Name}' has file system errors that e2fsck -p could not repair (exit code {exitCode}): {Core.Display.InertText.OneLine(output, 300)}",
                 $"An administrator can run e2fsck on {_folder.VolumeImage} by hand, or remove the context (Remove-AgbContext) and make it again.");
     }

@@ -44,7 +44,7 @@ public sealed record ContextLimits
         $"No new context: this tenant has {count} contexts, the most it may keep ({PerTenant}).",
         $"Remove contexts you no longer need (Remove-AgbContext), or raise the cap with {CountVariable} (on a server: its operator).");
 
-    internal static AgbException Full(string context, long? sizeBytes, AgbException cause) => new(AgbErrorKind.InvalidState, "AgbContextFull",
+    internal static AgbException Full(string context, long? sizeBytes, AgbException cause) => new(AgbErrorKind.InvalidState, Core.Contexts.ContextErrors.FullId,
         $"Context '{Core.Display.InertText.OneLine(context, 80)}' is full" + (sizeBytes is long size ? $" (its size cap is {Sizes.Format(size)})" : "")
         + ". Nothing of that file was kept; the context's other files are unchanged.",
         $"Remove files from it, or make a new context with more room: {SizeVariable} sets the size of contexts made after it (in MiB).", cause);

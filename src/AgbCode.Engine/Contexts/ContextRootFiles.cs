@@ -28,7 +28,7 @@ internal sealed class ContextRootFiles(ContextInfo context, IWorkspaceFiles file
         {
             return await operation().ConfigureAwait(false);
         }
-        catch (AgbException full) when (full.ErrorId is "AgbWorkspaceFull")
+        catch (AgbException full) when (full.ErrorId is Core.Errors.WorkspaceErrors.WorkspaceFull)
         {
             throw ContextLimits.Full(context.Name, context.SizeBytes, full);
         }

@@ -67,7 +67,7 @@ public sealed record PoolSettings
             return fallback;
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= min && value <= max
             ? value
-            : throw new AgbException(AgbErrorKind.BadInput, "AgbPoolSettingInvalid",
+            : throw new AgbException(AgbErrorKind.BadInput, Core.Errors.SessionErrors.PoolSettingInvalid,
                 $"{variable} is '{text}', which is not a whole number from {min} to {max}.",
                 $"Set {variable} to a number in that range (default {fallback}), or remove it, then start a new PowerShell (the engine reads it once).");
     }

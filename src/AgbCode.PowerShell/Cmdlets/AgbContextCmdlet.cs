@@ -21,7 +21,7 @@ public abstract class AgbContextCmdlet : AgbBackendCmdlet
         }
         catch (Exception failure) when (failure is AgbException or NotSupportedException)
         {
-            AgbException error = failure as AgbException ?? new AgbException(AgbErrorKind.Platform, "AgbContextsNotOffered",
+            AgbException error = failure as AgbException ?? new AgbException(AgbErrorKind.Platform, Core.Contexts.ContextErrors.NotOfferedId,
                 $"This backend has no contexts: {failure.Message}", "Use the local engine or an AgbCode server that offers contexts.");
             ThrowTerminatingError(ToErrorRecord(error, Endpoint));
         }

@@ -123,7 +123,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         {
             if (_contexts.Count > 0)
             {
-                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, "AgbContextNeedsNewSession",
+                WriteError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, Core.Contexts.ContextErrors.NeedsNewSessionId,
                     "-Context mounts contexts into the run's own session; a session that exists keeps the contexts it was made with.",
                     "Leave -Session out, or make the session with New-AgbSession -Context."), Context));
                 return;

@@ -64,7 +64,7 @@ public sealed class ApiError(int status, string code, string message) : Exceptio
     };
 
     private static bool KeepsEngineId(string id) =>
-        id.StartsWith("AgbContext", StringComparison.Ordinal) || id is AgbCode.Core.Contexts.ContextErrors.BadNameId or AgbCode.Core.Contexts.ContextErrors.BadPathId
+        AgbCode.Core.Contexts.ContextErrors.IsContextError(id)
         || AgbCode.Core.Errors.WorkspaceErrors.Untag($" [{id}]").ErrorId is not null;
 
     internal static string Sizes(long bytes) => bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0

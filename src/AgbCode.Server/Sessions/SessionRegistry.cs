@@ -85,6 +85,10 @@ public sealed class SessionRegistry : IAsyncDisposable
     }
 
     /// <summary>The live session with this id if the access token is its own, or null.</summary>
+    /// <summary>The API id of the tenant's session whose engine session has this id, or null.</summary>
+    public string? IdOfEngineSession(string tenant, string engineId) =>
+        _sessions.Values.FirstOrDefault(s => string.Equals(s.Tenant, tenant, StringComparison.Ordinal) && s.Engine.Id == engineId)?.Id;
+
     public HostedSession? FindByToken(string? id, string? token)
     {
         HostedSession? session = Lookup(id);
