@@ -1,3 +1,4 @@
+using AgbCode.Core.Contexts;
 using System.Text.Json;
 using AgbCode.Client.Parsing;
 using AgbCode.Core.Errors;
@@ -32,7 +33,8 @@ internal sealed class AgbApi(ApiTransport transport, AgbClientOptions options)
         if (IsUnknownImage(response))
             throw UnknownImage(response);
         if (!response.Ok)
-            throw AgbErrors.Request(Endpoint, "CreateSession", response.Describe());
+            throw (response.Code is string code && ContextErrors.IsContextError(code) ? ContextApi.ContextFailure(Endpoint, response) : null)
+                  ?? AgbErrors.Request(Endpoint, "CreateSession", response.Describe());
         if (Json.Get(response.Data, "success") is { ValueKind: JsonValueKind.False })
             throw AgbErrors.Request(Endpoint, "CreateSession", Json.StrOrNull(Json.Get(response.Data, "errMsg")) ?? "the session could not be created");
         SessionDetails details = SessionDetails.From(response.Data, "");

@@ -51,8 +51,14 @@ internal sealed class ContextApi(ApiTransport transport, AgbClientOptions option
         return response.Ok200 ? response : throw Failure(operation, response);
     }
 
-    /// <summary>A context error keeps its id (an AgbCode server sends the engine's); a not-found is AgbContextNotFound.</summary>
-    private AgbException Failure(string operation, ApiResponse response)
+    private AgbException Failure(string operation, ApiResponse response) =>
+        ContextFailure(Endpoint, response) ?? AgbErrors.Request(Endpoint, operation, response.Describe());
+
+    /// <summary>
+    /// A context error keeps its id (an AgbCode server sends the engine's; CreateSession too, for the contexts it mounts);
+    /// a not-found is AgbContextNotFound. Null when the answer is no context error.
+    /// </summary>
+    internal static AgbException? ContextFailure(string endpoint, ApiResponse response)
     {
         AgbErrorKind? kind = response.Code switch
         {
@@ -63,8 +69,8 @@ internal sealed class ContextApi(ApiTransport transport, AgbClientOptions option
             _ => null,
         };
         if (kind is not AgbErrorKind known)
-            return AgbErrors.Request(Endpoint, operation, response.Describe());
-        return new AgbException(known, known == AgbErrorKind.NotFound ? ContextErrors.NotFoundId : response.Code, $"{Endpoint}: {response.Message}", null);
+            return null;
+        return new AgbException(known, known == AgbErrorKind.NotFound ? ContextErrors.NotFoundId : response.Code, $"{endpoint}: {response.Message}", null);
     }
 
     private ContextInfo? Read(JsonElement item)
