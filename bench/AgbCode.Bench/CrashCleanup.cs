@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AgbCode.Engine;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 
 namespace AgbCode.Bench;
 

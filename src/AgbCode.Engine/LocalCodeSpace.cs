@@ -4,7 +4,7 @@ using AgbCode.Core.Languages;
 using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Core.Sessions;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Images;
 using AgbCode.Core.Images;
 using AgbCode.Core.Contexts;

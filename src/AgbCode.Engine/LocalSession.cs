@@ -5,7 +5,7 @@ using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Files;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Images;
 using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Kernels.Drivers;
@@ -144,7 +144,7 @@ internal sealed class LocalSession : ICodeSession, IAsyncDisposable
         if (uid is not null)
             return limits.MaxProcesses;   // the session's own uid: RLIMIT_NPROC is exact
         // Shared uid: RLIMIT_NPROC counts every process of the user, so leave room for the ones already running.
-        return limits.MaxProcesses + HostInventory.ThreadsOf(Native.Libc.geteuid());
+        return limits.MaxProcesses + ProcessTable.ThreadsOf(Native.Libc.geteuid());
     }
 
     public async Task<EnhancedCodeExecutionResult> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)

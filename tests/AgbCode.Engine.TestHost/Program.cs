@@ -35,12 +35,12 @@ return 0;
 // --leaks: after a test run, anything of AgbCode on this host that no living engine owns fails the run.
 static int CheckLeaks()
 {
-    var root = AgbCode.Engine.Host.StateRoot.Resolve();
-    var uids = AgbCode.Engine.Host.UidPolicy.For(root);
+    var root = AgbCode.Engine.Platform.StateRoot.Resolve();
+    var uids = AgbCode.Engine.Platform.UidPolicy.For(root);
     IReadOnlyList<string> strays = [];
     for (int attempt = 0; attempt < 50; attempt++)   // engines of test processes that just ended may still be tidying up
     {
-        strays = AgbCode.Engine.Host.HostInventory.Strays(root, uids);
+        strays = AgbCode.Engine.HostInventory.Strays(root, uids);
         if (strays.Count == 0)
             break;
         Thread.Sleep(200);

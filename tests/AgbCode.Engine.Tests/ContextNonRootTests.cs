@@ -24,7 +24,7 @@ public class ContextNonRootTests
         engine.Send(new { op = "delete", id = second });
 
         string folder = Path.Combine(home, "agbcode", "contexts", "own", (string)made["Id"]!);
-        Assert.Equal("700 65534", Host.HostCommand.Run("/usr/bin/stat", "-c", "%a %u", Path.Combine(folder, "files")).Trim());
+        Assert.Equal("700 65534", Platform.HostCommand.Run("/usr/bin/stat", "-c", "%a %u", Path.Combine(folder, "files")).Trim());
         Assert.True((bool)engine.Send(new { op = "deletecontext", name = "cache" })["deleted"]!);
         Assert.False(Directory.Exists(folder));
         Directory.Delete(home, recursive: true);

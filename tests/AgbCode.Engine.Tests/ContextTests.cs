@@ -151,7 +151,7 @@ public sealed class ContextTests : IAsyncLifetime
     }
 
     private static string StatOwner(string path) =>
-        Host.HostCommand.Run("/usr/bin/stat", "-c", "%u %g", "--", path).Trim();
+        Platform.HostCommand.Run("/usr/bin/stat", "-c", "%u %g", "--", path).Trim();
 
     [Fact]
     public async Task A_full_context_fails_the_write_clearly_and_stays_usable()
@@ -252,14 +252,14 @@ public sealed class ContextTests : IAsyncLifetime
         ICodeSession writer = await SessionWith(tenant, "unclean");
         await Python(writer, "open('/contexts/unclean/kept.txt', 'w').write('kept')");
         await _scope.Space.DeleteSessionAsync(writer.Id);
-        string image = Path.Combine(Host.EngineHost.Shared.Root.Path, "contexts", LocalContextStore.TenantKey(tenant), made.Id, "volume.img");
-        Host.HostCommand.Run("/usr/sbin/debugfs", "-w", "-R", "dirty", image);   // as if the host went down with it mounted
-        Assert.Contains("not clean", Host.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
+        string image = Path.Combine(EngineHost.Shared.Root.Path, "contexts", LocalContextStore.TenantKey(tenant), made.Id, "volume.img");
+        Platform.HostCommand.Run("/usr/sbin/debugfs", "-w", "-R", "dirty", image);   // as if the host went down with it mounted
+        Assert.Contains("not clean", Platform.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
 
         ICodeSession next = await SessionWith(tenant, "unclean");
         Assert.Equal("kept\n", await Python(next, "print(open('/contexts/unclean/kept.txt').read())"));
         await _scope.Space.DeleteSessionAsync(next.Id);
-        Assert.Matches(@"Filesystem state:\s+clean\n", Host.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
+        Assert.Matches(@"Filesystem state:\s+clean\n", Platform.HostCommand.Run("/usr/sbin/dumpe2fs", "-h", image));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

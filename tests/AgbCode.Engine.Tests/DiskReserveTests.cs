@@ -1,5 +1,5 @@
 using System.Globalization;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Tests.Support;
 
 namespace AgbCode.Engine.Tests;

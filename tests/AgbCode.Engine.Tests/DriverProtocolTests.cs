@@ -49,7 +49,7 @@ public sealed class DriverProtocolTests
     [Fact]
     public void The_protocol_document_names_every_type_and_request_field()
     {
-        string doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "protocol.md"));
+        string doc = File.ReadAllText(AgbCode.Tests.Shared.RepositoryFiles.PathOf("docs/protocol.md"));
         string[] names =
         [
             .. DriverProtocol.DriverMessages, .. DriverProtocol.EvaluatorMessages, DriverProtocol.Request.Execute,
@@ -73,13 +73,5 @@ public sealed class DriverProtocolTests
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
             yield return reader.ReadToEnd();
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "AgbCode.sln")))
-                return folder.FullName;
-        throw new DirectoryNotFoundException("AgbCode.sln not found above the test's folder.");
     }
 }

@@ -34,16 +34,16 @@ public class FaultTests(SessionFixture fixture) : IClassFixture<SessionFixture>
         string image = Path.Combine(Path.GetTempPath(), $"agbcode-small-{Guid.NewGuid():N}.img");
         string volume = image[..^4];
         Directory.CreateDirectory(volume);
-        Host.HostCommand.Run("/usr/bin/truncate", "-s", "48M", image);
-        Host.HostCommand.Run(Sandbox.Tools.MkfsExt4, "-q", "-F", "-m", "0", image);
-        Host.HostCommand.Run(Sandbox.Tools.Mount, "-o", "loop", image, volume);
+        Platform.HostCommand.Run("/usr/bin/truncate", "-s", "48M", image);
+        Platform.HostCommand.Run(Sandbox.Tools.MkfsExt4, "-q", "-F", "-m", "0", image);
+        Platform.HostCommand.Run(Sandbox.Tools.Mount, "-o", "loop", image, volume);
         try
         {
             // no free-space reserve (DiskReserveTests covers it): this is what happens when the volume fills all the same
             using EngineProcess engine = EngineProcess.Start(environment: new Dictionary<string, string>
             {
                 ["AGBCODE_WORKSPACE_DIR"] = volume,
-                [Host.DiskReserve.Variable] = "0",
+                [Platform.DiskReserve.Variable] = "0",
             });
             var small = new { DiskBytes = 64L << 20 };
             string filler = (string)engine.Send(new { op = "create", limits = small })["id"]!;
@@ -71,7 +71,7 @@ public class FaultTests(SessionFixture fixture) : IClassFixture<SessionFixture>
         }
         finally
         {
-            Host.HostCommand.TryRun(Sandbox.Tools.Umount, "-l", volume);
+            Platform.HostCommand.TryRun(Sandbox.Tools.Umount, "-l", volume);
             File.Delete(image);
             Directory.Delete(volume, recursive: true);
         }

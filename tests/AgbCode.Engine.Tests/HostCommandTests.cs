@@ -1,4 +1,4 @@
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 
 namespace AgbCode.Engine.Tests;
 

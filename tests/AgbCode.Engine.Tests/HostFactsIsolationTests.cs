@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Tests.Support;
 
 namespace AgbCode.Engine.Tests;

@@ -178,7 +178,7 @@ public sealed class ImageTests(ExtraImageFolder images) : IClassFixture<ExtraIma
     public async Task An_images_folder_inside_the_engines_state_is_refused()
     {
         _ = await _space.ListImagesAsync();
-        string inside = Path.Combine(Host.EngineHost.Shared.Root.WorkspacesDir, "images-" + Guid.NewGuid().ToString("N"));
+        string inside = Path.Combine(EngineHost.Shared.Root.WorkspacesDir, "images-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(inside, "planted"));
         try
         {

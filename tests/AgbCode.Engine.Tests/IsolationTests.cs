@@ -192,7 +192,7 @@ public class IsolationTests(SessionFixture fixture) : IClassFixture<SessionFixtu
 
     private static uint HostFileOwner(string path)
     {
-        string output = Host.HostCommand.Run("/usr/bin/stat", "-c", "%u", path);
+        string output = Platform.HostCommand.Run("/usr/bin/stat", "-c", "%u", path);
         return uint.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 }

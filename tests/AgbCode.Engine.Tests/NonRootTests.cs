@@ -13,7 +13,7 @@ public class NonRootTests
     {
         home = Directory.CreateTempSubdirectory("agbcode-nobody-").FullName;
         File.SetUnixFileMode(home, (UnixFileMode)0x1FF);
-        Host.HostCommand.Run("/usr/bin/chown", $"{Nobody}:{Nobody}", home);
+        Platform.HostCommand.Run("/usr/bin/chown", $"{Nobody}:{Nobody}", home);
         return EngineProcess.Start(
             runAs: ["/usr/bin/setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "--"],
             environment: new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_CLI_HOME"] = home, ["XDG_RUNTIME_DIR"] = home });
@@ -29,7 +29,7 @@ public class NonRootTests
         JsonNode result = engine.Send(new { op = "run", id = (string)created["id"]!, language = "python",
             code = "import os, socket\nprint(os.getuid(), sorted(n for _, n in socket.if_nameindex()))\nopen('f', 'w').write('x')" });
         string workspace = (string)created["footprint"]!["Workspace"]!;
-        string owner = Host.HostCommand.Run("/usr/bin/stat", "-c", "%u", Path.Combine(workspace, "f")).Trim();
+        string owner = Platform.HostCommand.Run("/usr/bin/stat", "-c", "%u", Path.Combine(workspace, "f")).Trim();
 
         Assert.True((bool)result["Success"]!, result.ToJsonString());
         Assert.Equal("1000 ['lo']\n", (string)result["Stdout"]!);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AgbCode.Core.Errors;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Sandbox;
 
 namespace AgbCode.Engine.Contexts;

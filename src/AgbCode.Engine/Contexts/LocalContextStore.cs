@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using AgbCode.Core.Contexts;
 using AgbCode.Core.Errors;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Sandbox;
 
 namespace AgbCode.Engine.Contexts;

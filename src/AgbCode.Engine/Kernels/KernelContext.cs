@@ -16,7 +16,7 @@ internal sealed record KernelContext
     public required uint? Uid { get; init; }
     public required int ProcessLimit { get; init; }
     public required CgroupGroup? SessionCgroup { get; init; }
-    public required Host.EngineLedger Ledger { get; init; }
+    public required Platform.EngineLedger Ledger { get; init; }
     public required Spawner Spawner { get; init; }
     /// <summary>How the session's processes start under its isolation mode.</summary>
     public required ISessionLauncher Launcher { get; init; }

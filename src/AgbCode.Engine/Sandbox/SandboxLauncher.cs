@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Images;
 
 namespace AgbCode.Engine.Sandbox;

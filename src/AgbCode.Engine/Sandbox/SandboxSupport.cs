@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using AgbCode.Core.Errors;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Native;
 
 namespace AgbCode.Engine.Sandbox;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using AgbCode.Core.Errors;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 
 namespace AgbCode.Engine.Sandbox;
 
@@ -132,7 +132,7 @@ internal sealed class Workspace
                     // umount's exit code is not the truth: in a container it unmounts, then fails to detach the loop
                     // device (ENXIO; the kernel's autoclear detaches it anyway). The mount table is.
                     if ((await HostCommand.TryRunAsync(Tools.Umount, [entry.Value]).ConfigureAwait(false)).ExitCode != 0
-                        && HostInventory.MountPoints().Contains(entry.Value))
+                        && MountTable.MountPoints().Contains(entry.Value))
                         await HostCommand.RunAsync(Tools.Umount, ["-l", entry.Value]).ConfigureAwait(false);
                     break;
                 case LedgerEntry.MountPoint when Directory.Exists(entry.Value):

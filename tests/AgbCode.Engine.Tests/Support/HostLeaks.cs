@@ -1,4 +1,4 @@
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 
 namespace AgbCode.Engine.Tests.Support;
 
@@ -16,5 +16,5 @@ internal static class HostLeaks
 
     public static IReadOnlyList<string> Find(SessionFootprint footprint) => HostInventory.Leftovers(footprint);
 
-    public static IReadOnlyList<int> ProcessesOf(uint uid) => HostInventory.ProcessesOf(uid);
+    public static IReadOnlyList<int> ProcessesOf(uint uid) => Platform.ProcessTable.ProcessesOf(uid);
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using AgbCode.Core.Languages;
 using AgbCode.Core.Sessions;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 using AgbCode.Engine.Images;
 
 namespace AgbCode.Engine.Kernels.Drivers;

@@ -63,7 +63,7 @@ internal abstract class LanguageDriver
     {
         if (!IsInstalled)
             return null;
-        var (exitCode, output) = Host.HostCommand.TryRun(VersionCommand[0], [.. VersionCommand.Skip(1)]);
+        var (exitCode, output) = Platform.HostCommand.TryRun(VersionCommand[0], [.. VersionCommand.Skip(1)]);
         System.Text.RegularExpressions.Match version = System.Text.RegularExpressions.Regex.Match(output, @"\d+\.\d+(\.\d+)?");
         return exitCode == 0 && version.Success ? $"{RuntimeName} {version.Value}" : null;
     }

@@ -27,7 +27,7 @@ internal sealed class RDriver : LanguageDriver
         if (!IsInstalled || !Directory.Exists(folder))
             return;
         string[] parts = [.. Directory.GetFiles(folder, "agb_r_*.R").Where(p => !p.EndsWith("agb_r_evaluator.R", StringComparison.Ordinal))];
-        var (exitCode, _) = Host.HostCommand.TryRun(Executable,
+        var (exitCode, _) = Platform.HostCommand.TryRun(Executable,
             ["--vanilla", "-e", "for (p in commandArgs(TRUE)) compiler::cmpfile(p, sub('[.]R$', '.Rc', p), verbose = FALSE)",
              .. parts]);
         if (exitCode != 0)

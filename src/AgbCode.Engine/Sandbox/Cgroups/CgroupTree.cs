@@ -1,5 +1,5 @@
 using AgbCode.Core.Sessions;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 
 namespace AgbCode.Engine.Sandbox.Cgroups;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using AgbCode.Core.Sessions;
-using AgbCode.Engine.Host;
+using AgbCode.Engine.Platform;
 
 namespace AgbCode.Engine.Sandbox.Cgroups;
 

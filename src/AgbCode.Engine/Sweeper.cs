@@ -1,7 +1,8 @@
+using AgbCode.Engine.Platform;
 using System.Diagnostics;
 using AgbCode.Engine.Sandbox;
 
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine;
 
 /// <summary>
 /// Finds engines that died on this host (their lock is free but their ledger is still there) and runs the reaper on

@@ -1,4 +1,4 @@
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine.Platform;
 
 /// <summary>
 /// Which host uid a session's code runs as. A root engine gives each session its own unprivileged uid (base + slot),
@@ -42,7 +42,7 @@ internal sealed class UidPolicy
         if (!PerSessionUids)
             return true;
         uint uid = UidFor(slot);
-        return !_reserved.Any(r => uid >= r.First && uid - r.First < r.Count) && HostInventory.ProcessesOf(uid).Count == 0;
+        return !_reserved.Any(r => uid >= r.First && uid - r.First < r.Count) && ProcessTable.ProcessesOf(uid).Count == 0;
     }
 
     private static IEnumerable<(uint, uint)> ReadRanges(string file, Func<string[], (bool Ok, string First, string Count)> parse)

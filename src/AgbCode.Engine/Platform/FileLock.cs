@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Runtime.InteropServices;
 using AgbCode.Engine.Native;
 
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine.Platform;
 
 /// <summary>
 /// An exclusive flock(2) on a file, shared with other engines on the host and with the reaper script (flock(1)).

@@ -1,9 +1,10 @@
+using AgbCode.Engine.Platform;
 using System.Reflection;
 using System.Security.Cryptography;
 using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Sandbox;
 
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine.Sandbox;
 
 /// <summary>
 /// The engine's runtime folder: drivers, sandbox scripts, the sandbox's passwd/group and the seccomp program, written

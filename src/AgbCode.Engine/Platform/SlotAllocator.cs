@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using AgbCode.Core.Errors;
 
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine.Platform;
 
 /// <summary>
 /// Host-wide session slots. A slot names a session's cgroups and, for a root engine, its host uid (base + slot), so

@@ -1,6 +1,6 @@
 using AgbCode.Engine.Native;
 
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine.Platform;
 
 /// <summary>
 /// The host-wide folder every engine on this machine shares: the allocation lock, session slots, engine ledgers and

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine.Platform;
 
 /// <summary>
 /// Runs a short host tool (mkfs, mount, umount, bwrap --version) and fails with its own error text. Each run is bounded by

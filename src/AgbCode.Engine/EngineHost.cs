@@ -1,10 +1,11 @@
+using AgbCode.Engine.Platform;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using AgbCode.Core.Errors;
 using AgbCode.Engine.Sandbox;
 using AgbCode.Engine.Sandbox.Cgroups;
 
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine;
 
 /// <summary>
 /// This process's share of the host: its engine id and ledger, the guardian that cleans up if the process dies, the

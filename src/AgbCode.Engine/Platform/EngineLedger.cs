@@ -1,4 +1,4 @@
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine.Platform;
 
 /// <summary>
 /// What this engine holds on the host (slots, cgroups, mounts, images, folders), written down before each thing is

@@ -1,7 +1,7 @@
 using System.Globalization;
 using AgbCode.Core.Errors;
 
-namespace AgbCode.Engine.Host;
+namespace AgbCode.Engine.Platform;
 
 /// <summary>
 /// Free space kept on the volume that holds the workspaces (their images are sparse: sessions promise more disk than
