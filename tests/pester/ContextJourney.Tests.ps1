@@ -55,6 +55,10 @@ Describe 'A context' {
         $ev[0].Exception.Message | Should -Match ([regex]::Escape($first.Id))
         Remove-AgbContext -Name $context -Confirm:$false -ErrorVariable ev -ErrorAction SilentlyContinue
         $ev[0].FullyQualifiedErrorId | Should -Be 'AgbContextInUse,AgbCode.PowerShell.Cmdlets.RemoveAgbContextCommand'
+        # refused before the confirmation: -WhatIf shows the refusal, not an operation that could not happen
+        $whatIf = Remove-AgbContext -Name $context -WhatIf -ErrorVariable ev -ErrorAction SilentlyContinue 6>&1
+        $ev[0].FullyQualifiedErrorId | Should -Be 'AgbContextInUse,AgbCode.PowerShell.Cmdlets.RemoveAgbContextCommand'
+        "$whatIf" | Should -Not -Match 'What if'
 
         Remove-AgbSession -Session $first
         $next = New-AgbSession -Context $context

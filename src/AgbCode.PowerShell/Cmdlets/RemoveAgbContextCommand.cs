@@ -27,6 +27,11 @@ public sealed class RemoveAgbContextCommand : AgbContextCmdlet
             {
                 foreach (ContextInfo context in Targets(name))
                 {
+                    if (context.MountedBy is string holder)
+                    {
+                        WriteError(ToErrorRecord(ContextErrors.InUse(context.Name, holder), name));   // before asking: it would be refused
+                        continue;
+                    }
                     if (!ShouldProcess($"context '{context.Name}' ({context.Id}) and all its files", "Remove"))
                         continue;
                     if (!Await(Store.DeleteAsync(context.Id, StopToken)))
