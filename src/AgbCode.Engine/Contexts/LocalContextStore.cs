@@ -70,8 +70,10 @@ internal sealed class LocalContextStore : IContextStore
     public Task<ContextInfo> CreateAsync(string name, CancellationToken cancellationToken = default)
     {
         ContextNames.Check(name);
-        return Task.Run(() => Locked(folder =>
+        return Task.Run(async () =>
         {
+            string folder = TenantDir;
+            using FileLock tenantLock = FileLock.Acquire(Path.Combine(folder, "lock"));   // a flock: held across the awaits
             var existing = All(folder).ToList();
             if (existing.Any(c => c.Record.Name == name))
                 throw ContextErrors.Exists(name);
@@ -80,7 +82,7 @@ internal sealed class LocalContextStore : IContextStore
             var made = new ContextFolder(Path.Combine(folder, ContextFolder.NewId()));
             try
             {
-                long? size = MakeFiles(made);
+                long? size = await MakeFilesAsync(made, cancellationToken).ConfigureAwait(false);
                 var record = new ContextRecord(made.Id, name, DateTimeOffset.UtcNow, null, size);
                 made.WriteRecord(record);   // last: a folder without its record is no context
                 return Describe(made, record);
@@ -90,11 +92,11 @@ internal sealed class LocalContextStore : IContextStore
                 RemoveFolder(made);
                 throw;
             }
-        }), cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>A root engine gives the context an ext4 volume of its own (its size cap); otherwise a private folder.</summary>
-    private long? MakeFiles(ContextFolder made)
+    private async Task<long?> MakeFilesAsync(ContextFolder made, CancellationToken cancellationToken)
     {
         StateRoot.EnsureDirectory(made.Path, StateRoot.Private);
         if (!Root.IsRoot)
@@ -102,19 +104,19 @@ internal sealed class LocalContextStore : IContextStore
             StateRoot.EnsureDirectory(made.FilesDir, StateRoot.Private);
             return null;
         }
-        MakeVolumeAsync(made).GetAwaiter().GetResult();   // under the tenant's lock, on a pool thread of CreateAsync
+        await MakeVolumeAsync(made, cancellationToken).ConfigureAwait(false);
         return _limits.SizeBytes;
     }
 
-    private async Task MakeVolumeAsync(ContextFolder made)
+    private async Task MakeVolumeAsync(ContextFolder made, CancellationToken cancellationToken)
     {
-        await Workspace.MakeVolumeImageAsync(made.VolumeImage, _limits.SizeBytes, 0, CancellationToken.None).ConfigureAwait(false);
+        await Workspace.MakeVolumeImageAsync(made.VolumeImage, _limits.SizeBytes, 0, cancellationToken).ConfigureAwait(false);
         EngineHost host = EngineHost.Shared;
         Workspace volume = await Workspace.MountVolumeAsync(host.Root, host.Ledger, made.VolumeImage, "context volume", mountPoint =>
         {
             Directory.Delete(Path.Combine(mountPoint, "lost+found"));
             return Task.CompletedTask;
-        }, CancellationToken.None).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         await volume.RemoveAsync().ConfigureAwait(false);
     }
 
