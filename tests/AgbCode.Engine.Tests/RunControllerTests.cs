@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Sessions;
+using AgbCode.Engine.Kernels;
 using AgbCode.Engine.Tests.Support;
 
 namespace AgbCode.Engine.Tests;
@@ -222,5 +223,33 @@ public sealed class RunControllerTests
         Assert.False(running.IsCompleted);
         kernel.Driver(0).Interrupt();   // let the first run end
         Assert.Equal("KeyboardInterrupt", (await running).Error!.Name);
+    }
+    [Fact]
+    public async Task A_run_that_begins_after_the_kernel_s_death_found_no_run_fails_at_once_naming_the_death()
+    {
+        // The interleaving the controller cannot order: the kernel dies and its death is handled (no run in the slot)
+        // just after the controller saw it alive, and then the run takes the slot. Without this, the run waited for its timeout.
+        var settings = new KernelSettings
+        {
+            Language = FakeKernel.Language,
+            SessionId = "s-fake",
+            Limits = new SessionLimits { OutputBytes = 64 * 1024 },
+            StartTimeout = TimeSpan.FromMinutes(5),
+            Launch = _ => throw new InvalidOperationException("not used"),
+            StartFailed = what => new AgbException(AgbErrorKind.Platform, "AgbKernelStartFailed", what, "None."),
+        };
+        var runs = new RunSlot(settings.Limits.OutputBytes);
+        using var driver = new FakeDriver(async d => { await d.ReadyAsync(); d.Exit(3, "the driver's last words"); });
+        var kernel = new KernelGeneration(driver, runs, new ReadThrottle(), settings);
+        await kernel.Ended.WaitAsync(HangGuard);
+
+        var recorder = new RunRecorder("run-after-death", null, settings.Limits.OutputBytes);
+        runs.Begin(recorder);
+        kernel.FailIfEnded(recorder);
+
+        Assert.True(recorder.IsDone);
+        var result = recorder.Build(1, FakeKernel.Language, "s-fake");
+        Assert.Contains("kernel ended", result.Error!.Value);
+        Assert.Contains(kernel.DeathReason!, result.Error.Value);
     }
 }

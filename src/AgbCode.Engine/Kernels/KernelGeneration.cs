@@ -15,7 +15,7 @@ internal sealed class KernelGeneration
     private readonly KernelSettings _settings;
     private readonly TaskCompletionSource<string> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private (string Name, string Reason)? _killedBecause;
-    private bool _ended;
+    private (string Name, string Reason)? _death;
 
     public KernelGeneration(IKernelProcess process, RunSlot runs, ReadThrottle throttle, KernelSettings settings)
     {
@@ -36,7 +36,7 @@ internal sealed class KernelGeneration
 
     public bool HasEnded
     {
-        get { lock (_gate) return _ended; }
+        get { lock (_gate) return _death is not null; }
     }
 
     /// <summary>Why it died, told to the next run; null while it lives.</summary>
@@ -48,7 +48,7 @@ internal sealed class KernelGeneration
     {
         lock (_gate)
         {
-            if (!_ended)
+            if (_death is null)
                 _process.Interrupt();
         }
     }
@@ -65,7 +65,7 @@ internal sealed class KernelGeneration
         lock (_gate)
         {
             _killedBecause ??= (errorName, reason);
-            ended = _ended;
+            ended = _death is not null;
         }
         if (!ended)
             _process.Kill();
@@ -78,26 +78,49 @@ internal sealed class KernelGeneration
         await Ended.WaitAsync(DeathWait).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A run that began on this kernel: if the kernel died before the run was in its slot, its death found no run to
+    /// fail, so the run fails here with the same reason instead of waiting for its timeout.
+    /// </summary>
+    public void FailIfEnded(RunRecorder recorder)
+    {
+        (string Name, string Reason) death;
+        lock (_gate)
+        {
+            if (_death is not { } ended)
+                return;
+            death = ended;
+        }
+        FailRun(recorder, death);
+    }
+
+    private void FailRun(RunRecorder recorder, (string Name, string Reason) death)
+    {
+        string language = _settings.Language;
+        recorder.Fail(death.Name,
+            $"The {language} kernel ended while the run was in progress: {death.Reason}. The session's {language} state was lost; " +
+            "the next run starts a fresh kernel." + (death.Name == RunErrorNames.OutOfMemory ? " Use less memory, or give the session more (-MemoryMB)." : ""),
+            keepTraceback: true);
+    }
+
     private async Task LiveAsync()
     {
         if (await _channel.ReadAsync(_runs, _ready, _settings.Language).ConfigureAwait(false) is { } violation)
             Kill(RunErrorNames.KernelProtocol, violation);
         KernelExit exit = await _process.ExitAsync().ConfigureAwait(false);
-        RunRecorder? recorder = _runs.Current;
-        string errorName;
-        string reason;
+        RunRecorder? recorder;
+        (string Name, string Reason) death;
         lock (_gate)
         {
-            (errorName, reason) = _killedBecause
+            recorder = _runs.Current;   // read under the gate: a run begun after this finds the kernel ended (FailIfEnded)
+            death = _killedBecause
                 ?? exit.Cause(recorder is not null && _settings.DiedOfMemory(recorder.StderrTail), Sizes.Format(_settings.Limits.MemoryBytes));
-            DeathReason = reason;
-            _ended = true;
+            _death = death;
+            DeathReason = death.Reason;
         }
-        _ready.TrySetException(new KernelExitedException(reason));
-        recorder?.Fail(errorName,
-            $"The {_settings.Language} kernel ended while the run was in progress: {reason}. The session's {_settings.Language} state was lost; " +
-            "the next run starts a fresh kernel." + (errorName == RunErrorNames.OutOfMemory ? " Use less memory, or give the session more (-MemoryMB)." : ""),
-            keepTraceback: true);
+        _ready.TrySetException(new KernelExitedException(death.Reason));
+        if (recorder is not null)
+            FailRun(recorder, death);
         _process.Dispose();
     }
 }

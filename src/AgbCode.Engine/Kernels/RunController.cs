@@ -89,6 +89,7 @@ internal sealed class RunController : IAsyncDisposable
             lock (_stateLock)
                 _busy = true;
             _runs.Begin(recorder);
+            kernel.FailIfEnded(recorder);
             if (RunDefinitions.For(request) is not { } definitions
                 || await DefineAsync(kernel, recorder, definitions, count, request.TimeoutSec, cancellationToken).ConfigureAwait(false))
             {
