@@ -35,6 +35,8 @@ if (what is "all" or "files")
     await FilesBench.RunAsync(rounds: what == "files" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
 if (what is "remote-files")   // not part of "all": minutes on a loaded machine
     await RemoteFilesBench.RunAsync(largeBytes: 16L << 20, smallFiles: 100, smallBytes: 16 << 10, runs: 2);
+if (what is "sessions")
+    await SessionCostBench.RunAsync(rounds: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
 if (what is "all" or "contexts")
     await ContextBench.RunAsync(rounds: what == "contexts" && args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
 if (what is "all" or "remote-list")

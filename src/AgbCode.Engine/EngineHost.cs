@@ -18,6 +18,7 @@ internal sealed class EngineHost : IDisposable
     private static EngineHost? _shared;
     private readonly FileLock _engineLock;
     private readonly Process? _guardian;
+    private readonly Workspace? _runtimeViewMount;
     private readonly Lazy<SandboxSupport> _sandbox = new(SandboxSupport.Probe);
     private int _disposed;
 
@@ -49,11 +50,15 @@ internal sealed class EngineHost : IDisposable
         Cgroups = Root.IsRoot ? CgroupTree.Detect(out reason) : CgroupDelegation.Detect(out reason);
         CgroupProblem = reason;
         Spawner = new Spawner();
+        if (Root.IsRoot)
+            (_runtimeViewMount, RuntimeView) = Workspace.CreateRuntimeViewAsync(Root, Ledger, Runtime).GetAwaiter().GetResult();
     }
 
     public StateRoot Root { get; }
     public string EngineId { get; }
     public RuntimeFiles Runtime { get; }
+    /// <summary>Root engines: the runtime as sandboxes bind it, from a tmpfs of the engine's own (<see cref="Workspace.CreateRuntimeViewAsync"/>).</summary>
+    public RuntimeFiles? RuntimeView { get; }
     public EngineLedger Ledger { get; }
     public UidPolicy Uids { get; }
     public SlotAllocator Slots { get; }
@@ -83,7 +88,7 @@ internal sealed class EngineHost : IDisposable
         }
     }
 
-    public SandboxLauncher Launcher => new(Runtime, Sandbox.DisableUserns);
+    public SandboxLauncher Launcher => new(Runtime, RuntimeView, Sandbox.DisableUserns);
 
     /// <summary>
     /// The guardian is a bash process in its own session, holding the read end of a pipe whose write end only this
@@ -98,11 +103,12 @@ internal sealed class EngineHost : IDisposable
         return Process.Start(info)!;
     }
 
-    /// <summary>Called after every session is gone: the ledger is empty, so the guardian only removes the files.</summary>
+    /// <summary>Called after every session is gone: the ledger is then empty, so the guardian only removes the files.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
+        _runtimeViewMount?.RemoveAsync().GetAwaiter().GetResult();
         try
         {
             _guardian?.StandardInput.Close();

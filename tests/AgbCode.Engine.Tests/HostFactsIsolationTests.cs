@@ -60,12 +60,16 @@ public class HostFactsIsolationTests(SessionFixture fixture) : IClassFixture<Ses
         return end < 0 ? output[start..] : output[start..end];
     }
 
-    /// <summary>The loop device the host mounted a workspace volume from, as the host's mount table names it.</summary>
+    /// <summary>
+    /// The loop device a workspace volume is on (from its device number: the host's mount table, too, lists it under the
+    /// neutral name, not /dev/loopN).
+    /// </summary>
     private static string LoopDeviceOf(string workspace)
     {
         string[] mount = File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')).Single(f => f[4] == workspace);
-        string source = mount[Array.IndexOf(mount, "-") + 2];
-        Assert.StartsWith("/dev/loop", source);
-        return source;
+        Assert.Equal(Sandbox.Workspace.VolumeDeviceName, mount[Array.IndexOf(mount, "-") + 2]);
+        string device = Path.GetFileName(new DirectoryInfo($"/sys/dev/block/{mount[2]}").ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+        Assert.StartsWith("loop", device);
+        return "/dev/" + device;
     }
 }

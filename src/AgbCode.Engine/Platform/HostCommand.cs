@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AgbCode.Engine.Platform;
 
 /// <summary>
-/// Runs a short host tool (mkfs, mount, umount, bwrap --version) and fails with its own error text. Each run is bounded by
+/// Runs a short host tool (mkfs.ext4, chown, e2fsck, losetup, bwrap --version) and fails with its own error text. Each run is bounded by
 /// <see cref="Timeout"/> ($env:AGBCODE_HOST_COMMAND_TIMEOUT_SEC) and can be cancelled; a tool that overruns is killed.
 /// Async paths use the async forms, so no pool thread waits on a tool.
 /// </summary>

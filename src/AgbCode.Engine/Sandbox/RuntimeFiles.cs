@@ -25,12 +25,10 @@ internal sealed class RuntimeFiles
     public string Group => Combine("etc/group");
     /// <summary>An empty file, bound over /proc files the sandbox must not read.</summary>
     public string Empty => Combine("etc/empty");
-    /// <summary>Where a root launcher mounts its private copy of the runtime (in its own mount namespace).</summary>
-    public string ViewMountPoint => Combine("view");
-    /// <summary>In the view: where the launcher mounts the session's workspace volume again, under a neutral device name.</summary>
-    public string ViewedWorkspace => Combine("home");
-    /// <summary>The same files as seen in that copy.</summary>
-    public RuntimeFiles View => new(ViewMountPoint);
+    /// <summary>Where a root launcher with a network mounts a small tmpfs for the tun device node, in its own mount namespace.</summary>
+    public string NetworkScratch => Combine("view");
+    /// <summary>The folders a sandbox binds from (drivers, etc), which <see cref="CopyViewTo"/> copies.</summary>
+    private static readonly string[] SandboxFolders = ["drivers", "etc"];
     public string SeccompProgram => Combine("seccomp.bpf");
 
     private string Combine(string relative) => System.IO.Path.Combine(Path, relative);
@@ -83,7 +81,32 @@ internal sealed class RuntimeFiles
     {
         if (!File.Exists(Empty))
             File.WriteAllText(Empty, "");
-        StateRoot.EnsureDirectory(ViewMountPoint, root.IsRoot ? StateRoot.Readable : StateRoot.Private);
+        StateRoot.EnsureDirectory(NetworkScratch, root.IsRoot ? StateRoot.Readable : StateRoot.Private);
+    }
+
+    /// <summary>
+    /// Copies what sandboxes bind (drivers and etc, modes and file times kept) into <paramref name="target"/>, the engine's runtime
+    /// view, and returns the same files as seen there.
+    /// </summary>
+    public RuntimeFiles CopyViewTo(string target)
+    {
+        foreach (string folder in SandboxFolders)
+            CopyTree(Combine(folder), System.IO.Path.Combine(target, folder));
+        return new RuntimeFiles(target);
+    }
+
+    private static void CopyTree(string source, string target)
+    {
+        Directory.CreateDirectory(target, File.GetUnixFileMode(source));
+        foreach (string file in Directory.EnumerateFiles(source))
+        {
+            string copy = System.IO.Path.Combine(target, System.IO.Path.GetFileName(file));
+            File.Copy(file, copy);
+            File.SetUnixFileMode(copy, File.GetUnixFileMode(file));
+            File.SetLastWriteTimeUtc(copy, File.GetLastWriteTimeUtc(file));   // a JVM class-data archive checks its jars' times
+        }
+        foreach (string folder in Directory.EnumerateDirectories(source))
+            CopyTree(folder, System.IO.Path.Combine(target, System.IO.Path.GetFileName(folder)));
     }
 
     private static void Prepare(LanguageDriver driver, string driversDir)

@@ -7,14 +7,14 @@ namespace AgbCode.Engine.Sandbox;
 
 /// <summary>
 /// Turns a <see cref="SandboxSpec"/> into the launcher command: bash launch.sh (fd sweep, cgroup join, SIGXFSZ ignored,
-/// seccomp on fd 7, bwrap's arguments on fd 8) → prlimit → [root: a private mount namespace with the runtime copied to a
-/// tmpfs of its own] → setpriv to the session uid → bwrap with every namespace, a read-only /usr, a minimal /etc, the session's
-/// /tmp (or a sized private tmpfs), a sized tmpfs /dev/shm and the workspace as home. Started with an empty environment. What the sandbox could learn
-/// about the host from /proc is cut down: its arguments (/proc/1/cmdline) travel on a pipe, the runtime it sees is not
-/// under the engine's state path (/proc/self/mountinfo), and /proc/partitions and /proc/diskstats (every session's
-/// volume, with live I/O counters) are empty.
+/// seccomp on fd 7, bwrap's arguments on fd 8) → setsid → prlimit → [root: setpriv to the session uid] → bwrap with every
+/// namespace, a read-only /usr, a minimal /etc, the session's /tmp (or a sized private tmpfs), a sized tmpfs /dev/shm and
+/// the workspace as home. Started with an empty environment. What the sandbox could learn about the host from /proc is
+/// cut down: its arguments (/proc/1/cmdline) travel on a pipe; the runtime it sees comes from the engine's runtime view
+/// (a tmpfs, not under the engine's state path) and its volumes are mounted under a neutral device name
+/// (/proc/self/mountinfo); /proc/partitions and /proc/diskstats (every session's volume, with live I/O counters) are empty.
 /// </summary>
-internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
+internal sealed class SandboxLauncher(RuntimeFiles runtime, RuntimeFiles? runtimeView, bool disableUserns)
 {
     public const string Home = "/home/sandbox";
     public const string DriversMount = "/opt/agbcode";
@@ -49,9 +49,8 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
         yield return spec.Limits.OpenFiles.ToString(CultureInfo.InvariantCulture);
         yield return spec.ProcessLimit.ToString(CultureInfo.InvariantCulture);
         yield return spec.Limits.FileSizeBytes.ToString(CultureInfo.InvariantCulture);
-        yield return UsesRuntimeView(spec) ? runtime.ViewMountPoint : "-";
+        yield return spec.Uid is null ? "-" : runtime.NetworkScratch;
         yield return runtime.Path;
-        yield return spec.WorkspacePath;
         foreach (string network in SandboxNetwork.LauncherArguments(spec.Network))
             yield return network;
         foreach (string procs in spec.CgroupProcsFiles)
@@ -83,7 +82,7 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
         foreach (string path in CommonEtc.Concat(spec.ReadOnlyEtc))
             args.AddRange(["--ro-bind-try", path, path]);
         args.AddRange(SandboxNetwork.EtcArguments(spec.Network));
-        RuntimeFiles seen = UsesRuntimeView(spec) ? runtime.View : runtime;
+        RuntimeFiles seen = Seen(spec);
         args.AddRange(["--ro-bind", seen.Passwd, "/etc/passwd", "--ro-bind", seen.Group, "/etc/group",
             "--ro-bind", seen.DriversDir, DriversMount,
             "--proc", "/proc"]);
@@ -97,7 +96,7 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
             args.AddRange(["--size", spec.Limits.TmpBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
         args.AddRange([
             "--size", Math.Min(spec.Limits.TmpBytes, MaxShmBytes).ToString(CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
-            "--bind", UsesRuntimeView(spec) ? seen.ViewedWorkspace : spec.WorkspacePath, Home]);
+            "--bind", spec.WorkspacePath, Home]);
         foreach (SandboxBind bind in spec.Binds)
             args.AddRange(["--bind", bind.HostPath, bind.SandboxPath]);
         args.AddRange([
@@ -112,6 +111,10 @@ internal sealed class SandboxLauncher(RuntimeFiles runtime, bool disableUserns)
     private static IEnumerable<string> ImageMount(SandboxSpec spec) =>
         spec.ImageFolder is string folder ? ["--ro-bind", folder, CodeImage.Mount] : [];
 
-    /// <summary>The launcher can mount (it runs as root before setpriv) only when the session has a uid of its own.</summary>
-    private static bool UsesRuntimeView(SandboxSpec spec) => spec.Uid is not null;
+    /// <summary>
+    /// The runtime as this sandbox binds it: a root engine's view (a tmpfs, no host path); a non-root engine binds its
+    /// runtime folder itself, a weaker isolation it reports.
+    /// </summary>
+    private RuntimeFiles Seen(SandboxSpec spec) => spec.Uid is null ? runtime
+        : runtimeView ?? throw new InvalidOperationException("A sandbox with a uid of its own needs the engine's runtime view.");
 }

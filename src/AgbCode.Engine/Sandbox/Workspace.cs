@@ -38,7 +38,7 @@ internal sealed class Workspace
             await MakeVolumeImageAsync(image, sizeBytes, uid, cancellationToken).ConfigureAwait(false);
             return async () =>
             {
-                await MountImageAsync(image, mountPoint, cancellationToken).ConfigureAwait(false);
+                await VolumeMounts.MountImageAsync(image, mountPoint, VolumeDeviceName).ConfigureAwait(false);
                 File.SetUnixFileMode(mountPoint, StateRoot.Private);
                 Directory.Delete(Path.Combine(mountPoint, "lost+found"));
             };
@@ -55,8 +55,8 @@ internal sealed class Workspace
             "-E", $"root_owner={owner}:{owner},lazy_itable_init=1,nodiscard", image], cancellationToken).ConfigureAwait(false);
     }
 
-    private static Task MountImageAsync(string image, string mountPoint, CancellationToken cancellationToken) =>
-        HostCommand.RunAsync(Tools.Mount, ["-o", "loop,nosuid,nodev,errors=remount-ro", image, mountPoint], cancellationToken);
+    /// <summary>The source every volume's mount is listed under, on the host and in the sandboxes that see it.</summary>
+    public const string VolumeDeviceName = "workspace";
 
     /// <summary>
     /// Mounts an existing volume image this workspace does not own (a context's) under an opaque name; <paramref name="prepare"/>
@@ -66,7 +66,7 @@ internal sealed class Workspace
         Func<string, Task> prepare, CancellationToken cancellationToken) =>
         MountedAsync(root, ledger, OpaqueName(), null, what, mountPoint => Task.FromResult<Func<Task>>(async () =>
         {
-            await MountImageAsync(image, mountPoint, cancellationToken).ConfigureAwait(false);
+            await VolumeMounts.MountImageAsync(image, mountPoint, VolumeDeviceName).ConfigureAwait(false);
             await prepare(mountPoint).ConfigureAwait(false);
         }));
 
@@ -78,9 +78,29 @@ internal sealed class Workspace
     {
         string owner = uid.ToString(CultureInfo.InvariantCulture);
         return MountedAsync(root, ledger, OpaqueName(), null, "/tmp", mountPoint => Task.FromResult<Func<Task>>(() =>
-            HostCommand.RunAsync(Tools.Mount, ["-t", "tmpfs", "-o",
-                $"size={sizeBytes.ToString(CultureInfo.InvariantCulture)},mode=0700,uid={owner},gid={owner},nosuid,nodev", "tmpfs", mountPoint],
-                cancellationToken)));
+        {
+            VolumeMounts.MountTmpfs(mountPoint, $"size={sizeBytes.ToString(CultureInfo.InvariantCulture)},mode=0700,uid={owner},gid={owner}");
+            return Task.CompletedTask;
+        }));
+    }
+
+    /// <summary>
+    /// A root engine's runtime view: a read-only tmpfs with a copy of what sandboxes bind from the runtime (drivers, etc),
+    /// mounted once per engine. A sandbox's /proc/self/mountinfo then shows a tmpfs and paths inside it, never the
+    /// engine's state path. Returns the mount and the runtime files as seen there.
+    /// </summary>
+    public static async Task<(Workspace Mount, RuntimeFiles Files)> CreateRuntimeViewAsync(StateRoot root, EngineLedger ledger, RuntimeFiles runtime)
+    {
+        const string options = "size=256m,mode=0755";   // a bound, not a reservation: it holds what is copied
+        RuntimeFiles? view = null;
+        Workspace mount = await MountedAsync(root, ledger, OpaqueName(), null, "runtime view", mountPoint => Task.FromResult<Func<Task>>(() =>
+        {
+            VolumeMounts.MountTmpfs(mountPoint, options);
+            view = runtime.CopyViewTo(mountPoint);
+            VolumeMounts.RemountReadOnly(mountPoint, options);
+            return Task.CompletedTask;
+        })).ConfigureAwait(false);
+        return (mount, view!);
     }
 
     /// <summary>A mount point under the workspaces folder with a file system on it; every step is in the ledger first.</summary>
@@ -120,8 +140,8 @@ internal sealed class Workspace
         return new Workspace(path, entries, ledger);
     }
 
-    /// <summary>Removes the workspace (not cancellable: it runs to the end, each host tool bounded). Call only when no process of the session is left.</summary>
-    public async Task RemoveAsync()
+    /// <summary>Removes the workspace (not cancellable: it runs to the end). Call only when no process of the session is left.</summary>
+    public Task RemoveAsync()
     {
         for (int i = _entries.Count - 1; i >= 0; i--)
         {
@@ -129,11 +149,7 @@ internal sealed class Workspace
             switch (entry.Kind)
             {
                 case LedgerEntry.Mount:
-                    // umount's exit code is not the truth: in a container it unmounts, then fails to detach the loop
-                    // device (ENXIO; the kernel's autoclear detaches it anyway). The mount table is.
-                    if ((await HostCommand.TryRunAsync(Tools.Umount, [entry.Value]).ConfigureAwait(false)).ExitCode != 0
-                        && MountTable.MountPoints().Contains(entry.Value))
-                        await HostCommand.RunAsync(Tools.Umount, ["-l", entry.Value]).ConfigureAwait(false);
+                    VolumeMounts.Unmount(entry.Value);   // a loop device detaches by itself (autoclear)
                     break;
                 case LedgerEntry.MountPoint when Directory.Exists(entry.Value):
                     Directory.Delete(entry.Value);
@@ -148,6 +164,7 @@ internal sealed class Workspace
             _ledger.Remove(entry);
         }
         _entries.Clear();
+        return Task.CompletedTask;
     }
 
     /// <summary>Deletes a folder tree; a link is removed as a link, never followed.</summary>

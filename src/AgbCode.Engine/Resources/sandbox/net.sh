@@ -1,6 +1,6 @@
 #!/bin/bash
 # The network stage of a sandbox whose session has an allow-list; launch.sh puts it in front of bwrap:
-#   net.sh tun VIEW UID COMMAND...                 root, in the launcher's own mount namespace
+#   net.sh tun SCRATCH UID COMMAND...              root, in the launcher's own mount namespace
 #   net.sh stack TCP UDP RULES HOSTS COMMAND...    the session's uid, in the host's network namespace
 #   net.sh rules RULES HOSTS COMMAND...            root of pasta's user namespace, in the sandbox's network namespace
 # "tun" makes /dev/net/tun openable by the session's uid in this mount namespace only (hosts may keep it 0600).
@@ -16,10 +16,12 @@ stage=$1
 shift
 case $stage in
   tun)
-    view=$1 uid=$2
+    scratch=$1 uid=$2
     shift 2
-    /usr/bin/mknod -m 0600 "$view/tun" c 10 200 && /usr/bin/chown "$uid:$uid" "$view/tun" &&
-      /usr/bin/mount --bind "$view/tun" /dev/net/tun || fail 124 "cannot give the session's network stack a tun device"
+    # not nodev: the bind below keeps this mount's flags, and the node must stay openable
+    /usr/bin/mount -t tmpfs -o size=64k,mode=0700,nosuid tmpfs "$scratch" &&
+      /usr/bin/mknod -m 0600 "$scratch/tun" c 10 200 && /usr/bin/chown "$uid:$uid" "$scratch/tun" &&
+      /usr/bin/mount --bind "$scratch/tun" /dev/net/tun || fail 124 "cannot give the session's network stack a tun device"
     exec "$@"
     ;;
   stack)
