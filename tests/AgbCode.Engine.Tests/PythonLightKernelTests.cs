@@ -32,6 +32,11 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
         { "names the shell puts in, before it is up", [
             "list(globals())", "import sys; (sys.ps1, __IPYTHON__, __name__, __doc__, sys.modules['__main__'] is sys.modules[__name__])",
             "_ = 'mine'\n5", "_", "del In\n6", "%who", "list(globals())"] },
+        { "IPython's display functions, imported before the shell is up", [
+            "from IPython.display import display, HTML\ndisplay(HTML('<b>x</b>'))", "1"] },
+        { "InteractiveShell itself, imported before the shell is up", [
+            "import IPython; IPython.__version__",
+            "from IPython.core.interactiveshell import InteractiveShell\nInteractiveShell.instance().__class__.__name__"] },
     };
 
     [Theory]
@@ -110,7 +115,7 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
         Stdout = Timings().Replace(result.Stdout, "T"), result.Stderr,
     });
 
-    [GeneratedRegex(@"[\d.]+ (ns|µs|ms|s)\b")]
+    [GeneratedRegex(@"[^\s,:]+ (ns|µs|ms|s)\b")]
     private static partial Regex Timings();
 
     private async Task Remove(params LocalSession[] sessions)

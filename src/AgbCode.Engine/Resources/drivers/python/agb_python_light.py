@@ -11,6 +11,7 @@ needs await, any value but None and exact int/float/str/bool, and any exception'
 """
 import ast
 import builtins
+import importlib.util
 import inspect
 import io
 import keyword
@@ -108,6 +109,7 @@ class LightShell:
         import IPython.core.getipython as getipython   # libraries ask it for the shell to hook into: they get it
         getipython.get_ipython = self.demand
         sys.modules["IPython"].get_ipython = self.demand
+        sys.meta_path.insert(0, _ShellOnImport(self))
 
     # ---- the shell, on demand ---------------------------------------------------------------------------------------
 
@@ -122,7 +124,7 @@ class LightShell:
         return display(*objs, **kwargs)
 
     def bring_up(self):
-        if self.shell is not None:
+        if self.shell is not None or self._making:
             return self.shell
         self._making = True
         pending = []
@@ -326,6 +328,37 @@ class LightShell:
 
     def _display_trap(self):
         return _Trap(sys.__dict__, {"displayhook": self._display_hook})
+
+
+class _ShellOnImport:
+    """Code that imports InteractiveShell's module (IPython.display's display(), publish_display_data, anything that
+    calls InteractiveShell.instance() or .initialized()) expects the shell: it comes up as soon as that module has
+    loaded, unless the module is loading for the shell itself."""
+
+    def __init__(self, light):
+        self._light = light
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "IPython.core.interactiveshell":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        spec.loader = _ThenBringUp(spec.loader, self._light)
+        return spec
+
+
+class _ThenBringUp:
+    def __init__(self, loader, light):
+        self._loader = loader
+        self._light = light
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        module.__loader__ = module.__spec__.loader = self._loader
+        self._loader.exec_module(module)
+        self._light.bring_up()
 
 
 _HIDDEN = object()
