@@ -3,7 +3,10 @@ using AgbCode.Core.Sessions;
 
 namespace AgbCode.Engine.Kernels.Drivers;
 
-/// <summary>Python: IPython's InteractiveShell in the driver process itself (agb_python_driver.py).</summary>
+/// <summary>
+/// Python: IPython's InteractiveShell semantics in the driver process itself (agb_python_driver.py); the shell is made
+/// when a cell first needs it (docs/protocol.md).
+/// </summary>
 internal sealed class PythonDriver : LanguageDriver
 {
     public override string Language => LanguageRules.Python;
