@@ -108,6 +108,23 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
         await Remove(session);
     }
 
+    /// <summary>
+    /// PythonDriver.Prepare compiled the kernel's modules when the runtime was installed: the byte code a kernel loads is
+    /// that unchecked-hash .pyc (flags 1 in its header), not one Python compiled from the source at start (flags 0).
+    /// </summary>
+    [Fact]
+    public async Task The_kernel_loads_its_modules_as_the_byte_code_compiled_at_install()
+    {
+        var session = (LocalSession)await _space.CreateSessionAsync(new SessionOptions());
+        EnhancedCodeExecutionResult flags = await session.RunAsync(new RunRequest("""
+            import sys
+            [int.from_bytes(open(sys.modules[name].__cached__, 'rb').read()[4:8], 'little')
+             for name in ('agb_protocol', 'agb_python_light', 'agb_python_output', 'agb_python_values')]
+            """, "python", 60));
+        Assert.Equal("[1, 1, 1, 1]", flags.Text);
+        await Remove(session);
+    }
+
     /// <summary>A result as the user sees it, without what differs between any two runs (ids, times, timings).</summary>
     private static string Comparable(EnhancedCodeExecutionResult result) => JsonSerializer.Serialize(new
     {

@@ -128,14 +128,14 @@ class LightShell:
             return self.shell
         self._making = True
         pending = []
-        guarded = threading.current_thread() is threading.main_thread()
-        if guarded:   # an interrupt must not leave a half-made shell: it is raised once the shell is whole
+        previous = None   # an interrupt must not leave a half-made shell: it is raised once the shell is whole
+        if threading.current_thread() is threading.main_thread():
             previous = signal.signal(signal.SIGINT, lambda *_: pending.append(True))
         try:
             self.shell = self._make_shell(self)
         finally:
             self._making = False
-            if guarded:
+            if previous is not None:
                 signal.signal(signal.SIGINT, previous)
         if pending and previous is signal.default_int_handler:
             raise KeyboardInterrupt
