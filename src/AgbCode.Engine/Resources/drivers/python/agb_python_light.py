@@ -2,12 +2,13 @@
 would run them, and the first cell or value that needs the shell brings it up, once.
 
 Creating the shell costs most of a kernel's start (importing it ~145 ms of CPU, the instance ~50 ms), and a fresh
-session that runs `print(...)` never needs it. The light path keeps everything the shell keeps between cells — the user
-module and namespace, In/Out and the _i/_ names, the input transformer and the compiler (cell names, __future__ flags) —
+session that runs `print(...)` never needs it. The light path keeps everything the shell keeps between cells (the user
+module and namespace, In/Out and the _i/_ names, the input transformer and the compiler: cell names, __future__ flags)
 in the same objects the shell adopts when it comes up (agb_python_shell.make_shell), so a session cannot tell which path
 ran a cell. What the light path does not do itself, it leaves to the shell: a cell the input transformer turns into
 get_ipython() calls (magics, !commands, `x?`), a one-line cell that may be an automagic, a cell that does not compile or
-needs await, any value but None and exact int/float/str/bool, and any exception's traceback.
+needs await, any value but None and exact int/float/str/bool, and any exception's traceback; get_ipython(), display()
+and importing InteractiveShell's module bring it up too.
 """
 import ast
 import builtins
@@ -33,7 +34,8 @@ from agb_python_values import json_of
 EXIT_INPUT = re.compile(r"(exit|quit)(\s*\(.*\))?$")   # HistoryManager._exit_re: such cells are not stored in In
 SCALARS = (int, float, str, bool)   # exact types whose text/plain is their repr in IPython's pretty printer
 CACHE_SIZE = 1000                   # InteractiveShell.cache_size: from here on the shell culls Out
-SHELL_NAMES = ("_ih", "_oh", "_dh", "In", "Out", "get_ipython", "exit", "quit", "_", "__", "___")   # what the shell puts in
+# What the shell puts in the namespace when it is made (init_user_ns, DisplayHook.__init__).
+SHELL_NAMES = ("_ih", "_oh", "_dh", "In", "Out", "get_ipython", "exit", "quit", "_", "__", "___")
 
 
 class ScriptCompiler(CachingCompiler):
@@ -83,7 +85,8 @@ class LightShell:
         self._blank_lines = cleanup[0] if cleanup and cleanup[0].__name__ == "leading_empty_lines" else None
 
         # As prepare_user_module, init_sys_modules, init_prompts and init_builtins make them.
-        self.user_module = types.ModuleType("__main__", doc="Automatically created module for IPython interactive environment")
+        self.user_module = types.ModuleType(
+            "__main__", doc="Automatically created module for IPython interactive environment")
         self.user_ns = self.user_module.__dict__
         self.user_ns.setdefault("__builtin__", builtins)
         self.user_ns.setdefault("__builtins__", builtins)
@@ -277,7 +280,8 @@ class LightShell:
         self.input_hist_raw.append(source_raw)
         names = self.input_names
         names["_iii"], names["_ii"], names["_i"], names["_i00"] = names["_ii"], names["_i"], names["_i00"], source_raw
-        self._push({"_i": names["_i"], "_ii": names["_ii"], "_iii": names["_iii"], f"_i{self.execution_count}": source_raw})
+        self._push({"_i": names["_i"], "_ii": names["_ii"], "_iii": names["_iii"],
+                    f"_i{self.execution_count}": source_raw})
 
     def _display_hook(self, result=None):
         """sys.displayhook during a run: DisplayHook.__call__ for what IPython formats as repr, else the shell's."""
@@ -321,7 +325,7 @@ class LightShell:
         self._push({f"_{self.execution_count}": result})
         self.user_ns["_oh"][self.execution_count] = result
 
-    # ---- traps: what the shell installs only while a cell runs (BuiltinTrap, DisplayTrap) -----------------------------
+    # ---- traps: what the shell installs only while a cell runs (BuiltinTrap, DisplayTrap) ---------------------------
 
     def _builtin_trap(self):
         return _Trap(builtins.__dict__, {"get_ipython": self.demand, "exit": _HIDDEN, "quit": _HIDDEN})
