@@ -15,7 +15,7 @@ public sealed class DriverProtocolTests
     {
         { "drivers/agb_protocol.py", PythonMessage, true },
         { "drivers/agb_supervisor.py", PythonMessage, true },
-        { "drivers/python/agb_python_driver.py", PythonMessage, true },
+        { "drivers/python/", PythonMessage, true },
         { "drivers/javascript/", JavaScriptMessage, false },
         { "drivers/java/", JavaMessage, false },
         { "drivers/r/", RMessage, false },
