@@ -142,7 +142,7 @@ internal static class WarmBench
             }
             """);
         Stats plain = new("the same method in `java CpuBound.java`", JavaCalls(program));
-        Stats c1 = new("the same in `java -XX:TieredStopAtLevel=1 CpuBound.java` (C1 only)",
+        Stats c1 = new("the same in `java -XX:TieredStopAtLevel=1 CpuBound.java` (the kernel's JIT setting)",
             JavaCalls(program, "-XX:TieredStopAtLevel=1"));
         Directory.Delete(folder, recursive: true);
         return (new Stats("the method in a Java session (`work()` per run)", inSession), plain, c1);
