@@ -52,6 +52,11 @@ final class CompiledClasses {
         }
     }
 
+    /** The class files javac lists (-1 when JShell's store cannot be reached). */
+    int size() {
+        return classFiles == null ? -1 : classFiles.size();
+    }
+
     private static Field field(Class<?> owner, String name) throws NoSuchFieldException {
         Field field = owner.getDeclaredField(name);
         field.setAccessible(true);
