@@ -6,8 +6,8 @@ using AgbCode.Engine;
 namespace AgbCode.Bench;
 
 /// <summary>
-/// Issue 18's warm runs, in one run: a warm `1+1` in every language, the idle memory of a session per language, and a
-/// CPU-bound Java method in a session against `java` running the same code.
+/// Issue 18's warm runs, in one run: a warm `1+1` in every language, the idle memory of a session per language, a
+/// fresh session's start to its first result, and a CPU-bound Java method in a session against `java` running the same code.
 /// </summary>
 internal static class WarmBench
 {
@@ -30,6 +30,7 @@ internal static class WarmBench
         }
         """;
     private const int CpuCalls = 7;
+    private const int Starts = 5;
 
     public static async Task RunAsync(int warmRuns)
     {
@@ -37,8 +38,10 @@ internal static class WarmBench
         var warm = new List<Stats>();
         var cpu = new List<string>();
         var memory = new List<string>();
+        var starts = new List<Stats>();
         foreach (string language in Languages)
         {
+            starts.Add(await StartToFirstResult(space, language));
             var (times, cpuPerRun) = await WarmRuns(space, language, warmRuns);
             warm.Add(times);
             cpu.Add(string.Create(CultureInfo.InvariantCulture, $"| {language} | {cpuPerRun.TotalMilliseconds:0.00} |"));
@@ -54,6 +57,8 @@ internal static class WarmBench
         Console.WriteLine("\nIdle session memory (the session's cgroup after start and one `1+1`, inactive file cache not counted)\n");
         Console.WriteLine("| language | MiB | idle sessions in 24 GiB |\n|---|---|---|");
         memory.ForEach(Console.WriteLine);
+        Console.WriteLine($"\nA new session to the result of its first `1+1` (the kernel started by that run, {Starts} sessions each)\n\n{Stats.Header}");
+        starts.ForEach(s => Console.WriteLine(s.Row()));
         Console.WriteLine($"\nJava CPU-bound method ({CpuCalls} calls each, ms per call measured inside the JVM)\n\n{Stats.Header}");
         Console.WriteLine(session.Row());
         Console.WriteLine(plain.Row());
@@ -79,6 +84,22 @@ internal static class WarmBench
         TimeSpan cpuPerRun = (await CpuTime(session) - cpuBefore) / runs;
         await space.DeleteSessionAsync(session.Id);
         return (new Stats(language, times), cpuPerRun);
+    }
+
+    private static async Task<Stats> StartToFirstResult(LocalCodeSpace space, string language)
+    {
+        var times = new List<double>();
+        for (int i = 0; i < Starts; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            ICodeSession session = await space.CreateSessionAsync(new SessionOptions());
+            var result = await session.RunAsync(new RunRequest("1+1", language));
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            await space.DeleteSessionAsync(session.Id);
+            if (!result.Success)
+                throw new InvalidOperationException($"{language}: the first run failed: {result.ErrorMessage}");
+        }
+        return new Stats(language, times);
     }
 
     private static async Task<TimeSpan> CpuTime(ICodeSession session) =>

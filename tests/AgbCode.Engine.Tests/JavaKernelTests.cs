@@ -199,6 +199,34 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     }
 
     [Fact]
+    public async Task A_local_class_of_a_finished_statement_still_loads_in_a_later_cell()
+    {
+        // A finished statement's class files leave javac's store (CompiledClasses); the class loader keeps its own copy.
+        await Java("Runnable later;");
+        EnhancedCodeExecutionResult made = await Java(
+            "later = () -> {\n    class Late { public String toString() { return \"late \" + new Object() { }.getClass().isAnonymousClass(); } }\n    System.out.println(new Late());\n};");
+        EnhancedCodeExecutionResult expressions = await Java("1 + 1");
+        EnhancedCodeExecutionResult result = await Java("later.run();");
+
+        Assert.True(made.Success, made.ErrorMessage);
+        Assert.Equal("2", expressions.Text);
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("late true\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_declaration_beside_expressions_in_one_cell_stays_after_they_are_dropped()
+    {
+        EnhancedCodeExecutionResult first = await Java("int kept = 20;\nkept + 1;\nint twice() { return kept * 2; }\ntwice()");
+        EnhancedCodeExecutionResult second = await Java("twice() + kept");
+
+        Assert.True(first.Success, first.ErrorMessage);
+        Assert.Equal("40", first.Text);
+        Assert.True(second.Success, second.ErrorMessage);
+        Assert.Equal("60", second.Text);
+    }
+
+    [Fact]
     public async Task A_user_exception_shows_its_own_name_the_cell_lines_and_its_cause()
     {
         EnhancedCodeExecutionResult declared = await Java("""

@@ -24,11 +24,15 @@ internal sealed class JavaDriver : LanguageDriver
     public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits) => Command(driversDir, limits, null);
 
     // JShell adds the JVM's class path to its own, so the image's jars reach snippets through -cp.
+    // JIT: C1 only. C2 compiling javac doubled the CPU of the first hundreds of runs; C2 for the user's snippets alone
+    // (compiler directives) still cost javac its profiled code until the directive turned it away (docs/benchmarks.md).
+    // --add-opens: CompiledClasses forgets the class files of dropped snippets inside JShell.
     public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits, string? imageDir) =>
         Supervised(driversDir, Executable,
             $"-XX:MaxRAM={limits.MemoryBytes}", "-XX:MaxRAMPercentage=50", "-XX:MinRAMPercentage=50",
             $"-XX:ActiveProcessorCount={Math.Max(1, (int)Math.Ceiling(limits.CpuCores)).ToString(CultureInfo.InvariantCulture)}",
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+            "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED",
             "-Djava.security.manager=allow", "-Djava.awt.headless=true",
             "-cp", ClassPath(driversDir, imageDir), "agb.JavaKernel");
 

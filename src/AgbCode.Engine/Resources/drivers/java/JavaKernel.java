@@ -61,6 +61,7 @@ public final class JavaKernel {
     private static final Pattern REPL_NAME = Pattern.compile("REPL\\.\\$JShell\\$\\d+[$.]");
 
     private final JShell shell;
+    private final CompiledClasses compiled;
     /**
      * Snippets of the last cell that declare nothing (expressions, statements, calls of main): dropped once the cell is
      * done, because JShell compiles every later snippet against all live ones, so each kept `1+1` makes every later run
@@ -83,6 +84,7 @@ public final class JavaKernel {
 
     private JavaKernel(JShell shell) {
         this.shell = shell;
+        this.compiled = CompiledClasses.of(shell);
     }
 
     public static void main(String[] args) throws Exception {
@@ -149,7 +151,7 @@ public final class JavaKernel {
             Execution.cell(false);
         }
         for (Snippet snippet : warmUp)
-            shell.drop(snippet);   // the user's namespace starts empty
+            drop(snippet);   // the user's namespace starts empty
     }
 
     /** SIGINT (forwarded by the supervisor during a run) stops the running snippet; between cells it does nothing. */
@@ -224,13 +226,18 @@ public final class JavaKernel {
         try {
             for (Snippet snippet : transients) {
                 if (shell.status(snippet).isActive())
-                    shell.drop(snippet);
+                    drop(snippet);
             }
         } catch (RuntimeException failure) {   // dropping is housekeeping: a failure costs speed, not the session
             System.err.println("agb java evaluator: could not drop a finished snippet: " + failure);
         } finally {
             transients.clear();
         }
+    }
+
+    private void drop(Snippet snippet) {
+        shell.drop(snippet);
+        compiled.forget(snippet);
     }
 
     /** The status of the System.exit that ended this cell, as `java Main.java` would exit with it; null when none did. */
