@@ -8,6 +8,7 @@
 ##   agb_r_protocol.R  requests in, messages out, the request loop, the idle warm-up
 ##   agb_r_eval.R      running a cell: parsing, evaluation, warnings, errors, interrupts, quit()
 ##   agb_r_display.R   the main result's MIME bundle (print + repr) and plots as PNG
+##   agb_r_scalar.R    the bundle of a bare scalar, without repr and jsonlite
 ## Each part is read from its byte-compiled .Rc when there is one.
 local({
   script <- sub("^--file=", "", grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE))
@@ -26,7 +27,7 @@ local({
   agb <- new.env(parent = baseenv())
   ## The parts as byte code (RDriver.Prepare compiles them when the engine installs its runtime folder); read as
   ## source when that failed, and then compiled while idle (see plan_warm_up()).
-  parts <- c("agb_r_protocol.R", "agb_r_eval.R", "agb_r_display.R")
+  parts <- c("agb_r_protocol.R", "agb_r_eval.R", "agb_r_display.R", "agb_r_scalar.R")
   compiled <- file.path(here, sub("\\.R$", ".Rc", parts))
   precompiled <- all(file.exists(compiled))
   for (i in seq_along(parts))

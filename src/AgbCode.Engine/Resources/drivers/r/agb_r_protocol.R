@@ -156,6 +156,8 @@ json <- function(x) {
 
 json_string <- function(s) {
   s <- valid_utf8(s)
+  if (!any(grepl("[\"\\\001-\037]", s, useBytes = TRUE)))
+    return(paste0("\"", s, "\""))
   s <- gsub("\\", "\\\\", s, fixed = TRUE)
   s <- gsub("\"", "\\\"", s, fixed = TRUE)
   s <- gsub("\n", "\\n", s, fixed = TRUE)
@@ -246,21 +248,20 @@ abandon <- function(condition) {
 
 ## ---- warming up while idle ------------------------------------------------------------------------------------
 
-## Work that would otherwise slow the first cells down: loading jsonlite (15 ms, the first request), repr and the
-## packages behind it (about 0.3 s, the first visible value), starting the cairo PNG device and fontconfig (the first
-## plot), compiling the evaluator's own functions (they run interpreted until then). It runs between cells in small
-## steps, only once no request has arrived for 50 ms (requests sent back to back are not delayed) and only while no
-## request is waiting; a request that arrives during a step waits for that step only (at most about 0.15 s). Steps
-## have no effect user code can see (no output, no change to the random seed, devices or options).
+## The evaluator's own functions run interpreted when their byte code (the .Rc files RDriver.Prepare makes) is missing;
+## then they are compiled between cells in small steps, only once no request has arrived for 50 ms (requests sent back
+## to back are not delayed) and only while no request is waiting; a request that arrives during a step waits for that
+## step only. With the byte code there is nothing to do, and requests are read with blocking reads only: packages
+## (jsonlite, repr), the PNG device and fonts are loaded when first needed, not while idle, so an idle kernel, and a
+## spare that is never used, does not spend CPU and memory on them.
 kernel$warm_up <- list()
 
 plan_warm_up <- function(env, compile = TRUE) {
-  compile <- if (compile) lapply(sort(ls(env)), function(name) function() {
+  kernel$warm_up <- if (compile) lapply(sort(ls(env)), function(name) function() {
     fun <- get(name, envir = env, inherits = FALSE)
     if (is.function(fun))
       assign(name, compiler::cmpfun(fun), envir = env)
-  })
-  kernel$warm_up <- c(function() loadNamespace("jsonlite"), display_warm_up(), compile)
+  }) else list()
 }
 
 warm_up <- function() {
