@@ -11,6 +11,9 @@
 ##   agb_r_scalar.R    the bundle of a bare scalar, without repr and jsonlite
 ## Each part is read from its byte-compiled .Rc when there is one.
 local({
+  ## The JIT off before anything runs: left on, it compiles this script's loops, and its first compile loads the
+  ## compiler's code (30 ms of CPU before ready). User code runs with the user's level (see eval_top()).
+  user_jit <- compiler::enableJIT(0L)
   script <- sub("^--file=", "", grep("^--file=", commandArgs(trailingOnly = FALSE), value = TRUE))
   script <- normalizePath(gsub("~+~", " ", script[length(script)], fixed = TRUE))
   here <- dirname(script)
@@ -33,7 +36,7 @@ local({
   for (i in seq_along(parts))
     if (precompiled) compiler::loadcmp(compiled[i], envir = agb) else
       sys.source(file.path(here, parts[i]), envir = agb, keep.source = FALSE)
-  agb$kernel$user_jit <- compiler::enableJIT(0L)   # see eval_top()
+  agb$kernel$user_jit <- user_jit
   if (!isTRUE(l10n_info()[["UTF-8"]]))
     invisible(Sys.setlocale("LC_CTYPE", "C.UTF-8"))
   if (!nzchar(Sys.getenv("XDG_CACHE_HOME")))   # fontconfig's cache: not in the home folder (the shared workspace)
