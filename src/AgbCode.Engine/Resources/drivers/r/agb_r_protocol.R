@@ -133,14 +133,19 @@ sync_pipes <- function() {
 ## ---- JSON (only what the messages need: named lists, unnamed lists, single strings and logicals) --------------
 
 json <- function(x) {
-  if (inherits(x, "agb_json"))   # JSON text already checked by jsonlite::validate (value_json)
+  if (inherits(x, "agb_json"))   # JSON text made by value_json() or scalar_json()
     return(as.character(x))
   if (is.null(x))
     return("null")
   if (is.list(x)) {
     if (!length(x))
       return(if (is.null(names(x))) "[]" else "{}")
-    items <- vapply(x, json, "", USE.NAMES = FALSE)
+    strings <- vapply(x, is_plain_string, NA, USE.NAMES = FALSE)   # most items: encoded together
+    items <- character(length(x))
+    if (any(strings))
+      items[strings] <- json_string(unlist(x[strings], use.names = FALSE))
+    if (!all(strings))
+      items[!strings] <- vapply(x[!strings], json, "", USE.NAMES = FALSE)
     if (is.null(names(x)))
       return(paste0("[", paste(items, collapse = ","), "]"))
     return(paste0("{", paste0(json_string(names(x)), ":", items, collapse = ","), "}"))
@@ -153,6 +158,8 @@ json <- function(x) {
     return(json_string(x))
   stop("json(): cannot encode a ", class(x)[1L], " of length ", length(x))
 }
+
+is_plain_string <- function(x) is.character(x) && length(x) == 1L && is.null(attr(x, "class"))
 
 json_string <- function(s) {
   s <- valid_utf8(s)
@@ -172,7 +179,8 @@ json_string <- function(s) {
 ## UTF-8 the supervisor can decode: other encodings converted, invalid bytes replaced by U+FFFD.
 valid_utf8 <- function(s) {
   s <- as.character(s)
-  s[is.na(s)] <- "NA"
+  if (anyNA(s))
+    s[is.na(s)] <- "NA"
   s <- enc2utf8(s)
   bad <- !validUTF8(s)
   if (any(bad)) {
