@@ -5,7 +5,7 @@
 ## This file only wires the parts together. They are sourced into a private environment whose parent is the base
 ## environment, so nothing appears in the user's global environment and user definitions there (a variable named
 ## `send`, a function named `cat`) cannot change how the evaluator works:
-##   agb_r_protocol.R  requests in, messages out, the request loop, the idle warm-up
+##   agb_r_protocol.R  requests in, messages out, the request loop, compiling itself while idle (no .Rc)
 ##   agb_r_eval.R      running a cell: parsing, evaluation, warnings, errors, interrupts, quit()
 ##   agb_r_display.R   the main result's MIME bundle (print + repr) and plots as PNG
 ##   agb_r_scalar.R    the bundle of a bare scalar, without repr and jsonlite
