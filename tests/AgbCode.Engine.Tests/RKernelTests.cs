@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Text.Json;
 using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Tests.Support;
@@ -54,6 +55,78 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
         Assert.Equal(printed.ExecutionCount + 1, computed.ExecutionCount);
         Assert.Equal("r", computed.Language);
         Assert.False(computed.KernelRestarted);
+    }
+
+    [Theory]
+    [InlineData("42")]
+    [InlineData("0.1 + 0.2")]
+    [InlineData("-1e-20")]
+    [InlineData("2^53")]
+    [InlineData("c(NaN, -Inf)[2]")]
+    [InlineData("NA_real_")]
+    [InlineData("7L")]
+    [InlineData("NA")]
+    [InlineData("FALSE")]
+    [InlineData("NA_character_")]
+    [InlineData("''")]
+    [InlineData("'a  b <i>&amp;</i> </script>'")]
+    [InlineData("'\\\\textbackslash{} $x^2_i$ 50% #1 & ~ [a] |b| {c}'")]
+    [InlineData("'tab\\t quote\\\" \\u00e9 \\U0001F600 \\u0001'")]
+    public async Task A_bare_scalar_shows_as_repr_and_jsonlite_show_it(string expression)
+    {
+        // the evaluator makes a bare scalar's representations itself (agb_r_scalar.R): the same text as the packages
+        EnhancedCodeExecutionResult shown = await R($"scalar_shown <- {expression}\nscalar_shown");
+        EnhancedCodeExecutionResult packages = await R("""
+            cat(repr::repr_html(scalar_shown), repr::repr_markdown(scalar_shown), repr::repr_latex(scalar_shown),
+                jsonlite::toJSON(scalar_shown, auto_unbox = TRUE, na = "null", digits = NA), sep = "\u0001")
+            """);
+
+        Assert.True(packages.Success, packages.ErrorMessage);
+        ExecutionResult main = Assert.Single(shown.Results);
+        string[] expected = packages.Stdout.Split('\u0001');
+        Assert.Equal(expected[0], main.Html);
+        Assert.Equal(expected[1], main.Markdown);
+        Assert.Equal(expected[2], main.Latex);
+        Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(expected[3]).RootElement, JsonData.ToElement(main.Json)),
+            $"application/json: {JsonSerializer.Serialize(main.Json)}, jsonlite: {expected[3]}");
+    }
+
+    [Fact]
+    public async Task A_number_as_the_result_loads_neither_repr_nor_jsonlite()
+    {
+        await using var space = new LocalCodeSpace();
+        ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = ["r"] });
+        EnhancedCodeExecutionResult number = await session.RunAsync(new RunRequest("1 + 1", "r"));
+        EnhancedCodeExecutionResult loaded = await session.RunAsync(new RunRequest("c('repr', 'jsonlite') %in% loadedNamespaces()", "r"));
+        EnhancedCodeExecutionResult frame = await session.RunAsync(new RunRequest("data.frame(x = 1)", "r"));
+
+        Assert.Equal("[1] 2", number.Text);
+        Assert.Equal("2", Assert.Single(number.Results).Html);
+        Assert.Equal("[1] FALSE FALSE", loaded.Text);
+        Assert.StartsWith("<table", Assert.Single(frame.Results).Html);   // loaded when a value needs it
+    }
+
+    [Theory]
+    [InlineData("cat('a\", \"execution_count\": 5\\n')", "a\", \"execution_count\": 5\n")]
+    [InlineData("cat('back\\\\slash \\\\\\n')", "back\\slash \\\n")]
+    [InlineData("cat('é ☃ 😀 \u2028 </x>\t|\\n')", "é ☃ 😀 \u2028 </x>\t|\n")]
+    [InlineData("cat(nchar('\u0001\u007f'), '\\n', sep = '')", "2\n")]
+    public async Task Code_reaches_the_evaluator_unchanged(string code, string stdout)
+    {
+        EnhancedCodeExecutionResult result = await R(code);
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal(stdout, result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_file_name_with_quotes_and_accents_names_the_error_line()
+    {
+        EnhancedCodeExecutionResult result = await fixture.Session.RunAsync(
+            new RunRequest("named_fail <- function() stop('boom')\nnamed_fail()\n", "r") { SourcePath = "dir/ü \"q\".R" });
+
+        Assert.False(result.Success);
+        Assert.Contains("Error in named_fail() (from ü \"q\".R#1) : boom", result.Error!.Traceback);
     }
 
     [Fact]

@@ -2,8 +2,8 @@
 ##
 ## Values: text/plain is exactly what the console prints (print(), or show() for S4 objects); text/html, text/markdown
 ## and text/latex come from the repr package, as IRkernel sends them. repr (and pillar, cli, vctrs... behind it) takes
-## about 0.3 s to load, so it is not loaded before ready: the idle warm-up loads it (see warm_up()), or the first
-## visible value does if it comes first.
+## about 0.4 s of CPU to load, so it is loaded by the first value that needs it: a bare scalar, the most common result,
+## does not (agb_r_scalar.R). The PNG device and fontconfig are likewise started by the first plot.
 ##
 ## Plots: while a cell draws, its plots go to a recording device, pdf(file = NULL) with the display list enabled,
 ## opened on demand through options(device) (no X11, no Rplots.pdf in the workspace). A page is sent as one
@@ -192,28 +192,6 @@ plot_text <- function(page) {
   "plot without title"
 }
 
-## Steps for the idle warm-up (see warm_up()): repr's namespace and its imports one by one, then a small PNG and the
-## recording device's first opening (pdf() reads its font metrics).
-display_warm_up <- function() {
-  packages <- c("rlang", "vctrs", "glue", "cli", "lifecycle", "fansi", "utf8", "pillar", "htmltools", "base64enc", "repr")
-  load <- lapply(packages, function(package) function() if (!isNamespaceLoaded(package)) loadNamespace(package))
-  c(load, function() {
-    plots$busy <- TRUE
-    on.exit(plots$busy <- FALSE)
-    png_bytes(width = 1, height = 1, res = 72, draw = function() {
-      graphics::plot.new()
-      graphics::text(0.5, 0.5, "R")
-    })
-  }, function() {
-    previous <- grDevices::dev.cur()
-    grDevices::pdf(file = NULL)
-    grDevices::dev.off()
-    if (previous %in% grDevices::dev.list())
-      grDevices::dev.set(previous)
-    jsonlite::base64_enc(as.raw(1:3))
-  })
-}
-
 ## ---- values ---------------------------------------------------------------------------------------------------
 
 ## How the console auto-prints a value. Evaluated in a child of the global environment, so print methods the user
@@ -228,21 +206,33 @@ print_value <- function(value) {
 RICH_TYPES <- c("text/html", "text/markdown", "text/latex")
 
 ## What print_value() writes, as lines. Through a file: capture.output()'s textConnection takes seconds for a large
-## print (15 s for a data frame of a million rows, against 0.6 s).
+## print (15 s for a data frame of a million rows, against 0.6 s). The file stays open from cell to cell (opening one
+## costs more than printing a number) and is emptied after each read; its name is removed at once, so it leaves
+## nothing behind in the temporary folder.
 printed_lines <- function(value) {
-  file <- tempfile("agb-value-")
-  con <- file(file, open = "w")
+  con <- capture_file()
   sinks <- sink.number()
   sink(con)
   on.exit({
     while (sink.number() > sinks)
       sink()
-    close(con)
-    unlink(file)
+    seek(con, 0, rw = "write")
+    truncate(con)
   })
   print_value(value)
   sink()
-  readLines(file, warn = FALSE, encoding = "UTF-8")
+  seek(con, 0, rw = "read")
+  readLines(con, warn = FALSE, encoding = "UTF-8")
+}
+
+capture_file <- function() {
+  if (is.null(channels$capture_path))
+    channels$capture_path <- tempfile("agb-value-")
+  channel("capture", channels$capture_path, function(path) {
+    con <- file(path, open = "w+")
+    unlink(path)
+    con
+  })
 }
 
 ## The execute_result bundle of a visible value, or NULL when it shows nothing.
@@ -251,7 +241,10 @@ value_bundle <- function(value) {
   bundle <- list()
   if (length(text))
     bundle[["text/plain"]] <- paste(text, collapse = "\n")
-  if (requireNamespace("repr", quietly = TRUE)) {
+  bare <- is_bare_scalar(value)
+  if (bare && !custom_repr_methods(value)) {
+    bundle <- c(bundle, scalar_reprs(value))
+  } else if (requireNamespace("repr", quietly = TRUE)) {
     for (type in RICH_TYPES) {
       rich <- tryCatch(suppressWarnings(suppressMessages(
         eval(quote(.agb_repr(.agb_value)), list(.agb_repr = repr::mime2repr[[type]], .agb_value = value), .GlobalEnv))),
@@ -260,7 +253,7 @@ value_bundle <- function(value) {
         bundle[[type]] <- rich
     }
   }
-  json <- value_json(value)
+  json <- if (bare) scalar_json(value) else value_json(value)
   if (!is.null(json))
     bundle[["application/json"]] <- json
   if (length(bundle)) bundle else NULL

@@ -133,14 +133,19 @@ sync_pipes <- function() {
 ## ---- JSON (only what the messages need: named lists, unnamed lists, single strings and logicals) --------------
 
 json <- function(x) {
-  if (inherits(x, "agb_json"))   # JSON text already checked by jsonlite::validate (value_json)
+  if (inherits(x, "agb_json"))   # JSON text made by value_json() or scalar_json()
     return(as.character(x))
   if (is.null(x))
     return("null")
   if (is.list(x)) {
     if (!length(x))
       return(if (is.null(names(x))) "[]" else "{}")
-    items <- vapply(x, json, "", USE.NAMES = FALSE)
+    strings <- vapply(x, is_plain_string, NA, USE.NAMES = FALSE)   # most items: encoded together
+    items <- character(length(x))
+    if (any(strings))
+      items[strings] <- json_string(unlist(x[strings], use.names = FALSE))
+    if (!all(strings))
+      items[!strings] <- vapply(x[!strings], json, "", USE.NAMES = FALSE)
     if (is.null(names(x)))
       return(paste0("[", paste(items, collapse = ","), "]"))
     return(paste0("{", paste0(json_string(names(x)), ":", items, collapse = ","), "}"))
@@ -154,8 +159,12 @@ json <- function(x) {
   stop("json(): cannot encode a ", class(x)[1L], " of length ", length(x))
 }
 
+is_plain_string <- function(x) is.character(x) && length(x) == 1L && is.null(attr(x, "class"))
+
 json_string <- function(s) {
   s <- valid_utf8(s)
+  if (!any(grepl("[\"\\\001-\037]", s, useBytes = TRUE)))
+    return(paste0("\"", s, "\""))
   s <- gsub("\\", "\\\\", s, fixed = TRUE)
   s <- gsub("\"", "\\\"", s, fixed = TRUE)
   s <- gsub("\n", "\\n", s, fixed = TRUE)
@@ -170,7 +179,8 @@ json_string <- function(s) {
 ## UTF-8 the supervisor can decode: other encodings converted, invalid bytes replaced by U+FFFD.
 valid_utf8 <- function(s) {
   s <- as.character(s)
-  s[is.na(s)] <- "NA"
+  if (anyNA(s))
+    s[is.na(s)] <- "NA"
   s <- enc2utf8(s)
   bad <- !validUTF8(s)
   if (any(bad)) {
@@ -179,6 +189,40 @@ valid_utf8 <- function(s) {
     s[still] <- "\ufffd"
   }
   s
+}
+
+## ---- requests -----------------------------------------------------------------------------------------------
+
+## A request as the supervisor writes it (json.dumps: {"code": "...", "execution_count": n} and maybe "filename"; pure
+## ASCII, every quote in a string escaped), read without jsonlite, whose loading costs a new kernel about 25 ms of CPU:
+## a JSON string's escapes are R's too, so R's parser reads it as a string constant (nothing is evaluated). Anything
+## else (another shape, \u0000, a surrogate that may be unpaired) is read by jsonlite.
+REQUEST_HEAD <- "{\"code\": \""
+REQUEST_COUNT <- "\", \"execution_count\": "   # cannot occur inside the code, whose quotes are all \"
+REQUEST_FILENAME <- ", \"filename\": \""
+
+parse_request <- function(line) {
+  end <- regexpr(REQUEST_COUNT, line, fixed = TRUE)
+  if (!startsWith(line, REQUEST_HEAD) || end < 0L)
+    return(jsonlite::parse_json(line))
+  rest <- substr(line, end + nchar(REQUEST_COUNT), nchar(line))
+  head <- utf8ToInt(substr(rest, 1L, 12L))
+  digits <- match(TRUE, head < 48L | head > 57L, nomatch = length(head) + 1L) - 1L   # the count's digits
+  after <- substr(rest, digits + 1L, nchar(rest))
+  named <- startsWith(after, REQUEST_FILENAME) && endsWith(after, "\"}")
+  code <- json_string_value(substr(line, nchar(REQUEST_HEAD) + 1L, end - 1L))
+  filename <- if (named) json_string_value(substr(after, nchar(REQUEST_FILENAME) + 1L, nchar(after) - 2L))
+  if (digits < 1L || !(named || after == "}") || is.null(code) || (named && is.null(filename)))
+    return(jsonlite::parse_json(line))
+  list(code = code, execution_count = as.numeric(substr(rest, 1L, digits)), filename = filename)
+}
+
+## The text of a JSON string's body, or NULL when R's parser would not read it as JSON does.
+json_string_value <- function(body) {
+  if (grepl("\\u", body, fixed = TRUE) && grepl("\\\\u(0000|[dD][89a-fA-F])", body, perl = TRUE))
+    return(NULL)
+  value <- tryCatch(str2lang(paste0("\"", body, "\"")), error = function(e) NULL, warning = function(w) NULL)
+  if (is.character(value) && length(value) == 1L) value
 }
 
 ## ---- the request loop -------------------------------------------------------------------------------------------
@@ -211,7 +255,7 @@ serve_one <- function() {
   kernel$in_flight <- TRUE
   kernel$error_sent <- FALSE
   kernel$exit_code <- NULL
-  request <- jsonlite::parse_json(line)
+  request <- parse_request(line)
   status <- run_cell(paste(as.character(request$code), collapse = "\n"),
                      if (is.character(request$filename)) request$filename else NULL,
                      if (is.numeric(request$execution_count)) as.integer(request$execution_count) else NULL)
@@ -246,21 +290,20 @@ abandon <- function(condition) {
 
 ## ---- warming up while idle ------------------------------------------------------------------------------------
 
-## Work that would otherwise slow the first cells down: loading jsonlite (15 ms, the first request), repr and the
-## packages behind it (about 0.3 s, the first visible value), starting the cairo PNG device and fontconfig (the first
-## plot), compiling the evaluator's own functions (they run interpreted until then). It runs between cells in small
-## steps, only once no request has arrived for 50 ms (requests sent back to back are not delayed) and only while no
-## request is waiting; a request that arrives during a step waits for that step only (at most about 0.15 s). Steps
-## have no effect user code can see (no output, no change to the random seed, devices or options).
+## The evaluator's own functions run interpreted when their byte code (the .Rc files RDriver.Prepare makes) is missing;
+## then they are compiled between cells in small steps, only once no request has arrived for 50 ms (requests sent back
+## to back are not delayed) and only while no request is waiting; a request that arrives during a step waits for that
+## step only. With the byte code there is nothing to do, and requests are read with blocking reads only: packages
+## (jsonlite, repr), the PNG device and fonts are loaded when first needed, not while idle, so an idle kernel, and a
+## spare that is never used, does not spend CPU and memory on them.
 kernel$warm_up <- list()
 
 plan_warm_up <- function(env, compile = TRUE) {
-  compile <- if (compile) lapply(sort(ls(env)), function(name) function() {
+  kernel$warm_up <- if (compile) lapply(sort(ls(env)), function(name) function() {
     fun <- get(name, envir = env, inherits = FALSE)
     if (is.function(fun))
       assign(name, compiler::cmpfun(fun), envir = env)
-  })
-  kernel$warm_up <- c(function() loadNamespace("jsonlite"), display_warm_up(), compile)
+  }) else list()
 }
 
 warm_up <- function() {
