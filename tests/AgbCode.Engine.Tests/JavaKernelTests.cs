@@ -43,6 +43,31 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
         Assert.Equal(fixture.Session.Id, second.SessionId);
     }
 
+    [Theory]
+    [InlineData(true)]    // started ahead, as a spare: the warm-up runs while no request waits
+    [InlineData(false)]   // started by its first run: the waiting request cuts the warm-up short
+    public async Task A_new_kernel_s_namespace_holds_no_warm_up_snippet_whether_the_warm_up_ran_or_was_cut_short(bool startedAhead)
+    {
+        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions { StartLanguages = startedAhead ? ["java"] : [] });
+        try
+        {
+            EnhancedCodeExecutionResult variable = await session.RunAsync(new RunRequest("$agbWarm", "java", 120));
+            EnhancedCodeExecutionResult type = await session.RunAsync(new RunRequest("new $AgbWarm()", "java", 60));
+            EnhancedCodeExecutionResult imports = await session.RunAsync(new RunRequest("new ArrayList<>(List.of(1, 2)).size()", "java", 60));
+
+            Assert.False(variable.Success);
+            Assert.Contains("cannot find symbol", variable.ErrorMessage);
+            Assert.False(type.Success);
+            Assert.Contains("cannot find symbol", type.ErrorMessage);
+            Assert.True(imports.Success, imports.ErrorMessage);   // the default imports are there either way
+            Assert.Equal("2", imports.Text);
+        }
+        finally
+        {
+            await fixture.Space.DeleteSessionAsync(session.Id);
+        }
+    }
+
     [Fact]
     public async Task A_later_declaration_replaces_an_earlier_one()
     {

@@ -1,5 +1,6 @@
 package agb;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ public final class JavaKernel {
     private static final Pattern UPDATE = Pattern.compile("(?s)(?:" + TARGET + "\\s*(?:<<|>>>|>>|[-+*/%&|^])?=(?!=).*"
         + "|(?:\\+\\+|--)\\s*" + TARGET + "\\s*;?\\s*|" + TARGET + "\\s*(?:\\+\\+|--)\\s*;?\\s*)");
     private static final int MAX_FRAMES = 60;
+    private static final long RUN_REQUEST_GRACE_MS = 50;
     private static final Pattern REPL_NAME = Pattern.compile("REPL\\.\\$JShell\\$\\d+[$.]");
 
     private final JShell shell;
@@ -104,9 +106,10 @@ public final class JavaKernel {
                 .build();
             shell.addToClasspath(System.getProperty("java.class.path"));
             JavaKernel kernel = new JavaKernel(shell);
-            kernel.warmUp();
+            kernel.importDefaults();
             installInterruptHandler();
             Protocol.send(Protocol.message("ready", "runtime", "Java " + System.getProperty("java.version") + " (JShell)"));
+            kernel.warmUpUntilRequested();
             Map<String, Object> request;
             while ((request = Protocol.nextRequest()) != null) {
                 Object count = request.get("execution_count");
@@ -127,21 +130,31 @@ public final class JavaKernel {
         Runtime.getRuntime().halt(0);   // fd 3 closed: the session is over (user shutdown hooks are not awaited)
     }
 
-    /**
-     * Startup imports, then one snippet of each kind compiled, run and dropped, so that the first cell does not pay for
-     * javac's warm-up (the engine may start a kernel before its first run).
-     */
-    private void warmUp() {
+    /** The default imports every session starts with, as JShell's own startup gives them. */
+    private void importDefaults() {
         for (String source : STARTUP) {
             for (SnippetEvent event : shell.eval(source)) {
                 if (event.status() == Snippet.Status.REJECTED)
                     throw new IllegalStateException("startup snippet rejected: " + source);
             }
         }
+    }
+
+    /**
+     * One snippet of each kind compiled, run and dropped while no request waits, so that the first cell of a kernel
+     * started ahead (a spare) does not pay for javac's warm-up. A request that arrives meanwhile ends it after the
+     * snippet in hand: a kernel started for a run at once would only pay twice (about 0.7 s of CPU, measured). The
+     * engine sends that run's request as soon as it reads `ready`, so the warm-up first gives it a moment to arrive.
+     */
+    private void warmUpUntilRequested() throws IOException, InterruptedException {
+        if (Protocol.requestWaiting(RUN_REQUEST_GRACE_MS))
+            return;
         List<Snippet> warmUp = new ArrayList<>();
         Execution.cell(true);
         try {
             for (String source : WARM_UP) {
+                if (Protocol.requestWaiting())
+                    break;
                 Execution.wantValue(true);
                 for (SnippetEvent event : shell.eval(source))
                     warmUp.add(event.snippet());

@@ -45,6 +45,22 @@ final class Protocol {
         }
     }
 
+    /** True when a request is waiting to be read. */
+    static boolean requestWaiting() throws IOException {
+        return requests.ready();
+    }
+
+    /** Waits up to {@code millis} for a request to be waiting; true when one is. */
+    static boolean requestWaiting(long millis) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!requests.ready()) {
+            if (System.nanoTime() >= deadline)
+                return false;
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
     /** The next request, or null once the supervisor has closed fd 3. */
     static Map<String, Object> nextRequest() throws IOException {
         while (true) {
