@@ -32,6 +32,10 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
         { "names the shell puts in, before it is up", [
             "list(globals())", "import sys; (sys.ps1, __IPYTHON__, __name__, __doc__, sys.modules['__main__'] is sys.modules[__name__])",
             "_ = 'mine'\n5", "_", "del In\n6", "%who", "list(globals())"] },
+        { "containers the light path lays out itself, and those it leaves to the shell", [
+            "[1, 2.5, 'a', None, True]", "list(range(40))", "{'name': 'x', 'values': [1.0, 2.0], 'nested': {'t': (1,), 'e': ()}}",
+            "{3, 1, 2}", "frozenset({'b', 'a'})", "{1: 'one', (2, 3): None}", "list(range(1200))", "[[0] * 30] * 4",
+            "cyclic = [1]\ncyclic.append(cyclic)\ncyclic", "[1, 2]"] },
         { "IPython's display functions, imported before the shell is up", [
             "from IPython.display import display, HTML\ndisplay(HTML('<b>x</b>'))", "1"] },
         { "InteractiveShell itself, imported before the shell is up", [
@@ -77,6 +81,21 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
         Assert.Contains("File check.py:6", fromLight.Error!.Traceback);
         Assert.Contains("File check.py:4 in check", fromLight.Error.Traceback);
         await Remove(light, eager);
+    }
+
+    [Fact]
+    public async Task Lists_dicts_tuples_and_sets_of_plain_values_show_without_the_shell()
+    {
+        var session = (LocalSession)await _space.CreateSessionAsync(new SessionOptions());
+        EnhancedCodeExecutionResult list = await session.RunAsync(new RunRequest("list(range(30))", "python", 60));
+        EnhancedCodeExecutionResult dict = await session.RunAsync(new RunRequest("{'a': [1, 2], 'b': (3.5, None)}", "python", 60));
+        EnhancedCodeExecutionResult probe = await session.RunAsync(new RunRequest(
+            "import sys\n'IPython.core.interactiveshell' in sys.modules", "python", 60));
+
+        Assert.StartsWith("[0,\n 1,\n 2,", list.Text);   // wider than 79 columns: one item per line, as IPython lays it out
+        Assert.Equal("{'a': [1, 2], 'b': (3.5, None)}", dict.Text);
+        Assert.Equal("False", probe.Text);
+        await Remove(session);
     }
 
     [Fact]

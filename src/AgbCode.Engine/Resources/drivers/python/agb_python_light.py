@@ -7,8 +7,8 @@ module and namespace, In/Out and the _i/_ names, the input transformer and the c
 in the same objects the shell adopts when it comes up (agb_python_shell.make_shell), so a session cannot tell which path
 ran a cell. What the light path does not do itself, it leaves to the shell: a cell the input transformer turns into
 get_ipython() calls (magics, !commands, `x?`), a one-line cell that may be an automagic, a cell that does not compile or
-needs await, any value but None and exact int/float/str/bool, and any exception's traceback; get_ipython(), display()
-and importing InteractiveShell's module bring it up too.
+needs await, any value but None, exact int/float/str/bool and exact list/tuple/dict/set of them, and any exception's
+traceback; get_ipython(), display() and importing InteractiveShell's module bring it up too.
 """
 import ast
 import builtins
@@ -33,6 +33,8 @@ from agb_python_values import json_of
 
 EXIT_INPUT = re.compile(r"(exit|quit)(\s*\(.*\))?$")   # HistoryManager._exit_re: such cells are not stored in In
 SCALARS = (int, float, str, bool)   # exact types whose text/plain is their repr in IPython's pretty printer
+CONTAINERS = (list, tuple, dict, set, frozenset)   # exact types the pretty printer lays out itself
+PLAIN_NODES = 10_000   # a larger container is left to the shell rather than walked twice
 CACHE_SIZE = 1000                   # InteractiveShell.cache_size: from here on the shell culls Out
 # What the shell puts in the namespace when it is made (init_user_ns, DisplayHook.__init__).
 SHELL_NAMES = ("_ih", "_oh", "_dh", "In", "Out", "get_ipython", "exit", "quit", "_", "__", "___")
@@ -66,6 +68,42 @@ class Outcome:
     @property
     def success(self):
         return self.error_before_exec is None and self.error_in_exec is None
+
+
+def _plain_builtin(value):
+    """True for None, an exact scalar, or an acyclic exact list/tuple/dict/set/frozenset of them (at most PLAIN_NODES
+    values): what IPython's PlainTextFormatter prints with its default printers only, so the light path may too."""
+    pending, seen, nodes = [value], set(), 0
+    while pending:
+        item = pending.pop()
+        nodes += 1
+        if nodes > PLAIN_NODES:
+            return False
+        kind = type(item)
+        if item is None or kind in SCALARS:
+            continue
+        if kind not in CONTAINERS or id(item) in seen:
+            return False
+        seen.add(id(item))
+        pending.extend(item.keys() if kind is dict else ())
+        pending.extend(item.values() if kind is dict else item)
+    return True
+
+
+def _pretty_text(value):
+    """text/plain as PlainTextFormatter.__call__ makes it with its defaults (IPython 8.5: pprint on, not verbose, 79
+    columns, "\\n", MAX_SEQ_LENGTH, float_format "%r")."""
+    from IPython.lib import pretty
+    type_printers = pretty._type_pprinters.copy()
+    type_printers[float] = lambda obj, p, cycle: p.text("%r" % obj)
+    stream = io.StringIO()
+    printer = pretty.RepresentationPrinter(stream, False, 79, "\n", max_seq_length=pretty.MAX_SEQ_LENGTH,
+                                           singleton_pprinters=pretty._singleton_pprinters.copy(),
+                                           type_pprinters=type_printers,
+                                           deferred_pprinters=pretty._deferred_type_pprinters.copy())
+    printer.pretty(value)
+    printer.flush()
+    return stream.getvalue()
 
 
 class LightShell:
@@ -290,9 +328,9 @@ class LightShell:
         self._check_for_underscore()
         if result is None or self._quiet():
             return
-        if type(result) not in SCALARS or len(self.user_ns["_oh"]) >= CACHE_SIZE:
+        if not _plain_builtin(result) or len(self.user_ns["_oh"]) >= CACHE_SIZE:
             return self.bring_up().displayhook(result)
-        bundle = {"text/plain": repr(result)}
+        bundle = {"text/plain": repr(result) if type(result) in SCALARS else _pretty_text(result)}
         data = json_of(result)
         if data is not None:
             bundle["application/json"] = data
@@ -316,7 +354,10 @@ class LightShell:
         return False
 
     def _update_user_ns(self, result):
-        """_, __, ___ (unless user code assigned one of them, or builtins has `_`), _N and Out[N]."""
+        """_, __, ___ (unless user code assigned one of them, or builtins has `_`), _N and Out[N]; none for Out itself
+        (IPython avoids the cycle)."""
+        if result is self.user_ns["_oh"]:
+            return
         unders = self.unders
         update_unders = all(unders[name] is self.user_ns.get(name) for name in unders if name in self.user_ns)
         unders["___"], unders["__"], unders["_"] = unders["__"], unders["_"], result
