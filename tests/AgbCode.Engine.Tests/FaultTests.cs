@@ -29,14 +29,14 @@ public class FaultTests(SessionFixture fixture) : IClassFixture<SessionFixture>
     }
 
     [Fact]
-    public void A_full_host_volume_fails_writes_and_new_sessions_clearly_and_spares_other_sessions_data()
+    public async Task A_full_host_volume_fails_writes_and_new_sessions_clearly_and_spares_other_sessions_data()
     {
         string image = Path.Combine(Path.GetTempPath(), $"agbcode-small-{Guid.NewGuid():N}.img");
         string volume = image[..^4];
         Directory.CreateDirectory(volume);
         Platform.HostCommand.Run("/usr/bin/truncate", "-s", "48M", image);
         Platform.HostCommand.Run(Sandbox.Tools.MkfsExt4, "-q", "-F", "-m", "0", image);
-        Platform.HostCommand.Run(Sandbox.Tools.Mount, "-o", "loop", image, volume);
+        await Platform.VolumeMounts.MountImageAsync(image, volume, "small-host-volume");
         try
         {
             // no free-space reserve (DiskReserveTests covers it): this is what happens when the volume fills all the same
@@ -71,7 +71,7 @@ public class FaultTests(SessionFixture fixture) : IClassFixture<SessionFixture>
         }
         finally
         {
-            Platform.HostCommand.TryRun(Sandbox.Tools.Umount, "-l", volume);
+            Platform.VolumeMounts.Unmount(volume);
             File.Delete(image);
             Directory.Delete(volume, recursive: true);
         }

@@ -2,7 +2,7 @@ using AgbCode.Engine.Platform;
 
 namespace AgbCode.Engine.Tests;
 
-/// <summary>A host tool (mkfs, mount, umount) is bounded and cancellable: one that overruns or is cancelled is killed.</summary>
+/// <summary>A host tool (mkfs, e2fsck, losetup) is bounded and cancellable: one that overruns or is cancelled is killed.</summary>
 public sealed class HostCommandTests : IDisposable
 {
     private readonly string _pidFile = Path.Combine(Path.GetTempPath(), $"agbcode-hostcommand-{Guid.NewGuid():N}.pid");

@@ -34,6 +34,31 @@ public sealed class VolumeMountsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_volume_mounts_where_the_workspace_folder_s_file_system_allows_no_device_nodes()
+    {
+        string host = Path.Combine(_folder, "nodev");   // a workspace folder on a nodev file system, as /tmp or a volume often is
+        Directory.CreateDirectory(host);
+        VolumeMounts.MountTmpfs(host, "size=32m,mode=0700");
+        try
+        {
+            string image = Path.Combine(host, "v.img"), mountPoint = Path.Combine(host, "m");
+            Directory.CreateDirectory(mountPoint);
+            await Sandbox.Workspace.MakeVolumeImageAsync(image, 8L << 20, 0, CancellationToken.None);
+
+            await VolumeMounts.MountImageAsync(image, mountPoint, "neutral");
+
+            Assert.Equal("neutral", MountEntry(mountPoint)![Array.IndexOf(MountEntry(mountPoint)!, "-") + 2]);
+            Assert.True(VolumeMounts.Unmount(mountPoint));
+            AssertDetached(image);
+            Assert.False(Directory.Exists(mountPoint + ".dev"));
+        }
+        finally
+        {
+            VolumeMounts.Unmount(host);
+        }
+    }
+
+    [Fact]
     public async Task An_image_that_is_no_file_system_fails_naming_the_image_and_the_reason_and_leaves_no_loop_device()
     {
         string image = Path.Combine(_folder, "garbage.img"), mountPoint = Path.Combine(_folder, "m");

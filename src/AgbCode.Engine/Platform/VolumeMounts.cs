@@ -37,24 +37,32 @@ internal static class VolumeMounts
         var (device, minor) = LoopDevice.Attach(image);
         using (device)   // closing it leaves the mount as the device's only user: autoclear detaches it on unmount
         {
+            // The node lives on a tmpfs of its own: the workspace folder's file system may be mounted nodev.
             string nodeFolder = mountPoint + ".dev";
             Directory.CreateDirectory(nodeFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             try
             {
-                MountCalls.MakeBlockDevice(Path.Combine(nodeFolder, deviceName), LoopDevice.Major, minor);
-                MountCalls.ChangeDirectory(nodeFolder);
+                MountCalls.Mount("tmpfs", nodeFolder, "tmpfs", MountCalls.MS_NOSUID, "size=16k,mode=0700", "the volume's device node folder");
                 try
                 {
-                    MountCalls.Mount(deviceName, mountPoint, "ext4", MountCalls.MS_NOSUID | MountCalls.MS_NODEV, "errors=remount-ro", $"the volume {image}");
+                    MountCalls.MakeBlockDevice(Path.Combine(nodeFolder, deviceName), LoopDevice.Major, minor);
+                    MountCalls.ChangeDirectory(nodeFolder);
+                    try
+                    {
+                        MountCalls.Mount(deviceName, mountPoint, "ext4", MountCalls.MS_NOSUID | MountCalls.MS_NODEV, "errors=remount-ro", $"the volume {image}");
+                    }
+                    finally
+                    {
+                        MountCalls.ChangeDirectory("/");
+                    }
                 }
                 finally
                 {
-                    MountCalls.ChangeDirectory("/");
+                    MountCalls.Unmount(nodeFolder);
                 }
             }
             finally
             {
-                File.Delete(Path.Combine(nodeFolder, deviceName));
                 Directory.Delete(nodeFolder);
             }
         }

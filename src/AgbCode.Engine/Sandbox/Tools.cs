@@ -11,9 +11,7 @@ internal static class Tools
     public const string Prlimit = "/usr/bin/prlimit";
     public const string Setsid = "/usr/bin/setsid";
     public static string MkfsExt4 => HostCommand.Find("/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4") ?? "/usr/sbin/mkfs.ext4";
-    public static string Mount => HostCommand.Find("/usr/bin/mount", "/bin/mount") ?? "/usr/bin/mount";
     public static string Chown => HostCommand.Find("/usr/bin/chown", "/bin/chown") ?? "/usr/bin/chown";
     public static string E2fsck => HostCommand.Find("/usr/sbin/e2fsck", "/sbin/e2fsck") ?? "/usr/sbin/e2fsck";
     public static string Losetup => HostCommand.Find("/usr/sbin/losetup", "/sbin/losetup") ?? "/usr/sbin/losetup";
-    public static string Umount => HostCommand.Find("/usr/bin/umount", "/bin/umount") ?? "/usr/bin/umount";
 }
