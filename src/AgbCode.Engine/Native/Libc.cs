@@ -9,7 +9,10 @@ internal static partial class Libc
     public const int SIGKILL = 9;
     public const int LOCK_EX = 2;
     public const int LOCK_NB = 4;
+    public const int ENOENT = 2;
     public const int ESRCH = 3;
+    public const int EBUSY = 16;
+    public const int EINVAL = 22;
 
     [LibraryImport("libc", SetLastError = true)]
     public static partial int kill(int pid, int signal);
@@ -42,4 +45,11 @@ internal static partial class Libc
 
     /// <summary>Sends a signal; false when the process no longer exists.</summary>
     public static bool Signal(int pid, int signal) => kill(pid, signal) == 0 || Marshal.GetLastPInvokeError() != ESRCH;
+
+    /// <summary>The failure of the libc call just made: what was attempted, the system's reason and errno, and the fix.</summary>
+    public static IOException Failure(string action, string fix)
+    {
+        int error = Marshal.GetLastPInvokeError();
+        return new IOException($"Cannot {action}: {Marshal.GetPInvokeErrorMessage(error)} (errno {error}); {fix}.");
+    }
 }

@@ -16,7 +16,6 @@ internal static partial class LoopDevice
     private const uint LO_FLAGS_AUTOCLEAR = 4;
     private const int ConfigSize = 304;      // struct loop_config: fd, block_size, loop_info64 (232 bytes), 8 reserved u64
     private const int FlagsOffset = 8 + 52;  // loop_info64.lo_flags
-    private const int EBUSY = 16;
     private const int Attempts = 16;         // another process may take the free device between the two calls
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
@@ -31,12 +30,12 @@ internal static partial class LoopDevice
         {
             int minor = ioctl((int)control.DangerousGetHandle(), LOOP_CTL_GET_FREE, 0);
             if (minor < 0)
-                throw MountCalls.Failure("find a free loop device", "free loop devices (losetup -D) or raise the loop module's max_loop");
+                throw Libc.Failure("find a free loop device", "free loop devices (losetup -D) or raise the loop module's max_loop");
             SafeFileHandle device = Open($"/dev/loop{minor}", "a loop device");
             if (Configure(device, backing) == 0)
                 return (device, (uint)minor);
-            bool taken = Marshal.GetLastPInvokeError() == EBUSY;
-            IOException failure = MountCalls.Failure($"attach {image} to /dev/loop{minor}", "check that the image is a regular file the engine can write");
+            bool taken = Marshal.GetLastPInvokeError() == Libc.EBUSY;
+            IOException failure = Libc.Failure($"attach {image} to /dev/loop{minor}", "check that the image is a regular file the engine can write");
             device.Dispose();
             if (!taken || attempt == Attempts)
                 throw failure;
@@ -56,7 +55,7 @@ internal static partial class LoopDevice
     {
         int fd = Libc.open(path, Libc.O_RDWR | Libc.O_CLOEXEC, 0);
         if (fd < 0)
-            throw MountCalls.Failure($"open {what}, {path}", "the engine must run as root with the host's /dev");
+            throw Libc.Failure($"open {what}, {path}", "the engine must run as root with the host's /dev");
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 }

@@ -10,9 +10,6 @@ internal static partial class MountCalls
     public const ulong MS_NODEV = 4;
     public const ulong MS_REMOUNT = 32;
     private const int MNT_DETACH = 2;
-    private const int EINVAL = 22;
-    private const int ENOENT = 2;
-    private const int EBUSY = 16;
     private const uint S_IFBLK = 0x6000;
     public const int CLONE_FS = 0x200;
 
@@ -35,7 +32,7 @@ internal static partial class MountCalls
     public static void Mount(string source, string target, string? fileSystem, ulong flags, string? data, string what)
     {
         if (mount(source, target, fileSystem, flags, data) != 0)
-            throw Failure($"mount {what} at {target}", "the engine must run as root on a kernel that offers that file system");
+            throw Libc.Failure($"mount {what} at {target}", "the engine must run as root on a kernel that offers that file system");
     }
 
     /// <summary>
@@ -47,11 +44,11 @@ internal static partial class MountCalls
         if (umount2(target, 0) == 0)
             return true;
         int error = Marshal.GetLastPInvokeError();
-        if (error is EINVAL or ENOENT)
+        if (error is Libc.EINVAL or Libc.ENOENT)
             return false;
-        if (error == EBUSY && umount2(target, MNT_DETACH) == 0)
+        if (error == Libc.EBUSY && umount2(target, MNT_DETACH) == 0)
             return true;
-        throw Failure($"unmount {target}", "see which process holds it (fuser -m) and end it");
+        throw Libc.Failure($"unmount {target}", "see which process holds it (fuser -m) and end it");
     }
 
     /// <summary>A block device node (mode 0600) for the device major:minor.</summary>
@@ -59,25 +56,19 @@ internal static partial class MountCalls
     {
         ulong device = ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);
         if (mknod(path, S_IFBLK | 0x180, device) != 0)
-            throw Failure($"make the device node {path}", "the engine must run as root on a file system that allows device nodes");
+            throw Libc.Failure($"make the device node {path}", "the engine must run as root on a file system that allows device nodes");
     }
 
     /// <summary>Gives the calling thread a working folder of its own (the rest of the process keeps the shared one).</summary>
     public static void OwnWorkingDirectory()
     {
         if (unshare(CLONE_FS) != 0)
-            throw Failure("give a thread its own working folder (unshare CLONE_FS)", "the kernel refused; run the engine on Linux 2.6.16 or later");
+            throw Libc.Failure("give a thread its own working folder (unshare CLONE_FS)", "the kernel refused; run the engine on Linux 2.6.16 or later");
     }
 
     public static void ChangeDirectory(string path)
     {
         if (chdir(path) != 0)
-            throw Failure($"change the working folder to {path}", "check that the folder exists");
-    }
-
-    public static IOException Failure(string action, string fix)
-    {
-        int error = Marshal.GetLastPInvokeError();
-        return new IOException($"Cannot {action}: {Marshal.GetPInvokeErrorMessage(error)} (errno {error}); {fix}.");
+            throw Libc.Failure($"change the working folder to {path}", "check that the folder exists");
     }
 }

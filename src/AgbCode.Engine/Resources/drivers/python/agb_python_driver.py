@@ -24,7 +24,7 @@ import importlib.util   # noqa: E402
 import signal          # noqa: E402
 
 import agb_python_output as output   # noqa: E402
-from agb_protocol import Run, send, emit_rich   # noqa: E402
+from agb_protocol import Run, send   # noqa: E402
 
 output.install(_out_r, _err_r)
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -108,7 +108,7 @@ def execute(request):
             status = "error"
     except KeyboardInterrupt:
         status = "error"
-        emit_rich({"type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []})
+        output.publish_error("KeyboardInterrupt", "", [])
     output.flush_all()
     Run.current = None
     done = {"type": "done", "id": run.id, "status": status, "execution_count": run.execution_count}
