@@ -64,6 +64,7 @@ public final class JavaKernel {
 
     private final JShell shell;
     private final CompiledClasses compiled;
+    private final SourceCodeAnalysis analysis;
     /**
      * Snippets of the last cell that declare nothing (expressions, statements, calls of main): dropped once the cell is
      * done, because JShell compiles every later snippet against all live ones, so each kept `1+1` makes every later run
@@ -87,6 +88,7 @@ public final class JavaKernel {
     private JavaKernel(JShell shell) {
         this.shell = shell;
         this.compiled = CompiledClasses.of(shell);
+        this.analysis = UnindexedAnalysis.of(shell);
     }
 
     public static void main(String[] args) throws Exception {
@@ -403,7 +405,6 @@ public final class JavaKernel {
     }
 
     private List<Chunk> snippets(String text) {
-        SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
         List<Chunk> chunks = new ArrayList<>();
         String remaining = text;
         int offset = 0;
