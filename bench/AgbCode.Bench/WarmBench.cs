@@ -11,7 +11,9 @@ namespace AgbCode.Bench;
 /// </summary>
 internal static class WarmBench
 {
-    private static readonly string[] Languages = ["python", "javascript", "java", "r"];
+    private static readonly string[] AllLanguages = ["python", "javascript", "java", "r"];
+    /// <summary>AGB_BENCH_LANGUAGES=java (or a comma-separated list) measures only those languages; all four when unset.</summary>
+    private const string LanguagesVariable = "AGB_BENCH_LANGUAGES";
     private const long HostBytes = 24L << 30;
 
     /// <summary>
@@ -39,7 +41,8 @@ internal static class WarmBench
         var cpu = new List<string>();
         var memory = new List<string>();
         var starts = new List<Stats>();
-        foreach (string language in Languages)
+        string[] languages = SelectedLanguages();
+        foreach (string language in languages)
         {
             starts.Add(await StartToFirstResult(space, language));
             var (times, cpuPerRun) = await WarmRuns(space, language, warmRuns);
@@ -47,7 +50,6 @@ internal static class WarmBench
             cpu.Add(string.Create(CultureInfo.InvariantCulture, $"| {language} | {cpuPerRun.TotalMilliseconds:0.00} |"));
             memory.Add(await IdleMemoryRow(space, language));
         }
-        var (session, plain, c1) = await CpuBound(space);
 
         Console.WriteLine($"\nWarm run of `1+1` per language ({warmRuns} runs each, after 10 warm-up runs)\n\n{Stats.Header}");
         warm.ForEach(s => Console.WriteLine(s.Row()));
@@ -59,11 +61,25 @@ internal static class WarmBench
         memory.ForEach(Console.WriteLine);
         Console.WriteLine($"\nA new session to the result of its first `1+1` (the kernel started by that run, {Starts} sessions each)\n\n{Stats.Header}");
         starts.ForEach(s => Console.WriteLine(s.Row()));
+        if (!languages.Contains("java"))
+            return;
+        var (session, plain, c1) = await CpuBound(space);
         Console.WriteLine($"\nJava CPU-bound method ({CpuCalls} calls each, ms per call measured inside the JVM)\n\n{Stats.Header}");
         Console.WriteLine(session.Row());
         Console.WriteLine(plain.Row());
         Console.WriteLine(c1.Row());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nratio of medians (session / java): {session.Median / plain.Median:0.00}"));
+    }
+
+    private static string[] SelectedLanguages()
+    {
+        string? selected = Environment.GetEnvironmentVariable(LanguagesVariable);
+        if (string.IsNullOrWhiteSpace(selected))
+            return AllLanguages;
+        string[] languages = selected.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? unknown = languages.FirstOrDefault(language => !AllLanguages.Contains(language));
+        return unknown is null ? languages
+            : throw new ArgumentException($"{LanguagesVariable}: unknown language '{unknown}'; use any of {string.Join(", ", AllLanguages)}, comma-separated");
     }
 
     private static async Task<(Stats Times, TimeSpan CpuPerRun)> WarmRuns(LocalCodeSpace space, string language, int runs)
