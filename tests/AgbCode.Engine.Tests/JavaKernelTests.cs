@@ -240,6 +240,36 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     }
 
     [Fact]
+    public async Task JShell_s_completion_indexer_stays_suspended_between_cells()
+    {
+        // UnindexedAnalysis. JShell suspends its indexer during each eval and lets it list the JDK and the class path
+        // between cells; the evaluator keeps it suspended. A thread the first cell starts watches the indexer while no
+        // cell runs: suspended, it sits in JShell's wait; left running, it is seen listing classes or, done, gone.
+        EnhancedCodeExecutionResult started = await Java("""
+            Set<String> indexerStates = ConcurrentHashMap.newKeySet();
+            Thread watcher = new Thread(() -> {
+                for (int sample = 0; sample < 150; sample++) {
+                    String state = "no indexer thread";
+                    for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+                        String frames = Arrays.toString(stack);
+                        if (frames.contains("SourceCodeAnalysisImpl.refreshIndexes"))
+                            state = frames.contains("SourceCodeAnalysisImpl.waitIndexingNotSuspended") ? "suspended" : "indexing";
+                    }
+                    indexerStates.add(state);
+                    try { Thread.sleep(10); } catch (InterruptedException e) { return; }
+                }
+            });
+            watcher.start();
+            """);
+        await Task.Delay(TimeSpan.FromSeconds(2));   // no cell runs: an indexer JShell had resumed would work now
+        EnhancedCodeExecutionResult seen = await Java("watcher.join();\nnew TreeSet<>(indexerStates).toString()", 120);
+
+        Assert.True(started.Success, started.ErrorMessage);
+        Assert.True(seen.Success, seen.ErrorMessage);
+        Assert.Equal("\"[suspended]\"", seen.Text);
+    }
+
+    [Fact]
     public async Task A_declaration_beside_expressions_in_one_cell_stays_after_they_are_dropped()
     {
         EnhancedCodeExecutionResult first = await Java("int kept = 20;\nkept + 1;\nint twice() { return kept * 2; }\ntwice()");
