@@ -14,7 +14,7 @@
     dotnet pwsh -NoProfile -File bench/module-start.ps1 -ModulePath /tmp/before/AgbCode, out/AgbCode
 #>
 param(
-    # One or more module folders (each holding AgbCode.psd1)
+    # One or more module folders (each holding AgbCode.psd1); "-ModulePath a,b" works from bash too
     [Parameter(Mandatory)] [string[]] $ModulePath,
     # One-shot pwsh processes per module
     [int] $Runs = 10,
@@ -23,7 +23,7 @@ param(
     [int] $Inputs = 20
 )
 $ErrorActionPreference = 'Stop'
-$modules = @($ModulePath | ForEach-Object { Join-Path (Resolve-Path $_) 'AgbCode.psd1' })
+$modules = @($ModulePath -split ',' | ForEach-Object { Join-Path (Resolve-Path $_) 'AgbCode.psd1' })
 $pwsh = @([Environment]::ProcessPath)
 if ((Split-Path $pwsh[0] -LeafBase) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
 $file = Join-Path ([IO.Path]::GetTempPath()) "agb-module-start-$PID.py"
@@ -86,14 +86,14 @@ try {
         $alone.Add((Measure-OneShot ''))
         foreach ($manifest in $modules) { $oneShots[$manifest].Add((Measure-OneShot $manifest)) }
     }
-    [pscustomobject]@{
+    $rows = @([pscustomobject]@{
         Module = '(pwsh alone, no module)'
         'one-shot wall ms' = Get-Median $alone.Wall; 'one-shot pwsh CPU ms' = Get-Median $alone.Self; 'one-shot tree CPU ms' = Get-Median $alone.Tree
-    }
+    })
     for ($burst = 0; $burst -lt $Bursts; $burst++) {
         foreach ($manifest in $modules) { $burstResults[$manifest].Add((Measure-Burst $manifest)) }
     }
-    foreach ($manifest in $modules) {
+    $rows += foreach ($manifest in $modules) {
         $one = $oneShots[$manifest]; $many = $burstResults[$manifest]
         [pscustomobject]@{
             Module                 = Split-Path $manifest
@@ -104,6 +104,7 @@ try {
             'burst wall ms per input'     = ($many.Wall | ForEach-Object { '{0:0.0}' -f $_ }) -join ', '
         }
     }
+    $rows | Format-List
 }
 finally {
     Remove-Item $file
