@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'AgbCode.PowerShell.dll'
+    RootModule           = 'AgbCode.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '96581292-3c20-428f-ade4-1913981f010e'
     Author               = 'AgbCode'

@@ -128,24 +128,38 @@ function Invoke-Bootstrap {
 
 function Invoke-Build {
     param([switch] $Everything)   # the whole solution (tests, benchmarks, server), not only the module
-    $target = if ($Everything) { 'AgbCode.sln' } else { 'src/AgbCode.PowerShell/AgbCode.PowerShell.csproj' }
-    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root $target) -c $Configuration --nologo -v q -clp:ErrorsOnly }
-    $bin = Join-Path $root "src/AgbCode.PowerShell/bin/$Configuration/net8.0"
+    $project = Join-Path $root 'src/AgbCode.PowerShell/AgbCode.PowerShell.csproj'
+    $target = if ($Everything) { Join-Path $root 'AgbCode.sln' } else { $project }
+    Invoke-Native 'dotnet build' { dotnet build $target -c $Configuration --nologo -v q -clp:ErrorsOnly }
     if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
     New-Item -ItemType Directory -Force -Path (Join-Path $moduleDir 'en-US') | Out-Null
-    # Only the project's own assemblies: pwsh brings System.Management.Automation and the runtime.
-    foreach ($name in 'AgbCode.PowerShell', 'AgbCode.Core', 'AgbCode.Engine', 'AgbCode.Client') {
-        Copy-Item (Join-Path $bin "$name.dll") $moduleDir
+    # One folder of assemblies per .NET the module runs on (AgbCode.psm1 picks one): net8.0 as built (IL), and net10.0
+    # with ReadyToRun code for this machine's architecture, which pwsh 7.6+ runs without jitting it first.
+    Copy-ModuleAssembly (Join-Path $root "src/AgbCode.PowerShell/bin/$Configuration/net8.0") (Join-Path $moduleDir 'net8.0')
+    $readyToRun = Join-Path $artifacts 'ready-to-run'
+    $runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    Invoke-Native 'dotnet publish (ReadyToRun)' {
+        dotnet publish $project -c $Configuration -f net10.0 -r $runtime --self-contained false -p:PublishReadyToRun=true `
+            -o $readyToRun --nologo -v q -clp:ErrorsOnly
     }
-    Copy-Item (Join-Path $root 'AgbCode.psd1'), (Join-Path $root 'AgbCode.format.ps1xml'), (Join-Path $root 'AgbCode.types.ps1xml') $moduleDir
+    Copy-ModuleAssembly $readyToRun (Join-Path $moduleDir 'net10.0')
+    Copy-Item (Join-Path $root 'AgbCode.psd1'), (Join-Path $root 'AgbCode.psm1'), (Join-Path $root 'AgbCode.format.ps1xml'), (Join-Path $root 'AgbCode.types.ps1xml') $moduleDir
     Copy-Item (Join-Path $root 'docs/help/en-US/*') (Join-Path $moduleDir 'en-US')
     $helpExit = Invoke-FreshPwsh 'help' (Join-Path $root 'build/New-AgbHelp.ps1') @(
         '-ModulePath', $moduleDir, '-Source', (Join-Path $root 'docs/help/AgbCode.help.psd1'),
         '-Output', (Join-Path $moduleDir 'en-US/AgbCode.PowerShell.dll-Help.xml'))
     if ($helpExit -ne 0) { throw 'Writing the help failed.' }
-    $unexpected = Get-ChildItem $moduleDir -Filter *.dll | Where-Object Name -NotLike 'AgbCode.*'
+    $unexpected = Get-ChildItem $moduleDir -Filter *.dll -Recurse | Where-Object Name -NotLike 'AgbCode.*'
     if ($unexpected) { throw "The module folder holds assemblies that are not AgbCode's: $($unexpected.Name -join ', ')" }
     Write-Host "Module: $moduleDir"
+}
+
+# Only the project's own assemblies: pwsh brings System.Management.Automation and the runtime.
+function Copy-ModuleAssembly([string] $From, [string] $To) {
+    New-Item -ItemType Directory -Force -Path $To | Out-Null
+    foreach ($name in 'AgbCode.PowerShell', 'AgbCode.Core', 'AgbCode.Engine', 'AgbCode.Client') {
+        Copy-Item (Join-Path $From "$name.dll") $To
+    }
 }
 
 function Get-TrxCount {

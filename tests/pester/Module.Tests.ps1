@@ -26,7 +26,7 @@ Describe 'The AgbCode module' {
     }
 
     It 'ships only its own assemblies' {
-        Get-ChildItem $moduleDir -Filter *.dll | ForEach-Object { $_.Name | Should -BeLike 'AgbCode.*' }
+        Get-ChildItem $moduleDir -Filter *.dll -Recurse | ForEach-Object { $_.Name | Should -BeLike 'AgbCode.*' }
     }
 
     It 'loads its format file without error' {

@@ -18,7 +18,9 @@ Describe 'The AgbCode package' {
         Find-PSResource -Name AgbCode -Repository $repository | Select-Object -ExpandProperty Version | Should -Be $version
         Save-PSResource -Name AgbCode -Repository $repository -Path $TestDrive -TrustRepository
         $installed = Join-Path $TestDrive "AgbCode/$version"
-        Get-ChildItem $installed -Name | Should -Contain 'AgbCode.PowerShell.dll'
+        $files = Get-ChildItem $installed -Name -Recurse
+        $files | Should -Contain 'net8.0/AgbCode.PowerShell.dll'
+        $files | Should -Contain 'net10.0/AgbCode.PowerShell.dll'
         $text = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command `
             "Import-Module '$installed/AgbCode.psd1'; (Invoke-AgbCode -Language python -Code '6 * 7' -Quiet).Text"
         $text | Should -Be '42'
