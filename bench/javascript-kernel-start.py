@@ -17,7 +17,7 @@ import tempfile
 
 N = int(sys.argv[1])
 NODE = "/usr/bin/node"
-HEAP = "--max-old-space-size=512"   # what the engine passes for a 512 MiB session (JavaScriptDriver)
+HEAP = "--max-old-space-size=768"   # what the engine passes for a default (1 GiB) session (JavaScriptDriver)
 drivers = {name: os.path.join(folder, "javascript", "agb_node_evaluator.js")
            for name, folder in (argument.split("=", 1) for argument in sys.argv[2:])}
 scratch = tempfile.mkdtemp(prefix="agb-js-start-")

@@ -171,15 +171,15 @@ function send(message) {
 
 // ---- acorn --------------------------------------------------------------------------------------------------------
 
+const { requireCached, ACORN, REWRITE } = require(path.join(__dirname, 'agb_node_code_cache.js'));
 let acorn = null;
 let acornProblem = null;
 try {
-    acorn = require(path.join(__dirname, 'node_modules', 'acorn'));
+    acorn = requireCached(ACORN);
 } catch (failure) {
-    acornProblem = `acorn could not be loaded from ${path.join(__dirname, 'node_modules', 'acorn')} (${failure.message.split('\n')[0]}); ` +
-        `run "npm ci" in ${__dirname}`;
+    acornProblem = `acorn could not be loaded from ${ACORN} (${failure.message.split('\n')[0]}); run "npm ci" in ${__dirname}`;
 }
-const { rewriteCell } = require(path.join(__dirname, 'agb_node_rewrite.js'));
+const { rewriteCell } = requireCached(REWRITE);
 
 // ---- the context --------------------------------------------------------------------------------------------------
 
