@@ -66,6 +66,10 @@ function watcherThread(onSigint, diagnose) {
         pending: () => cell !== 0 && Atomics.load(shared, SLOTS.PENDING) === cell,
     };
     return new Promise((resolve) => {
+        const notRunning = (why) => {
+            diagnose(`the SIGINT watcher is not running (${why}); interrupts are less reliable`);
+            resolve(null);
+        };
         let worker;
         try {
             worker = new Worker(path.join(__dirname, 'agb_node_sigint_worker.js'), {
@@ -75,14 +79,10 @@ function watcherThread(onSigint, diagnose) {
                 stderr: false,
             });
         } catch (failure) {
-            diagnose(`the SIGINT watcher is not running (${failure.message}); interrupts are less reliable`);
-            resolve(null);
+            notRunning(failure.message);
             return;
         }
-        const timer = setTimeout(() => {
-            diagnose('the SIGINT watcher is not running (it did not start within 10 s); interrupts are less reliable');
-            resolve(null);
-        }, 10000);
+        const timer = setTimeout(() => notRunning('it did not start within 10 s'), 10000);
         let armed = false;
         worker.on('message', (message) => {
             if (message?.type === 'armed') {
@@ -95,9 +95,8 @@ function watcherThread(onSigint, diagnose) {
         });
         worker.on('error', (failure) => {
             clearTimeout(timer);
-            diagnose(armed ? `the SIGINT watcher failed: ${failure.message}`
-                : `the SIGINT watcher is not running (${failure.message}); interrupts are less reliable`);
-            resolve(null);
+            if (armed) diagnose(`the SIGINT watcher failed: ${failure.message}`);
+            else notRunning(failure.message);
         });
         worker.unref();
     });
