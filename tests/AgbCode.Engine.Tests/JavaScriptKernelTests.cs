@@ -436,6 +436,17 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
     }
 
     [Fact]
+    public async Task The_heap_cap_stays_after_the_evaluator_puts_its_flag_back()
+    {
+        // The evaluator resets --max-old-space-size to its default so that V8 takes Node's code cache; the heap V8 made
+        // at start keeps the cap: three quarters of the session's memory (768 MiB of the default 1 GiB), not V8's own.
+        EnhancedCodeExecutionResult limit = await Js("Math.round(require('v8').getHeapStatistics().heap_size_limit / 1048576)");
+
+        Assert.True(limit.Success, limit.ErrorMessage);
+        Assert.InRange(int.Parse(limit.Text!), 768, 900);   // the old space plus the young generation's share
+    }
+
+    [Fact]
     public async Task Child_processes_cannot_reach_the_kernel_channels()
     {
         EnhancedCodeExecutionResult result = await Js("""

@@ -3,12 +3,12 @@
  * AgbCode JavaScript kernel: its own modules (acorn, agb_node_rewrite.js) loaded with V8's code cache, so a kernel does
  * not compile them at every start (acorn alone is about 9 ms of CPU of a ~65 ms start).
  *
- *     node --max-old-space-size=N agb_node_code_cache.js      (JavaScriptDriver.Prepare, when the runtime is installed)
+ *     node agb_node_code_cache.js      (JavaScriptDriver.Prepare, when the runtime is installed)
  *
  * runs sample cells through the rewriter, so that the functions a first cell needs are compiled too, then writes
- * FILE.v8cache beside each module. V8 takes a cache only from the same node binary, source and flags: a kernel whose
- * session has another heap size (another --max-old-space-size) or a newer node, and one without a cache, compiles
- * from source as before.
+ * FILE.v8cache beside each module. V8 takes a cache only from the same node binary, source and V8 flags: it is made
+ * with none, as the evaluator runs once it has put its heap flag back (agb_node_evaluator.js, at its top); with
+ * another node, or without a cache, the kernel compiles from source as before.
  */
 const fs = require('fs');
 const path = require('path');

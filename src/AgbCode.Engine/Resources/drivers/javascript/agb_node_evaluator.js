@@ -40,6 +40,12 @@
  * _repr_svg_(), _repr_png_(), _repr_jpeg_(), _repr_latex_(), _repr_json_() is shown with those representations, as
  * the last expression or through display(). Buffers / Uint8Arrays in a bundle are sent base64-encoded.
  */
+// The engine's heap cap (--max-old-space-size) is read once, when V8 makes the heap; but V8 takes Node's built-in code
+// cache (and agb_node_code_cache.js's) only under the flags it was made with, so while the flag is set every module
+// Node loads compiles from source (about 15 ms of CPU per kernel). Back at its default, the cap stays and the caches fit.
+try {
+    require('v8').setFlagsFromString('--max-old-space-size=0');
+} catch { /* a Node that refuses: the kernel compiles from source, as before */ }
 const fs = require('fs');
 const path = require('path');
 const util = require('util');
