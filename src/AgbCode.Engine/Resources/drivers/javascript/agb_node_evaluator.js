@@ -40,11 +40,25 @@
  * _repr_svg_(), _repr_png_(), _repr_jpeg_(), _repr_latex_(), _repr_json_() is shown with those representations, as
  * the last expression or through display(). Buffers / Uint8Arrays in a bundle are sent base64-encoded.
  */
+/** process.binding(name) without its deprecation warning (the kernel's use, not the user's); null when it fails. */
+function nodeBinding(name) {
+    const deprecationsWere = process.noDeprecation;
+    process.noDeprecation = true;
+    try {
+        return process.binding(name);
+    } catch {
+        return null;
+    } finally {
+        process.noDeprecation = deprecationsWere;
+    }
+}
+
 // The engine's heap cap (--max-old-space-size) is read once, when V8 makes the heap; but V8 takes Node's built-in code
 // cache (and agb_node_code_cache.js's) only under the flags it was made with, so while the flag is set every module
-// Node loads compiles from source (about 15 ms of CPU per kernel). Back at its default, the cap stays and the caches fit.
+// Node loads compiles from source (about 15 ms of CPU per kernel). Back at its default, the cap stays and the caches
+// fit. Through the binding: require('v8') is itself such a module (about 10 ms).
 try {
-    require('v8').setFlagsFromString('--max-old-space-size=0');
+    nodeBinding('v8')?.setFlagsFromString('--max-old-space-size=0');
 } catch { /* a Node that refuses: the kernel compiles from source, as before */ }
 const fs = require('fs');
 const path = require('path');
@@ -703,7 +717,7 @@ originalOn('unhandledRejection', (reason) => background(reason, 'Unhandled promi
 // ---- main -------------------------------------------------------------------------------------------------------
 
 async function main() {
-    sigint = await watchSigint({ vm, onSigint, diagnose, originalOn });
+    sigint = await watchSigint({ vm, nodeBinding, onSigint, diagnose, originalOn });
     send({ type: 'ready', runtime: `Node.js ${process.version}` });
     const queue = [];
     let busy = false;

@@ -25,13 +25,8 @@ function clearScript(vm) {
 }
 
 /** The process-wide watchdog of Node's contextify binding, or null when this Node does not offer it. */
-function contextifyWatchdog(vm) {
-    let binding;
-    try {
-        binding = process.binding('contextify');
-    } catch {
-        return null;
-    }
+function contextifyWatchdog(vm, nodeBinding) {
+    const binding = nodeBinding('contextify');
     if (typeof binding?.startSigintWatchdog !== 'function' || typeof binding.watchdogHasPendingSigint !== 'function') return null;
     if (binding.startSigintWatchdog() === false) return null;
     const clear = clearScript(vm);
@@ -121,11 +116,12 @@ function listenerOnly(onSigint, originalOn) {
 }
 
 /**
- * Starts watching for SIGINT. onSigint(cellNumber) is called when the watcher thread sees one during that cell; with
- * the binding the evaluator asks pending() itself. Resolves to { kind, pollMs, beginCell(n), endCell(), pending() }.
+ * Starts watching for SIGINT. nodeBinding(name) is process.binding without its warning, or null; onSigint(cellNumber)
+ * is called when the watcher thread sees one during that cell (with the binding the evaluator asks pending() itself).
+ * Resolves to { kind, pollMs, beginCell(n), endCell(), pending() }.
  */
-async function watchSigint({ vm, onSigint, diagnose, originalOn }) {
-    return contextifyWatchdog(vm) ?? await watcherThread(onSigint, diagnose) ?? listenerOnly(onSigint, originalOn);
+async function watchSigint({ vm, nodeBinding, onSigint, diagnose, originalOn }) {
+    return contextifyWatchdog(vm, nodeBinding) ?? await watcherThread(onSigint, diagnose) ?? listenerOnly(onSigint, originalOn);
 }
 
 module.exports = { watchSigint };
