@@ -356,6 +356,96 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
         Assert.False(after.KernelRestarted);
     }
 
+    /// <summary>Starts a shell in the session that sends the kernel SIGINTs (its script gets the kernel's pid as $1).</summary>
+    private async Task SendSigintsFromTheSession(string script)
+    {
+        EnhancedCodeExecutionResult started = await Js($$"""
+            require('child_process').spawn('sh', ['-c', {{JsonSerializer.Serialize(script)}}, 'sigints', String(process.pid)],
+                { detached: true, stdio: 'ignore' }).unref()
+            """);
+        Assert.True(started.Success, started.ErrorMessage);
+    }
+
+    [Fact]
+    public async Task A_SIGINT_between_cells_is_ignored_and_the_kernel_keeps_its_state()
+    {
+        await Js("var jsBetweenCells = 'kept'");
+        await SendSigintsFromTheSession("while [ ! -e sigint-gate ]; do sleep 0.01; done; kill -INT $1; kill -INT $1; : > sigint-sent");
+        EnhancedCodeExecutionResult gate = await fixture.Python("open('sigint-gate', 'w').close()");   // the JavaScript kernel is idle
+        await fixture.WaitForFileAsync("sigint-sent");
+        EnhancedCodeExecutionResult after = await Js("jsBetweenCells");
+
+        Assert.True(gate.Success, gate.ErrorMessage);
+        Assert.True(after.Success, after.ErrorMessage);   // nor is the next cell hit by it
+        Assert.Equal("'kept'", after.Text);
+        Assert.False(after.KernelRestarted);
+    }
+
+    [Fact]
+    public async Task SIGINTs_at_any_moment_interrupt_cells_but_never_end_the_kernel()
+    {
+        // A shell sends SIGINT after SIGINT while cells of every kind start, wait, print and end, and between them:
+        // whichever moment one lands in, the cell it hits ends interrupted and the kernel lives on with its state.
+        await Js("var jsStormCells = 0");
+        await SendSigintsFromTheSession("while [ ! -e sigint-storm-stop ]; do kill -INT $1; sleep 0.002; done; : > sigint-storm-over");
+        string[] cells =
+        [
+            "jsStormCells++",
+            "jsStormCells++; await null; jsStormCells",
+            "await new Promise(r => setTimeout(r, 3)); console.log('waited'); jsStormCells++",
+            "for (let i = 0; i < 1e5; i++) jsStormCells += 0; console.error('busy'); jsStormCells++",
+        ];
+        var results = new List<EnhancedCodeExecutionResult>();
+        for (int round = 0; round < 15; round++)
+            foreach (string cell in cells)
+                results.Add(await Js(cell));
+        EnhancedCodeExecutionResult stop = await fixture.Python("open('sigint-storm-stop', 'w').close()");
+        await fixture.WaitForFileAsync("sigint-storm-over");
+        EnhancedCodeExecutionResult after = await Js("typeof jsStormCells");
+
+        Assert.True(stop.Success, stop.ErrorMessage);
+        Assert.All(results, result =>
+        {
+            Assert.False(result.KernelRestarted, result.ErrorMessage);
+            if (!result.Success)
+                Assert.Contains("interrupted by SIGINT", result.Error!.Value);
+        });
+        Assert.Contains(results, result => !result.Success);   // the storm did reach cells
+        Assert.True(after.Success, after.ErrorMessage);
+        Assert.Equal("'number'", after.Text);
+        Assert.False(after.KernelRestarted);
+    }
+
+    [Fact]
+    public async Task A_SIGINT_listener_in_cell_code_is_refused_and_interrupts_still_work()
+    {
+        EnhancedCodeExecutionResult listening = await Js("var jsListenerState = 3; process.on('SIGINT', () => console.log('taken')); 'listening'");
+        EnhancedCodeExecutionResult busy = await Js("while (true) {}", timeoutSec: 1);
+        EnhancedCodeExecutionResult waiting = await Js("await new Promise(() => {})", timeoutSec: 1);
+        EnhancedCodeExecutionResult after = await Js("jsListenerState");
+
+        Assert.True(listening.Success, listening.ErrorMessage);
+        Assert.Contains("process.on('SIGINT') is ignored", listening.Stderr);
+        Assert.Equal("TimeoutError", busy.Error!.Name);
+        Assert.Contains("state was kept", busy.Error.Value);
+        Assert.Equal("TimeoutError", waiting.Error!.Name);
+        Assert.Contains("state was kept", waiting.Error.Value);
+        Assert.Equal("", busy.Stdout + waiting.Stdout);   // the listener never ran
+        Assert.Equal("3", after.Text);
+        Assert.False(after.KernelRestarted);
+    }
+
+    [Fact]
+    public async Task The_heap_cap_stays_after_the_evaluator_puts_its_flag_back()
+    {
+        // The evaluator resets --max-old-space-size to its default so that V8 takes Node's code cache; the heap V8 made
+        // at start keeps the cap: three quarters of the session's memory (768 MiB of the default 1 GiB), not V8's own.
+        EnhancedCodeExecutionResult limit = await Js("Math.round(require('v8').getHeapStatistics().heap_size_limit / 1048576)");
+
+        Assert.True(limit.Success, limit.ErrorMessage);
+        Assert.InRange(int.Parse(limit.Text!), 768, 900);   // the old space plus the young generation's share
+    }
+
     [Fact]
     public async Task Child_processes_cannot_reach_the_kernel_channels()
     {

@@ -40,6 +40,26 @@
  * _repr_svg_(), _repr_png_(), _repr_jpeg_(), _repr_latex_(), _repr_json_() is shown with those representations, as
  * the last expression or through display(). Buffers / Uint8Arrays in a bundle are sent base64-encoded.
  */
+/** process.binding(name) without its deprecation warning (the kernel's use, not the user's); null when it fails. */
+function nodeBinding(name) {
+    const deprecationsWere = process.noDeprecation;
+    process.noDeprecation = true;
+    try {
+        return process.binding(name);
+    } catch {
+        return null;
+    } finally {
+        process.noDeprecation = deprecationsWere;
+    }
+}
+
+// The engine's heap cap (--max-old-space-size) is read once, when V8 makes the heap; but V8 takes Node's built-in code
+// cache (and agb_node_code_cache.js's) only under the flags it was made with, so while the flag is set every module
+// Node loads compiles from source (about 15 ms of CPU per kernel). Back at its default, the cap stays and the caches
+// fit. Through the binding: require('v8') is itself such a module (about 10 ms).
+try {
+    nodeBinding('v8')?.setFlagsFromString('--max-old-space-size=0');
+} catch { /* a Node that refuses: the kernel compiles from source, as before */ }
 const fs = require('fs');
 const path = require('path');
 const util = require('util');
@@ -49,7 +69,7 @@ const readline = require('readline');
 const { Writable } = require('stream');
 const { Console } = require('console');
 const Module = require('module');
-const { Worker } = require('worker_threads');
+const { watchSigint } = require(path.join(__dirname, 'agb_node_sigint.js'));
 
 const realExit = process.exit.bind(process);
 const originalOn = process.on.bind(process);
@@ -171,15 +191,15 @@ function send(message) {
 
 // ---- acorn --------------------------------------------------------------------------------------------------------
 
+const { requireCached, ACORN, REWRITE } = require(path.join(__dirname, 'agb_node_code_cache.js'));
 let acorn = null;
 let acornProblem = null;
 try {
-    acorn = require(path.join(__dirname, 'node_modules', 'acorn'));
+    acorn = requireCached(ACORN);
 } catch (failure) {
-    acornProblem = `acorn could not be loaded from ${path.join(__dirname, 'node_modules', 'acorn')} (${failure.message.split('\n')[0]}); ` +
-        `run "npm ci" in ${__dirname}`;
+    acornProblem = `acorn could not be loaded from ${ACORN} (${failure.message.split('\n')[0]}); run "npm ci" in ${__dirname}`;
 }
-const { rewriteCell } = require(path.join(__dirname, 'agb_node_rewrite.js'));
+const { rewriteCell } = requireCached(REWRITE);
 
 // ---- the context --------------------------------------------------------------------------------------------------
 
@@ -510,8 +530,7 @@ sandbox.display = display;
 
 // ---- interrupts -------------------------------------------------------------------------------------------------
 
-const SLOTS = { CELL: 0, PENDING: 1, WAKE: 2 };
-const shared = new Int32Array(new SharedArrayBuffer(4 * 4));
+let sigint = null;   // agb_node_sigint.js: set before ready
 
 function interruption() {
     const error = new Error("Script execution was interrupted by SIGINT; the kernel's state was kept");
@@ -521,52 +540,6 @@ function interruption() {
 
 function onSigint(cellNumber) {
     if (current && current.number === cellNumber) current.abort(interruption());
-}
-
-/** The SIGINT watcher thread (agb_node_sigint_worker.js); without it, a process SIGINT listener does what it can. */
-function startWatcher() {
-    return new Promise((resolve) => {
-        let worker;
-        const fallback = (why) => {
-            diagnose(`the SIGINT watcher is not running (${why}); interrupts are less reliable`);
-            originalOn('SIGINT', () => {
-                const cell = Atomics.load(shared, SLOTS.CELL);
-                if (cell !== 0) {
-                    Atomics.store(shared, SLOTS.PENDING, cell);
-                    onSigint(cell);
-                }
-            });
-            resolve(false);
-        };
-        try {
-            worker = new Worker(path.join(__dirname, 'agb_node_sigint_worker.js'), {
-                workerData: { buffer: shared.buffer, slots: SLOTS },
-                resourceLimits: { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
-                stdout: false,
-                stderr: false,
-            });
-        } catch (failure) {
-            fallback(failure.message);
-            return;
-        }
-        const timer = setTimeout(() => fallback('it did not start within 10 s'), 10000);
-        let armed = false;
-        worker.on('message', (message) => {
-            if (message?.type === 'armed') {
-                armed = true;
-                clearTimeout(timer);
-                resolve(true);
-            } else if (message?.type === 'sigint') {
-                onSigint(message.cell);
-            }
-        });
-        worker.on('error', (failure) => {
-            clearTimeout(timer);
-            if (armed) diagnose(`the SIGINT watcher failed: ${failure.message}`);
-            else fallback(failure.message);
-        });
-        worker.unref();
-    });
 }
 
 // ---- running a cell ---------------------------------------------------------------------------------------------
@@ -591,17 +564,20 @@ class Cell {
 
     /** Throws the reason the cell was stopped from outside, if it was. */
     check() {
-        if (this.failure === null && Atomics.load(shared, SLOTS.PENDING) === this.number) this.abort(interruption());
+        if (this.failure === null && sigint.pending()) this.abort(interruption());
         if (this.failure !== null) throw this.failure.error;
     }
 
     /** The awaited value, or the reason the cell was stopped while it waited. */
     async wait(value) {
+        const poll = sigint.pollMs ? setInterval(() => { if (sigint.pending()) this.abort(interruption()); }, sigint.pollMs) : null;
         try {
             return await Promise.race([value, this.aborted]);
         } catch (error) {
             if (error === ABORTED) throw this.failure.error;
             throw { thrown: error };
+        } finally {
+            clearInterval(poll);
         }
     }
 }
@@ -685,7 +661,7 @@ async function execute(line) {
     const cell = new Cell(++cellsRun, Number.isInteger(request.execution_count) ? request.execution_count : cellsRun,
         typeof request.filename === 'string' ? request.filename : undefined);
     current = cell;
-    Atomics.store(shared, SLOTS.CELL, cell.number);
+    sigint.beginCell(cell.number);
     for (const message of lateDisplays.splice(0)) send(message);
     let status = 'ok';
     let exitCode;
@@ -703,7 +679,7 @@ async function execute(line) {
             throw error;
         }
         await settle();   // unhandled rejections of this cell's promises are reported now, as its error
-        if (cell.failure) throw cell.failure.error;
+        cell.check();   // and a SIGINT that came after its code
         if (outcome.hasResult && outcome.value !== undefined) send({ type: 'execute_result', data: bundleOf(outcome.value) });
     } catch (error) {
         if (error instanceof ProcessExitError) {
@@ -713,7 +689,7 @@ async function execute(line) {
             send({ type: 'error', ...describeError(error) });
         }
     } finally {
-        Atomics.store(shared, SLOTS.CELL, 0);
+        sigint.endCell();
         current = null;
         if (exitCode === undefined && status === 'ok' && process.exitCode !== undefined) exitCode = exitStatus();
         process.exitCode = undefined;   // each cell is a program of its own
@@ -741,7 +717,7 @@ originalOn('unhandledRejection', (reason) => background(reason, 'Unhandled promi
 // ---- main -------------------------------------------------------------------------------------------------------
 
 async function main() {
-    await startWatcher();
+    sigint = await watchSigint({ vm, nodeBinding, onSigint, diagnose, originalOn });
     send({ type: 'ready', runtime: `Node.js ${process.version}` });
     const queue = [];
     let busy = false;

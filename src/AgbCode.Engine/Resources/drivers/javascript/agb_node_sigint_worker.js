@@ -1,6 +1,7 @@
 'use strict';
 /**
- * AgbCode JavaScript kernel: the SIGINT watcher, a worker thread of agb_node_evaluator.js.
+ * AgbCode JavaScript kernel: the SIGINT watcher, a worker thread of agb_node_evaluator.js, started only where Node's
+ * contextify binding cannot hold the watchdog itself (agb_node_sigint.js).
  *
  * It waits forever inside vm.runInThisContext(…, {breakOnSigint: true}), so Node's SIGINT watchdog is always
  * registered: a SIGINT never ends the process (Node's own handler is only put back when no watchdog is left), and
