@@ -151,6 +151,8 @@ internal sealed class RuntimeFiles
             stream.CopyTo(buffer);
             hash.AppendData(buffer.ToArray());
         }
+        foreach (LanguageDriver driver in LanguageDriver.All)
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(driver.Language + ":" + driver.PreparedFiles));
         return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
     }
 }
