@@ -1,11 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using AgbCode.Core.Results;
 using AgbCode.Core.Sessions;
 using AgbCode.Engine.Kernels.Drivers;
 using AgbCode.Engine.Platform;
 using AgbCode.Engine.Sandbox;
-using AgbCode.Engine.Tests.Support;
 using AgbCode.Tests.Shared;
 
 namespace AgbCode.Engine.Tests;
@@ -178,26 +176,4 @@ public sealed class JavaClassArchiveTests(JavaClassArchiveTests.PreparedDrivers 
     private static int IndexOf(byte[] haystack, byte[] needle) =>
         needle.Length == 0 ? -1 : Enumerable.Range(0, haystack.Length - needle.Length + 1)
             .FirstOrDefault(i => haystack.AsSpan(i, needle.Length).SequenceEqual(needle), -1);
-}
-
-/// <summary>The archive in a real sandboxed session: the kernel maps it from the drivers folder's fixed path, read-only.</summary>
-public sealed class JavaClassArchiveSessionTests(SessionFixture fixture) : IClassFixture<SessionFixture>
-{
-    [Fact]
-    public async Task A_session_s_java_kernel_maps_the_archive_at_its_fixed_read_only_path()
-    {
-        EnhancedCodeExecutionResult result = await fixture.Run("java", """
-            Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.endsWith("/kernel.jsa"))
-                .map(l -> l.substring(l.indexOf('/'))).distinct().collect(Collectors.joining(",")) + " " + System.getProperty("java.vm.info")
-            """, 120);
-
-        Assert.True(result.Success, result.ErrorMessage);
-        Assert.StartsWith($"\"{SandboxLauncher.DriversMount}/java/{JavaClassArchive.FileName} ", result.Text);
-        Assert.Contains("sharing", result.Text);
-
-        EnhancedCodeExecutionResult write = await fixture.Run("java",
-            $"""Files.write(Path.of("{SandboxLauncher.DriversMount}/java/{JavaClassArchive.FileName}"), new byte[1])""");
-        Assert.False(write.Success);
-        Assert.Contains("Read-only file system", write.ErrorMessage);
-    }
 }
