@@ -1,6 +1,6 @@
 """The Java kernel's start, in CPU: user + sys of the kernel's JVM (no sandbox, the engine's JVM options, pinned to one
 CPU as a session has one) from its start to `ready`, and to the end of its first run (`1+1`), read from /proc while the
-kernel still runs, so a background thread's work that has not ended counts as far as it got. Variants given as
+kernel still runs, and again 2 s after that run (what background threads do in an idle session). Variants given as
 NAME=CLASSES[,ARCHIVE] (a folder of compiled agb/*.class, e.g. from two commits, and optionally a class-data archive
 made by JavaClassArchive) are run interleaved; median of N (docs/benchmarks.md, "Issue 18 — Java start").
 
@@ -53,11 +53,13 @@ def one(classes, archive):
     os.write(requests, json.dumps({"code": "1+1", "execution_count": 1}).encode() + b"\n")
     wait_for(messages, "done")
     first = (cpu_ms(kernel.pid), (time.monotonic() - started) * 1000)
+    time.sleep(2)   # an idle session: what background threads still do after the first result
+    idle = (cpu_ms(kernel.pid), 0)
     os.close(requests)
     kernel.wait()
     os.close(messages)
     os.close(acks)
-    return ready, first
+    return ready, first, idle
 
 
 results = {name: [] for name in variants}
@@ -69,4 +71,5 @@ for name, runs in results.items():
     def median(pick):
         return statistics.median(pick(run) for run in runs)
     print(f"{name}: to ready {median(lambda r: r[0][0]):.0f} ms CPU ({median(lambda r: r[0][1]):.0f} ms wall), "
-          f"to the first result {median(lambda r: r[1][0]):.0f} ms CPU ({median(lambda r: r[1][1]):.0f} ms wall), n={len(runs)}")
+          f"to the first result {median(lambda r: r[1][0]):.0f} ms CPU ({median(lambda r: r[1][1]):.0f} ms wall), "
+          f"2 s later {median(lambda r: r[2][0]):.0f} ms CPU, n={len(runs)}")
