@@ -94,7 +94,7 @@ public sealed class JavaClassArchiveTests(JavaClassArchiveTests.PreparedDrivers 
         string archive = JavaClassArchive.PathIn(drivers.DriversDir);
         Assert.True(File.Exists(archive), File.Exists(Path.Combine(drivers.DriversDir, "java", JavaDriver.ArchiveSkippedNote))
             ? File.ReadAllText(Path.Combine(drivers.DriversDir, "java", JavaDriver.ArchiveSkippedNote)) : "no archive and no note");
-        Assert.Equal(["classes", JavaClassArchive.FileName], Directory.GetFileSystemEntries(Path.Combine(drivers.DriversDir, "java"))
+        Assert.Equal(["classes", JavaClassArchive.FileName, JavaClassArchive.StampName], Directory.GetFileSystemEntries(Path.Combine(drivers.DriversDir, "java"))
             .Select(Path.GetFileName).Where(n => !n!.EndsWith(".java", StringComparison.Ordinal)).Order());   // no training leftovers
 
         KernelRun with = Run(archive);
@@ -165,6 +165,28 @@ public sealed class JavaClassArchiveTests(JavaClassArchiveTests.PreparedDrivers 
         Assert.True(drivers.Driver.IsPrepared(driversDir));
         Assert.Null(drivers.Driver.Unavailability(driversDir));
         Assert.NotEmpty(File.ReadAllText(Path.Combine(driversDir, "java", JavaDriver.ArchiveSkippedNote)));
+    }
+
+    [Fact]
+    public void A_JDK_update_makes_the_archive_again_at_the_next_engine_start_and_nothing_else_does()
+    {
+        string driversDir = Path.Combine(drivers.Folder, "updated", "drivers");
+        PreparedDrivers.CopySources(driversDir);
+        drivers.Driver.Prepare(driversDir);
+        string archive = JavaClassArchive.PathIn(driversDir);
+        DateTime made = File.GetLastWriteTimeUtc(archive);
+
+        Assert.False(drivers.Driver.Refresh(driversDir));   // the same JDK: nothing to do
+        Assert.Equal(made, File.GetLastWriteTimeUtc(archive));
+
+        // what a JDK update leaves behind: the stamp of the JDK before, and an archive the JVM would now ignore
+        File.WriteAllText(Path.Combine(driversDir, "java", JavaClassArchive.StampName), "/usr/lib/jvm/before/lib/modules 1 1");
+        File.WriteAllBytes(archive, [1, 2, 3]);
+
+        Assert.True(drivers.Driver.Refresh(driversDir));
+        Assert.True(JavaClassArchive.IsCurrent(driversDir, drivers.Driver.Executable));
+        Assert.True(Run(archive).JavacShared);
+        Assert.False(drivers.Driver.Refresh(driversDir));
     }
 
     private static string JvmBuild()

@@ -41,6 +41,8 @@ internal sealed class RuntimeFiles
         if (Directory.Exists(final.Path))
         {
             final.AddViewFiles(root);   // a folder an older build of the same drivers installed may lack them
+            foreach (LanguageDriver driver in LanguageDriver.All)
+                Refresh(driver, final.DriversDir, root);
             if (withSeccomp)
                 SeccompFilter.WriteTo(final.SeccompProgram);   // cheap, atomic, and follows the policy in this build
             return final;
@@ -118,6 +120,19 @@ internal sealed class RuntimeFiles
         catch (IOException failure)   // that language stays unavailable; the others work
         {
             File.WriteAllText(System.IO.Path.Combine(driversDir, $"{driver.Language}.prepare-failed.txt"), failure.Message);
+        }
+    }
+
+    private static void Refresh(LanguageDriver driver, string driversDir, StateRoot root)
+    {
+        try
+        {
+            if (driver.Refresh(driversDir))
+                SetModes(driversDir, root);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            // what Prepare made before stays; the language works as it did
         }
     }
 

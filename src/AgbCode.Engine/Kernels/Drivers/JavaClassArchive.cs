@@ -15,7 +15,8 @@ namespace AgbCode.Engine.Kernels.Drivers;
 internal static class JavaClassArchive
 {
     public const string FileName = "kernel.jsa";
-    private const string ClassListName = "kernel.classlist";
+    /// <summary>Beside the archive: the JDK it was made for (<see cref="JdkStamp"/>), made or not.</summary>
+    public const string StampName = "kernel.jsa.jdk";
 
     /// <summary>What a session's first cells typically ask of javac and JShell: declarations, lambdas, output, errors, a program.</summary>
     private static readonly string[] TrainingCells =
@@ -47,11 +48,13 @@ internal static class JavaClassArchive
     {
         string archive = PathIn(driversDir);
         string folder = Path.GetDirectoryName(archive)!;
-        string requests = Path.Combine(folder, "kernel.training");
-        string classList = Path.Combine(folder, ClassListName);
-        string staging = archive + ".staging";
+        string unique = Guid.NewGuid().ToString("N");   // engines starting together may both remake it
+        string requests = Path.Combine(folder, $"kernel.training-{unique}");
+        string classList = Path.Combine(folder, $"kernel.classlist-{unique}");
+        string staging = $"{archive}.staging-{unique}";
         try
         {
+            File.WriteAllText(Path.Combine(folder, StampName), JdkStamp(kernel[0]));
             File.WriteAllLines(requests, TrainingRequests());
             // the kernel reads its requests on fd 3, writes messages to fd 4 and reads output acknowledgements on fd 5
             HostCommand.Run(Tools.Bash, ["-c", "exec \"${@:2}\" 3<\"$1\" 4>/dev/null 5</dev/zero", "bash", requests,
@@ -73,6 +76,24 @@ internal static class JavaClassArchive
             File.Delete(requests);
             File.Delete(classList);
         }
+    }
+
+    /// <summary>Whether the archive (or the failure to make it) is for the JDK installed now; a JDK update makes it stale.</summary>
+    public static bool IsCurrent(string driversDir, string java)
+    {
+        string stamp = Path.Combine(driversDir, "java", StampName);
+        return File.Exists(stamp) && File.ReadAllText(stamp) == JdkStamp(java);
+    }
+
+    /// <summary>The JDK's VM and module image (the two files the archive's header checks), by size and time.</summary>
+    private static string JdkStamp(string java)
+    {
+        string home = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(new FileInfo(java).ResolveLinkTarget(true)?.FullName ?? java))!)!;
+        return string.Join("\n", new[] { "lib/server/libjvm.so", "lib/modules" }.Select(relative =>
+        {
+            var file = new FileInfo(Path.Combine(home, relative));
+            return file.Exists ? $"{file.FullName} {file.Length} {file.LastWriteTimeUtc.Ticks}" : $"{file.FullName} missing";
+        }));
     }
 
     private static IEnumerable<string> TrainingRequests()

@@ -60,9 +60,26 @@ internal sealed class JavaDriver : LanguageDriver
             return;
         string classes = Path.Combine(sources, "classes");
         HostCommand.Run(Javac, ["-d", classes, "-encoding", "UTF-8", .. Directory.GetFiles(sources, "*.java").Order(StringComparer.Ordinal)]);
+        MakeArchive(driversDir);
+    }
+
+    /// <summary>A JDK update since the archive was made leaves it unusable (the JVM ignores it): it is made again.</summary>
+    public override bool Refresh(string driversDir)
+    {
+        if (!IsInstalled || !IsPrepared(driversDir) || JavaClassArchive.IsCurrent(driversDir, Executable))
+            return false;
+        MakeArchive(driversDir);
+        return true;
+    }
+
+    private void MakeArchive(string driversDir)
+    {
+        string note = Path.Combine(driversDir, "java", ArchiveSkippedNote);
         string? failure = JavaClassArchive.TryMake(driversDir, KernelWithoutArchive(driversDir));
         if (failure is not null)
-            File.WriteAllText(Path.Combine(sources, ArchiveSkippedNote), failure);
+            File.WriteAllText(note, failure);
+        else
+            File.Delete(note);
     }
 
     public override string PreparedFiles => "the evaluator's classes; the kernel's class-data archive";

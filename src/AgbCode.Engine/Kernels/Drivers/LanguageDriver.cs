@@ -26,6 +26,12 @@ internal abstract class LanguageDriver
     public virtual void Prepare(string driversDir) { }
 
     /// <summary>
+    /// Work on an installed runtime folder at each engine start, for what <see cref="Prepare"/> made from the host's
+    /// runtime and must make again when that changes (e.g. a JDK update). Cheap when nothing changed; true when it wrote.
+    /// </summary>
+    public virtual bool Refresh(string driversDir) => false;
+
+    /// <summary>
     /// What <see cref="Prepare"/> makes, in words: part of the runtime folder's version, so that a build whose Prepare
     /// makes something new installs a new folder even when the drivers' files did not change. Change it with Prepare.
     /// </summary>
