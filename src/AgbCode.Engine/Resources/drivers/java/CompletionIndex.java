@@ -6,7 +6,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * JShell's completion index: every package and class of the JDK's modules and the class path, listed for tab completion
- * by one background thread as soon as a shell's source analysis exists (the kernel's first cell). That is about 0.2 s
+ * by one background thread as soon as a shell's source analysis exists (the kernel's first cell). That is about 0.4 s
  * of CPU in every new session, competing with its first cell inside the session's CPU share. The kernel never asks for
  * completions (it only splits cells into snippets, which needs no index), so before any analysis exists that thread
  * is handed a task that never ends: index refreshes queue behind it and never run.
