@@ -41,6 +41,8 @@ internal sealed class RuntimeFiles
         if (Directory.Exists(final.Path))
         {
             final.AddViewFiles(root);   // a folder an older build of the same drivers installed may lack them
+            foreach (LanguageDriver driver in LanguageDriver.All)
+                Refresh(driver, final.DriversDir, root);
             if (withSeccomp)
                 SeccompFilter.WriteTo(final.SeccompProgram);   // cheap, atomic, and follows the policy in this build
             return final;
@@ -121,6 +123,19 @@ internal sealed class RuntimeFiles
         }
     }
 
+    private static void Refresh(LanguageDriver driver, string driversDir, StateRoot root)
+    {
+        try
+        {
+            if (driver.Refresh(driversDir))
+                SetModes(driversDir, root);
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            // what Prepare made before stays; the language works as it did
+        }
+    }
+
     // Every file and folder, including what Prepare wrote: readable (and .sh runnable) by session uids, written by root.
     private static void SetModes(string directory, StateRoot root)
     {
@@ -151,6 +166,8 @@ internal sealed class RuntimeFiles
             stream.CopyTo(buffer);
             hash.AppendData(buffer.ToArray());
         }
+        foreach (LanguageDriver driver in LanguageDriver.All)
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(driver.Language + ":" + driver.PreparedFiles));
         return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
     }
 }

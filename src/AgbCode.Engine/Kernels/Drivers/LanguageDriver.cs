@@ -25,6 +25,18 @@ internal abstract class LanguageDriver
     /// <summary>One-time work on the runtime folder when an engine version installs it (e.g. compiling an evaluator).</summary>
     public virtual void Prepare(string driversDir) { }
 
+    /// <summary>
+    /// Work on an installed runtime folder at each engine start, for what <see cref="Prepare"/> made from the host's
+    /// runtime and must make again when that changes (e.g. a JDK update). Cheap when nothing changed; true when it wrote.
+    /// </summary>
+    public virtual bool Refresh(string driversDir) => false;
+
+    /// <summary>
+    /// What <see cref="Prepare"/> makes, in words: part of the runtime folder's version, so that a build whose Prepare
+    /// makes something new installs a new folder even when the drivers' files did not change. Change it with Prepare.
+    /// </summary>
+    public virtual string PreparedFiles => "";
+
     /// <summary>Whether <see cref="Prepare"/> left what the driver needs in the runtime folder.</summary>
     public virtual bool IsPrepared(string driversDir) => true;
 
