@@ -6,8 +6,8 @@ using AgbCode.Engine.Tests.Support;
 namespace AgbCode.Engine.Tests;
 
 /// <summary>
-/// What the Java kernel's start leaves out or shares, seen from inside a real sandboxed session: the class-data archive
-/// mapped read-only from its fixed path, and JShell's completion index never built.
+/// What the Java kernel's start shares, seen from inside a real sandboxed session: the class-data archive mapped
+/// read-only from its fixed path (the completion indexer: JavaKernelTests).
 /// </summary>
 public sealed class JavaKernelStartTests(SessionFixture fixture) : IClassFixture<SessionFixture>
 {
@@ -27,21 +27,5 @@ public sealed class JavaKernelStartTests(SessionFixture fixture) : IClassFixture
         Assert.Contains("sharing", mapped.Text);           // the JVM took it: an archive it refused would leave sharing off
         Assert.False(write.Success);
         Assert.Contains("Read-only file system", write.ErrorMessage);
-    }
-
-    [Fact]
-    public async Task JShells_completion_index_is_never_built_its_thread_waits_in_the_kernels_task()
-    {
-        // this cell was split by JShell's source analysis, which starts the index at once when nothing holds its thread
-        EnhancedCodeExecutionResult threads = await fixture.Run("java", """
-            Thread.getAllStackTraces().values().stream()
-                .map(stack -> Arrays.stream(stack).map(f -> f.getClassName() + "." + f.getMethodName()).collect(Collectors.joining(" ")))
-                .filter(s -> s.contains("SourceCodeAnalysisImpl") || s.contains("CompletionIndex")).collect(Collectors.joining("|"))
-            """, 120);
-
-        Assert.True(threads.Success, threads.ErrorMessage);
-        Assert.Contains("agb.CompletionIndex.parkForever", threads.Text);
-        Assert.DoesNotContain("refreshIndexes", threads.Text);
-        Assert.DoesNotContain("|", threads.Text);   // that one thread, no other in JShell's analysis
     }
 }

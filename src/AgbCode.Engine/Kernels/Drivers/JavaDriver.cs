@@ -28,8 +28,8 @@ internal sealed class JavaDriver : LanguageDriver
     // JShell adds the JVM's class path to its own, so the image's jars reach snippets through -cp.
     // JIT: C1 only. C2 compiling javac doubled the CPU of the first hundreds of runs; C2 for the user's snippets alone
     // (compiler directives) still cost javac its profiled code until the directive turned it away (docs/benchmarks.md).
-    // --add-opens: CompiledClasses forgets the class files of dropped snippets inside JShell; CompletionIndex keeps JShell's
-    // completion index from being built.
+    // --add-opens: CompiledClasses forgets the class files of dropped snippets inside JShell; UnindexedAnalysis keeps JShell's
+    // completion indexer suspended.
     public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits, string? imageDir) =>
         Supervised(driversDir, Executable,
             $"-XX:MaxRAM={limits.MemoryBytes}", "-XX:MaxRAMPercentage=50", "-XX:MinRAMPercentage=50",

@@ -102,7 +102,6 @@ public final class JavaKernel {
 
     private static void serve() {
         try {
-            CompletionIndex.neverBuild();
             JShell shell = JShell.builder()
                 .executionEngine(Execution.provider(), Map.of())
                 .out(System.out).err(System.err)
