@@ -386,8 +386,11 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
     {
         // A shell sends SIGINT after SIGINT while cells of every kind start, wait, print and end, and between them:
         // whichever moment one lands in, the cell it hits ends interrupted and the kernel lives on with its state.
+        // The storm starts once the cell that spawns its shell has ended (a SIGINT in that cell would end it interrupted),
+        // and is stopped whatever happens, so that it never reaches the other tests' cells in this session.
         await Js("var jsStormCells = 0");
-        await SendSigintsFromTheSession("while [ ! -e sigint-storm-stop ]; do kill -INT $1; sleep 0.002; done; : > sigint-storm-over");
+        await SendSigintsFromTheSession(
+            "while [ ! -e sigint-storm-go ]; do sleep 0.01; done; while [ ! -e sigint-storm-stop ]; do kill -INT $1; sleep 0.002; done; : > sigint-storm-over");
         string[] cells =
         [
             "jsStormCells++",
@@ -396,10 +399,18 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
             "for (let i = 0; i < 1e5; i++) jsStormCells += 0; console.error('busy'); jsStormCells++",
         ];
         var results = new List<EnhancedCodeExecutionResult>();
-        for (int round = 0; round < 15; round++)
-            foreach (string cell in cells)
-                results.Add(await Js(cell));
-        EnhancedCodeExecutionResult stop = await fixture.Python("open('sigint-storm-stop', 'w').close()");
+        EnhancedCodeExecutionResult stop;
+        try
+        {
+            await fixture.Python("open('sigint-storm-go', 'w').close()");
+            for (int round = 0; round < 15; round++)
+                foreach (string cell in cells)
+                    results.Add(await Js(cell));
+        }
+        finally
+        {
+            stop = await fixture.Python("open('sigint-storm-stop', 'w').close()");
+        }
         await fixture.WaitForFileAsync("sigint-storm-over");
         EnhancedCodeExecutionResult after = await Js("typeof jsStormCells");
 
