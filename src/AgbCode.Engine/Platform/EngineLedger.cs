@@ -76,8 +76,10 @@ internal sealed class EngineLedger : IDisposable
     {
         var held = new List<LedgerEntry>();
         var cancelled = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (string line in File.ReadAllLines(path).Reverse())
+        string[] lines = File.ReadAllLines(path);
+        for (int i = lines.Length - 1; i >= 0; i--)
         {
+            string line = lines[i];
             int space = line.IndexOf(' ');
             if (space <= 0)
                 continue;   // a line cut short by a crash names nothing that was made
