@@ -26,7 +26,7 @@ internal sealed class EngineLedger : IDisposable
     private readonly object _gate = new();
     private readonly List<LedgerEntry> _entries = [];
     private readonly string _path;
-    private FileStream _file;
+    private FileStream? _file;   // open for appending; closed by Dispose, opened again by a change after it
     private int _lines;
 
     public EngineLedger(string path)
@@ -58,7 +58,7 @@ internal sealed class EngineLedger : IDisposable
                 return;
             if (_lines - _entries.Count > Math.Max(CompactAfter, _entries.Count))
             {
-                _file.Dispose();
+                _file?.Dispose();
                 _file = Rewrite();
             }
             else
@@ -100,13 +100,17 @@ internal sealed class EngineLedger : IDisposable
     public void Dispose()
     {
         lock (_gate)
-            _file.Dispose();
+        {
+            _file?.Dispose();
+            _file = null;
+        }
     }
 
     private static string Line(LedgerEntry entry) => $"{entry.Kind} {entry.Value}";
 
     private void Append(string line)
     {
+        _file ??= OpenForAppending();
         long before = _file.Length;
         try
         {
@@ -127,8 +131,11 @@ internal sealed class EngineLedger : IDisposable
         File.WriteAllLines(temporary, _entries.Select(Line));
         File.Move(temporary, _path, overwrite: true);
         _lines = _entries.Count;
-        return new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        return OpenForAppending();
     }
+
+    private FileStream OpenForAppending() =>
+        new(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
 }
 
 /// <summary>One held resource. Kinds: slot, image, dir, mountpoint, mount, cgroup1, cgroup2; runtime (in use, not removed).</summary>
