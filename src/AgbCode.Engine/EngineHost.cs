@@ -109,6 +109,7 @@ internal sealed class EngineHost : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         _runtimeViewMount?.RemoveAsync().GetAwaiter().GetResult();
+        Ledger.Dispose();
         try
         {
             _guardian?.StandardInput.Close();

@@ -43,8 +43,8 @@ internal static class HostInventory
                 }
             }
             liveEngines.Add(engine);
-            foreach (string line in File.ReadAllLines(ledger))
-                owned.Add(line[(line.IndexOf(' ') + 1)..]);
+            foreach (LedgerEntry entry in EngineLedger.Read(ledger))
+                owned.Add(entry.Value);
         }
         var ownedSlots = new HashSet<int>();
         foreach (string slot in Directory.EnumerateFiles(root.SlotsDir))

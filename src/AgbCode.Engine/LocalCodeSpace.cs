@@ -88,8 +88,11 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
     /// <summary>The spares being made now.</summary>
     internal int SparesMaking => _spares.Making;
 
-    /// <summary>Applies the pool's idle release as it will stand <paramref name="later"/> from now (for the engine's tests).</summary>
-    internal void ReleaseIdleSpares(TimeSpan later) => _spares.Refill(Environment.TickCount64 + (long)later.TotalMilliseconds);
+    /// <summary>
+    /// Moves the pool's clock <paramref name="later"/> ahead and applies its idle release (for the engine's tests); returns
+    /// the spares that were being made at that moment.
+    /// </summary>
+    internal int ReleaseIdleSpares(TimeSpan later) => _spares.AdvanceClock(later);
 
     /// <summary>Sessions being removed behind their callers now (<see cref="DeleteSessionInBackgroundAsync"/>).</summary>
     internal int PendingRemovals => _removals.Count;

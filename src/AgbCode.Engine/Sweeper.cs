@@ -36,8 +36,8 @@ internal sealed class Sweeper(StateRoot root, RuntimeFiles runtime)
     {
         var inUse = new HashSet<string>(StringComparer.Ordinal) { runtime.Path };
         foreach (string ledger in Directory.EnumerateFiles(root.EnginesDir, "*.ledger"))
-            foreach (string line in File.ReadLines(ledger).Where(l => l.StartsWith(LedgerEntry.Runtime + " ", StringComparison.Ordinal)))
-                inUse.Add(line[(LedgerEntry.Runtime.Length + 1)..]);
+            foreach (LedgerEntry entry in EngineLedger.Read(ledger).Where(e => e.Kind == LedgerEntry.Runtime))
+                inUse.Add(entry.Value);
         DateTime cutoff = DateTime.UtcNow.AddHours(-1);
         foreach (string folder in Directory.EnumerateDirectories(root.RuntimeParentDir))
         {

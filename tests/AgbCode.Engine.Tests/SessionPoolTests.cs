@@ -33,6 +33,40 @@ public sealed class SessionPoolTests
     }
 
     [Fact]
+    public async Task Spares_finished_after_the_idle_release_time_passed_during_their_making_are_kept()
+    {
+        await using var space = new LocalCodeSpace(new PoolSettings { Floor = 1, Max = 3, ParallelStarts = 3, IdleRelease = TimeSpan.FromMinutes(1) });
+        for (int i = 0; i < 3; i++)
+            await space.CreateSessionAsync(ForPython);   // the last request took a spare, so the pool is making another
+
+        int making = space.ReleaseIdleSpares(TimeSpan.FromMinutes(2));   // spares as slow to make as a Java kernel under load
+        Assert.True(making > 0, "The pool was making no spare right after a request took one, so this test proves nothing.");
+
+        await Settled(space);
+        Assert.Equal(3, space.Spares.Count);   // none released as it became ready: the burst still counted
+
+        space.ReleaseIdleSpares(TimeSpan.FromMinutes(2));   // now idle for longer than the idle-release time, nothing being made
+        Assert.Single(space.Spares);
+    }
+
+    [Fact]
+    public void A_kinds_requests_do_not_age_while_spares_of_it_are_being_made()
+    {
+        var demand = new Demand(new PoolSettings { Floor = 1, Max = 4, IdleRelease = TimeSpan.FromSeconds(30) });
+        for (int i = 0; i < 3; i++)
+            demand.Record("java", i * 1000);
+        demand.Started("java", 3_000);
+        demand.Started("java", 4_000);
+        Assert.Equal(3, demand.Targets(60_000)["java"]);   // a minute on, spares still being made: the burst still counts
+
+        demand.Finished("java", 50_000);
+        Assert.Equal(3, demand.Targets(60_000)["java"]);   // one of two done: still paused
+        demand.Finished("java", 60_000);
+        Assert.Equal(3, demand.Targets(80_000)["java"]);   // aging resumed from where it stood when the making began (3 s)
+        Assert.Equal(1, demand.Targets(95_000)["java"]);   // 36 to 38 s of aging: only the floor is left
+    }
+
+    [Fact]
     public async Task No_spare_above_the_floor_is_made_past_the_memory_budget()
     {
         await using var space = new LocalCodeSpace(new PoolSettings { Floor = 1, Max = 3, ParallelStarts = 1, MemoryBytes = 1 });

@@ -24,9 +24,10 @@ internal sealed class SlotAllocator(StateRoot root, string engineId, UidPolicy u
         int[] candidates = Enumerable.Range(0, MaxSlots).Where(slot => !taken.Contains(slot)).ToArray();
         // The quarantine yields when nothing else is free: a reused uid is better than a refused session.
         int[] preferred = candidates.Where(slot => !held.Contains(slot)).ToArray();
+        Predicate<int> isFree = uids.FreeCheck();
         foreach (int slot in Shuffled(preferred.Length > 0 ? preferred : candidates))
         {
-            if (!uids.IsFree(slot))
+            if (!isFree(slot))
                 continue;
             File.WriteAllText(SlotPath(slot), engineId);
             return slot;

@@ -37,12 +37,20 @@ internal sealed class UidPolicy
 
     public uint UidFor(int slot) => Base + (uint)slot;
 
-    public bool IsFree(int slot)
+    /// <summary>
+    /// Whether a slot's uid is free: no account, subordinate range or living process has it. The processes are read
+    /// once per check made here, at the first slot that needs them (one pass over /proc per allocation, not per slot).
+    /// </summary>
+    public Predicate<int> FreeCheck()
     {
         if (!PerSessionUids)
-            return true;
-        uint uid = UidFor(slot);
-        return !_reserved.Any(r => uid >= r.First && uid - r.First < r.Count) && ProcessTable.ProcessesOf(uid).Count == 0;
+            return _ => true;
+        HashSet<uint>? living = null;
+        return slot =>
+        {
+            uint uid = UidFor(slot);
+            return !_reserved.Any(r => uid >= r.First && uid - r.First < r.Count) && !(living ??= ProcessTable.LivingUids()).Contains(uid);
+        };
     }
 
     private static IEnumerable<(uint, uint)> ReadRanges(string file, Func<string[], (bool Ok, string First, string Count)> parse)

@@ -22,7 +22,11 @@ internal sealed class SessionPool(PoolSettings settings, Func<Task<LocalSession>
     private readonly List<InProgress> _making = [];
     private readonly Dictionary<string, long> _memoryOf = new(StringComparer.Ordinal);   // a ready spare's last reading, per kind
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);   // kinds whose last spare could not be made
+    private long _clockShift;   // milliseconds the engine's tests moved the pool's clock ahead
     private bool _disposed;
+
+    // The pool's clock (Environment.TickCount64, plus what the tests moved it ahead).
+    private long Now => Environment.TickCount64 + Interlocked.Read(ref _clockShift);
 
     public static bool Fits(SessionOptions options) =>
         options.Isolation == IsolationMode.Sandbox && options.Limits == SessionLimits.Default && options.Environment.Count == 0
@@ -43,7 +47,7 @@ internal sealed class SessionPool(PoolSettings settings, Func<Task<LocalSession>
             return null;
         IReadOnlyList<string> languages = KernelsFor(options);
         string kind = languages.FirstOrDefault() ?? Demand.NoKernel;
-        _demand.Record(kind, Environment.TickCount64);
+        _demand.Record(kind, Now);
         lock (_lock)
             _failed.Remove(kind);   // a request tries again what failed before
         while (true)
@@ -89,14 +93,26 @@ internal sealed class SessionPool(PoolSettings settings, Func<Task<LocalSession>
         }
     }
 
-    /// <summary>
-    /// Releases the spares the demand no longer wants and starts the ones it wants, within the budget, as of
-    /// <paramref name="now"/> (<see cref="Environment.TickCount64"/>; the engine's tests look ahead).
-    /// </summary>
-    public void Refill(long? now = null)
+    /// <summary>Releases the spares the demand no longer wants and starts the ones it wants, within the budget.</summary>
+    public void Refill()
     {
         lock (_lock)
-            RefillLocked(now ?? Environment.TickCount64);
+            RefillLocked(Now);
+    }
+
+    /// <summary>
+    /// Moves the pool's clock ahead (for the engine's tests: time passing without waiting for it), then refills; returns
+    /// the spares that were being made at that moment.
+    /// </summary>
+    internal int AdvanceClock(TimeSpan by)
+    {
+        lock (_lock)
+        {
+            Interlocked.Add(ref _clockShift, (long)by.TotalMilliseconds);
+            int making = _making.Count;
+            RefillLocked(Now);
+            return making;
+        }
     }
 
     private void RefillLocked(long now)
@@ -137,19 +153,21 @@ internal sealed class SessionPool(PoolSettings settings, Func<Task<LocalSession>
     {
         var making = new InProgress(kind);
         _making.Add(making);
+        _demand.Started(kind, Now);
         making.Task = Task.Run(async () =>
         {
             Spare? spare = await MakeAsync(kind).ConfigureAwait(false);
             lock (_lock)
             {
                 _making.Remove(making);
+                _demand.Finished(kind, Now);
                 if (spare is null)
                     _failed.Add(kind);   // not retried until the next request for it (the host may lack room or the runtime)
                 else if (!_disposed)
                 {
                     _ready.Add(spare);
                     _memoryOf[kind] = spare.MemoryBytes;
-                    RefillLocked(Environment.TickCount64);   // the next one, if the demand wants more (in the same step, so none is ready unseen)
+                    RefillLocked(Now);   // the next one, if the demand wants more (in the same step, so none is ready unseen)
                     return;
                 }
             }

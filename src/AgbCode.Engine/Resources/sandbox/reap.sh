@@ -33,8 +33,24 @@ kill_all() {   # $1: a cgroup folder; kill every process in it until it is empty
   done
 }
 
+# The ledger is a log (EngineLedger): "KIND VALUE" before a thing is made, "gone KIND VALUE" after it is removed.
+# Read newest first, each "gone" line cancels the newest older line it names. A last line without its newline was
+# cut short and names nothing that was made.
+whole_lines() {
+  if [ -z "$(tail -c 1 "$1")" ]; then cat "$1"; else sed '$d' "$1"; fi
+}
+
 if [ -f "$ledger" ]; then
-  tac "$ledger" | while read -r kind value; do
+  declare -A cancelled=()
+  whole_lines "$ledger" | tac | while read -r kind value; do
+    if [ "$kind" = gone ]; then
+      cancelled["$value"]=$(( ${cancelled["$value"]:-0} + 1 ))
+      continue
+    fi
+    if [ "${cancelled["$kind $value"]:-0}" -gt 0 ]; then
+      cancelled["$kind $value"]=$(( ${cancelled["$kind $value"]} - 1 ))
+      continue
+    fi
     case $kind in
       cgroup1|cgroup2) kill_all "$value"; rmdir "$value" ;;
       mount) umount "$value" || umount -l "$value" ;;
