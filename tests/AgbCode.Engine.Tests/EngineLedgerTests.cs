@@ -55,6 +55,7 @@ public sealed class EngineLedgerTests : IDisposable
             ledger.Add(LedgerEntry.Directory, heldAgain);
         }
         File.AppendAllText(LedgerPath, $"dir {_root}");   // a last line cut short: it must not be read as the state folder
+        Assert.DoesNotContain(new LedgerEntry(LedgerEntry.Directory, _root), EngineLedger.Read(LedgerPath));
 
         using (var reap = Process.Start("/bin/bash", [EngineHost.Shared.Runtime.ReapScript, "now", _root, "e1"]))
         {

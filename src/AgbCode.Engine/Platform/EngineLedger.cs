@@ -76,13 +76,15 @@ internal sealed class EngineLedger : IDisposable
     {
         var held = new List<LedgerEntry>();
         var cancelled = new Dictionary<string, int>(StringComparer.Ordinal);
-        string[] lines = File.ReadAllLines(path);
+        string text = File.ReadAllText(path);
+        // A last line without its newline was cut short (a crash mid-write) and names nothing that was made, as in reap.sh.
+        string[] lines = text[..(text.LastIndexOf('\n') + 1)].Split('\n', StringSplitOptions.RemoveEmptyEntries);
         for (int i = lines.Length - 1; i >= 0; i--)
         {
             string line = lines[i];
             int space = line.IndexOf(' ');
             if (space <= 0)
-                continue;   // a line cut short by a crash names nothing that was made
+                continue;
             if (line[..space] == Gone)
             {
                 string named = line[(space + 1)..];
