@@ -128,6 +128,26 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
     }
 
     /// <summary>
+    /// The kernel starts without importing OpenSSL for the compiler's cell names and with the garbage collector off
+    /// (agb_python_imports.builtin_hashes, agb_python_kernel.py): cell names are still IPython's SHA-1 ones, user code's
+    /// hashlib is the full one (OpenSSL's constructors, scrypt), and the collector is on when user code runs.
+    /// </summary>
+    [Fact]
+    public async Task Cells_are_named_by_sha1_and_user_code_gets_the_full_hashlib_with_the_collector_on()
+    {
+        var session = (LocalSession)await _space.CreateSessionAsync(new SessionOptions());
+        await session.RunAsync(new RunRequest("def f():\n    pass\n", "python", 60));
+        EnhancedCodeExecutionResult probe = await session.RunAsync(new RunRequest("""
+            import gc, hashlib, sys
+            expected = '<ipython-input-1-' + hashlib.sha1(b'def f():\n    pass\n').hexdigest()[:12] + '>'
+            (f.__code__.co_filename == expected, hashlib.new.__name__, hasattr(hashlib, 'scrypt'), gc.isenabled(),
+             'inspect' in sys.modules)
+            """, "python", 60));
+        Assert.Equal("(True, '__hash_new', True, True, False)", probe.Text);
+        await Remove(session);
+    }
+
+    /// <summary>
     /// PythonDriver.Prepare compiled the kernel's modules when the runtime was installed: the byte code a kernel loads is
     /// that unchecked-hash .pyc (flags 1 in its header), not one Python compiled from the source at start (flags 0).
     /// </summary>
@@ -138,9 +158,9 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
         EnhancedCodeExecutionResult flags = await session.RunAsync(new RunRequest("""
             import sys
             [int.from_bytes(open(sys.modules[name].__cached__, 'rb').read()[4:8], 'little')
-             for name in ('agb_protocol', 'agb_python_light', 'agb_python_output', 'agb_python_values')]
+             for name in ('agb_protocol', 'agb_python_imports', 'agb_python_kernel', 'agb_python_light', 'agb_python_output', 'agb_python_values')]
             """, "python", 60));
-        Assert.Equal("[1, 1, 1, 1]", flags.Text);
+        Assert.Equal("[1, 1, 1, 1, 1, 1]", flags.Text);
         await Remove(session);
     }
 
