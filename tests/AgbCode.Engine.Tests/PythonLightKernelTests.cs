@@ -148,19 +148,23 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
     }
 
     /// <summary>
-    /// PythonDriver.Prepare compiled the kernel's modules when the runtime was installed: the byte code a kernel loads is
-    /// that unchecked-hash .pyc (flags 1 in its header), not one Python compiled from the source at start (flags 0).
+    /// PythonDriver.Prepare compiled the kernel's modules, and the supervisor's body (agb_supervision, which the other
+    /// languages' kernels import), when the runtime was installed: the byte code a kernel loads is that unchecked-hash
+    /// .pyc (flags 1 in its header), not one Python compiled from the source at start (flags 0).
     /// </summary>
     [Fact]
     public async Task The_kernel_loads_its_modules_as_the_byte_code_compiled_at_install()
     {
         var session = (LocalSession)await _space.CreateSessionAsync(new SessionOptions());
         EnhancedCodeExecutionResult flags = await session.RunAsync(new RunRequest("""
-            import sys
-            [int.from_bytes(open(sys.modules[name].__cached__, 'rb').read()[4:8], 'little')
-             for name in ('agb_protocol', 'agb_python_imports', 'agb_python_kernel', 'agb_python_light', 'agb_python_output', 'agb_python_values')]
+            import importlib.util, os, sys
+            drivers = os.path.dirname(sys.modules['agb_protocol'].__file__)
+            paths = [sys.modules[name].__cached__ for name in
+                     ('agb_protocol', 'agb_python_imports', 'agb_python_kernel', 'agb_python_light', 'agb_python_output', 'agb_python_values')]
+            paths.append(importlib.util.cache_from_source(os.path.join(drivers, 'agb_supervision.py')))
+            [int.from_bytes(open(path, 'rb').read()[4:8], 'little') for path in paths]
             """, "python", 60));
-        Assert.Equal("[1, 1, 1, 1, 1, 1]", flags.Text);
+        Assert.Equal("[1, 1, 1, 1, 1, 1, 1]", flags.Text);
         await Remove(session);
     }
 
