@@ -4,9 +4,10 @@ shutdown). Drivers given as NAME=PATH (a folder holding agb_protocol.py, agb_sup
 src/AgbCode.Engine/Resources/drivers from two commits) are run interleaved; median of N (docs/benchmarks.md, "Issue 18
 — Python kernel and supervisor, second pass").
 
-    /usr/bin/python3 bench/python-kernel-start.py [--supervisor] [--exit] N before=/tmp/before after=/tmp/after
+    /usr/bin/python3 bench/python-kernel-start.py [--supervisor] [--exit] [--code=TEXT] N before=/tmp/before after=/tmp/after
 
-Default: the Python kernel (`python3 -X utf8 python/agb_python_driver.py`) runs a file, `print(sum(range(10)))`.
+Default: the Python kernel (`python3 -X utf8 python/agb_python_driver.py`) runs a file, `print(sum(range(10)))`, or
+the --code given (Python escapes read: --code='total = sum(range(10))\nprint(total)' is a file of two lines).
 --supervisor: the supervisor of JavaScript, Java and R (`python3 -S -X utf8 agb_supervisor.py`) with a shell script as
 its evaluator, which answers the run at once; only the supervisor's own CPU is counted (the evaluator is not its
 child once the supervisor is killed, so its CPU is not reaped here).
@@ -26,7 +27,7 @@ import tempfile
 EVALUATOR = ["/bin/sh", "-c", 'echo \'{"type":"ready","runtime":"sh"}\' >&4\n'
              'while read -r line <&3; do echo \'{"type":"done","status":"ok"}\' >&4; done']
 
-flags = {argument for argument in sys.argv[1:] if argument.startswith("--")}
+flags = dict(argument.partition("=")[::2] for argument in sys.argv[1:] if argument.startswith("--"))
 arguments = [argument for argument in sys.argv[1:] if not argument.startswith("--")]
 N = int(arguments[0])
 folders = dict(argument.split("=", 1) for argument in arguments[1:])
@@ -34,8 +35,8 @@ supervisor = "--supervisor" in flags
 scratch = tempfile.mkdtemp(prefix="agb-kernel-start-")
 env = {"PATH": "/usr/bin:/bin", "MPLBACKEND": "module://matplotlib_inline.backend_inline", "HOME": scratch,
        "IPYTHONDIR": os.path.join(scratch, ".ipython"), "PYTHONIOENCODING": "utf-8", "PYTHONDONTWRITEBYTECODE": "1"}
-request = json.dumps({"type": "execute", "id": "r1", "code": "print(sum(range(10)))", "execution_count": 1,
-                      "filename": "f.py"}) + "\n"
+code = flags["--code"].encode().decode("unicode_escape") if "--code" in flags else "print(sum(range(10)))"
+request = json.dumps({"type": "execute", "id": "r1", "code": code, "execution_count": 1, "filename": "f.py"}) + "\n"
 
 
 def command(folder):
@@ -61,7 +62,7 @@ def one_session(argv):
         if b'"type":"done"' in line:
             break
     assert lines and b'"status":"ok"' in lines[-1], lines
-    assert supervisor or any(b'45\\n' in line for line in lines), lines
+    assert supervisor or "--code" in flags or any(b'45\\n' in line for line in lines), lines
     if "--exit" in flags:
         process.stdin.close()
     else:
