@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 
-# fd 3 requests, fd 4 messages (agb_supervisor.py's docstring): ready, then one answer per request.
+# fd 3 requests, fd 4 messages (agb_supervision.py's docstring): ready, then one answer per request.
 EVALUATOR = ["/bin/sh", "-c", 'echo \'{"type":"ready","runtime":"sh"}\' >&4\n'
              'while read -r line <&3; do echo \'{"type":"done","status":"ok"}\' >&4; done']
 
