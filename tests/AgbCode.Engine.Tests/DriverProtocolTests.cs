@@ -14,7 +14,7 @@ public sealed class DriverProtocolTests
     public static TheoryData<string, string, bool> Sources => new()
     {
         { "drivers/agb_protocol.py", PythonMessage, true },
-        { "drivers/agb_supervisor.py", PythonMessage, true },
+        { "drivers/agb_supervision.py", PythonMessage, true },
         { "drivers/python/", PythonMessage, true },
         { "drivers/javascript/", JavaScriptMessage, false },
         { "drivers/java/", JavaMessage, false },

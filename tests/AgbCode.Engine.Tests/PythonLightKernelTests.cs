@@ -128,19 +128,44 @@ public sealed partial class PythonLightKernelTests : IAsyncDisposable
     }
 
     /// <summary>
-    /// PythonDriver.Prepare compiled the kernel's modules when the runtime was installed: the byte code a kernel loads is
-    /// that unchecked-hash .pyc (flags 1 in its header), not one Python compiled from the source at start (flags 0).
+    /// The kernel starts without importing OpenSSL for the compiler's cell names, inspect, or IPython's line splitter
+    /// before a one-line cell, and with the garbage collector off (agb_python_imports.builtin_hashes,
+    /// agb_python_kernel.py): cell names are still IPython's SHA-1 ones, user code's hashlib is the full one (OpenSSL's
+    /// constructors, scrypt), and the collector is on when user code runs.
+    /// </summary>
+    [Fact]
+    public async Task The_start_leaves_out_what_it_does_not_need_and_user_code_sees_no_difference()
+    {
+        var session = (LocalSession)await _space.CreateSessionAsync(new SessionOptions());
+        await session.RunAsync(new RunRequest("def f():\n    pass\n", "python", 60));
+        EnhancedCodeExecutionResult probe = await session.RunAsync(new RunRequest("""
+            import gc, hashlib, sys
+            expected = '<ipython-input-1-' + hashlib.sha1(b'def f():\n    pass\n').hexdigest()[:12] + '>'
+            (f.__code__.co_filename == expected, hashlib.new.__name__, hasattr(hashlib, 'scrypt'), gc.isenabled(),
+             'inspect' in sys.modules, 'IPython.core.splitinput' in sys.modules)
+            """, "python", 60));
+        Assert.Equal("(True, '__hash_new', True, True, False, False)", probe.Text);
+        await Remove(session);
+    }
+
+    /// <summary>
+    /// PythonDriver.Prepare compiled the kernel's modules, and the supervisor's body (agb_supervision, which the other
+    /// languages' kernels import), when the runtime was installed: the byte code a kernel loads is that unchecked-hash
+    /// .pyc (flags 1 in its header), not one Python compiled from the source at start (flags 0).
     /// </summary>
     [Fact]
     public async Task The_kernel_loads_its_modules_as_the_byte_code_compiled_at_install()
     {
         var session = (LocalSession)await _space.CreateSessionAsync(new SessionOptions());
         EnhancedCodeExecutionResult flags = await session.RunAsync(new RunRequest("""
-            import sys
-            [int.from_bytes(open(sys.modules[name].__cached__, 'rb').read()[4:8], 'little')
-             for name in ('agb_protocol', 'agb_python_light', 'agb_python_output', 'agb_python_values')]
+            import importlib.util, os, sys
+            drivers = os.path.dirname(sys.modules['agb_protocol'].__file__)
+            paths = [sys.modules[name].__cached__ for name in
+                     ('agb_protocol', 'agb_python_imports', 'agb_python_kernel', 'agb_python_light', 'agb_python_output', 'agb_python_values')]
+            paths.append(importlib.util.cache_from_source(os.path.join(drivers, 'agb_supervision.py')))
+            [int.from_bytes(open(path, 'rb').read()[4:8], 'little') for path in paths]
             """, "python", 60));
-        Assert.Equal("[1, 1, 1, 1]", flags.Text);
+        Assert.Equal("[1, 1, 1, 1, 1, 1, 1]", flags.Text);
         await Remove(session);
     }
 

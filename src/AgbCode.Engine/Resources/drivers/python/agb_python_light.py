@@ -13,7 +13,6 @@ traceback; get_ipython(), display() and importing InteractiveShell's module brin
 import ast
 import builtins
 import importlib.util
-import inspect
 import io
 import keyword
 import pathlib
@@ -25,9 +24,10 @@ import tokenize
 import types
 import linecache
 
-from IPython.core.compilerop import CachingCompiler
+from agb_python_imports import builtin_hashes
+with builtin_hashes():
+    from IPython.core.compilerop import CachingCompiler
 from IPython.core.inputtransformer2 import TransformerManager
-from IPython.core.splitinput import LineInfo
 
 from agb_python_values import json_of
 
@@ -38,6 +38,9 @@ PLAIN_NODES = 10_000   # a larger container is left to the shell rather than wal
 CACHE_SIZE = 1000                   # InteractiveShell.cache_size: from here on the shell culls Out
 # What the shell puts in the namespace when it is made (init_user_ns, DisplayHook.__init__).
 SHELL_NAMES = ("_ih", "_oh", "_dh", "In", "Out", "get_ipython", "exit", "quit", "_", "__", "___")
+
+
+CO_COROUTINE = 0x0080   # inspect.CO_COROUTINE: importing inspect (and dis) for it costs about 4 ms of CPU at start
 
 
 class ScriptCompiler(CachingCompiler):
@@ -241,7 +244,7 @@ class LightShell:
         except Exception:   # nothing ran: the shell reports it, from the same compiler state
             self.compile.flags = flags
             return None
-        if any(code.co_flags & inspect.CO_COROUTINE for code in codes):   # top-level await: the shell's loop runner
+        if any(code.co_flags & CO_COROUTINE for code in codes):   # top-level await: the shell's loop runner
             self.compile.flags = flags
             return None
         return cell, codes
@@ -255,7 +258,9 @@ class LightShell:
 
     def _prefilter_needs_shell(self, line):
         """PrefilterManager's checkers in order: a macro or an IPyAutocall object, or a name that may be an automagic
-        (the magic table is the shell's); assignments and everything else are left as they are."""
+        (the magic table is the shell's); assignments and everything else are left as they are. Only one-line cells get
+        here: a kernel that runs none (a file of several lines) never imports the splitter (platform, locale: ~5 ms)."""
+        from IPython.core.splitinput import LineInfo
         info = LineInfo(line)
         value = self.user_ns.get(info.ifun)
         for module, name in (("IPython.core.macro", "Macro"), ("IPython.core.autocall", "IPyAutocall")):

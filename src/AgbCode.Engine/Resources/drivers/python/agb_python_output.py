@@ -1,6 +1,5 @@
 """The Python kernel's output: sys.stdout / sys.stderr send text straight to the engine (so prints keep their order
 with results), what processes write to fds 1 and 2 is relayed, and results, displays and errors go out after both."""
-import base64
 import io
 import os
 import sys
@@ -120,6 +119,7 @@ def flush_all():
 
 
 def jsonable(bundle):
+    import base64   # for images only: not at start
     return {mime: base64.b64encode(value).decode("ascii") if isinstance(value, bytes) else value
             for mime, value in bundle.items()}
 
