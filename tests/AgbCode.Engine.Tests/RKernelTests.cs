@@ -34,6 +34,32 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
     }
 
     [Fact]
+    public async Task The_kernel_sees_the_arguments_and_variables_Rscript_gives_R()
+    {
+        await using var space = new LocalCodeSpace();
+        ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = ["r"] });
+        // The kernel starts R's binary without its front end (RFrontEnd). An Rscript started from the kernel without R's
+        // variables (R_*, and LD_LIBRARY_PATH, PWD, SHLVL, which the front end and its bash extend or keep) goes through
+        // the front end and Renviron again: it must see what the kernel sees, R_SESSION_TMPDIR (each R's own) aside.
+        EnhancedCodeExecutionResult result = await session.RunAsync(new RunRequest("""
+            seen <- function() { e <- Sys.getenv(); e <- e[setdiff(names(e), "R_SESSION_TMPDIR")]; list(env = as.list(e), args = commandArgs()) }
+            child_script <- file.path(tempdir(), "child.R"); child_seen <- file.path(tempdir(), "child.rds")
+            writeLines(c(paste("seen <-", paste(deparse(seen), collapse = "\n")), sprintf("saveRDS(seen(), %s)", deparse(child_seen))), child_script)
+            unset <- c(grep("^R_", names(Sys.getenv()), value = TRUE), "LD_LIBRARY_PATH", "PWD", "SHLVL")
+            status <- system2("env", c(rbind("-u", unset), "Rscript", "--vanilla", child_script))
+            child <- readRDS(child_seen); mine <- seen()
+            names_differ <- union(setdiff(names(mine$env), names(child$env)), setdiff(names(child$env), names(mine$env)))
+            both <- intersect(names(mine$env), names(child$env))
+            values_differ <- both[unlist(mine$env[both]) != unlist(child$env[both])]
+            cat("status: ", status, "\nnames: ", toString(sort(names_differ)), "\nvalues: ", toString(sort(values_differ)), "\n", sep = "")
+            cat("args: ", identical(head(mine$args, -1), head(child$args, -1)), " ", mine$args[1], "\n", sep = "")
+            """, "r"));
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("status: 0\nnames: \nvalues: \nargs: TRUE /usr/lib/R/bin/exec/R\n", result.Stdout);
+    }
+
+    [Fact]
     public async Task State_persists_and_the_value_of_the_last_expression_is_the_main_result()
     {
         EnhancedCodeExecutionResult assigned = await R("x <- 42");
