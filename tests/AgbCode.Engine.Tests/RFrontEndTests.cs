@@ -28,21 +28,33 @@ public sealed class RFrontEndTests : IDisposable
     private static string[] Evaluator(RDriver driver) =>
         [.. driver.Command("/opt/agbcode/drivers", SessionLimits.Default).SkipWhile(argument => !argument.EndsWith("agb_supervisor.py", StringComparison.Ordinal)).Skip(1)];
 
+    /// <summary>The assignments env(1) makes before it runs R's binary, and the rest of the command.</summary>
+    private static (Dictionary<string, string> Imposed, string[] Command) ThroughEnv(string[] evaluator) =>
+        (evaluator.Skip(1).TakeWhile(argument => argument.Contains('=') && !argument.StartsWith('-'))
+                .Select(argument => argument.Split('=', 2)).ToDictionary(pair => pair[0], pair => pair[1]),
+            [.. evaluator.Skip(1).SkipWhile(argument => argument.Contains('=') && !argument.StartsWith('-'))]);
+
     [Fact]
     public void After_prepare_kernels_start_R_s_binary_with_the_front_end_s_variables()
     {
         var driver = new RDriver();
         driver.Prepare(DriversDir);
+        string[] evaluator = Evaluator(driver);
+        var (imposed, command) = ThroughEnv(evaluator);
         IReadOnlyDictionary<string, string> environment = driver.Environment("/home/sandbox", "/tmp");
 
-        Assert.Equal(["/usr/lib/R/bin/exec/R", "--no-echo", "--no-restore", "--vanilla", "--file=/opt/agbcode/drivers/r/agb_r_evaluator.R"], Evaluator(driver));
-        Assert.Equal("/usr/lib/R", environment["R_HOME"]);
-        Assert.Equal("/usr/share/R/share", environment["R_SHARE_DIR"]);
-        Assert.StartsWith("/usr/lib/R/lib:", environment["LD_LIBRARY_PATH"]);
-        Assert.Equal("", environment["R_PROFILE_USER"]);   // --vanilla, as the front end passes it on
+        Assert.Equal("/usr/bin/env", evaluator[0]);
+        Assert.Equal(["/usr/lib/R/bin/exec/R", "--no-echo", "--no-restore", "--vanilla", "--file=/opt/agbcode/drivers/r/agb_r_evaluator.R"], command);
+        Assert.Equal("/usr/lib/R", imposed["R_HOME"]);
+        Assert.Equal("/usr/share/R/share", imposed["R_SHARE_DIR"]);
+        Assert.Equal("", imposed["R_PROFILE_USER"]);   // --vanilla, as the front end passes it on
+        Assert.StartsWith("/usr/lib/R/lib:", environment["LD_LIBRARY_PATH"]);   // a session's own replaces it
         Assert.Equal("/home/sandbox", environment["PWD"]);
-        Assert.False(environment.ContainsKey("R_SESSION_TMPDIR"));   // R's own, made at each start
-        Assert.False(environment.ContainsKey("R_LIBS_USER"));   // R's Renviron, which the binary reads itself
+        Assert.Equal("0", environment["SHLVL"]);
+        Assert.DoesNotContain("LD_LIBRARY_PATH", imposed.Keys);
+        Assert.DoesNotContain("R_HOME", environment.Keys);
+        foreach (string own in new[] { "R_SESSION_TMPDIR", "R_LIBS_USER" })   // R's own at each start; Renviron's, which R reads
+            Assert.False(imposed.ContainsKey(own) || environment.ContainsKey(own), own);
     }
 
     [Fact]
@@ -52,7 +64,7 @@ public sealed class RFrontEndTests : IDisposable
         var started = new RDriver();
 
         Assert.False(started.Refresh(DriversDir));   // the same R: nothing to do
-        Assert.Equal("/usr/lib/R/bin/exec/R", Evaluator(started)[0]);
+        Assert.Equal("/usr/lib/R/bin/exec/R", ThroughEnv(Evaluator(started)).Command[0]);
 
         File.SetLastWriteTimeUtc(Capture, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));   // older than R's front end now
         Assert.True(new RDriver().Refresh(DriversDir));

@@ -60,6 +60,23 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
     }
 
     [Fact]
+    public async Task A_session_s_own_R_HOME_does_not_stop_the_kernel_and_its_library_path_is_kept()
+    {
+        await using var space = new LocalCodeSpace();
+        ICodeSession session = await space.CreateSessionAsync(new SessionOptions
+        {
+            StartLanguages = ["r"],
+            Environment = new Dictionary<string, string> { ["R_HOME"] = "/nowhere", ["R_SHARE_DIR"] = "/nowhere", ["LD_LIBRARY_PATH"] = "/opt/mine" },
+        });
+        // as through R's front end, which sets R's own folders whatever the caller had (RFrontEnd.Imposed)
+        EnhancedCodeExecutionResult result = await session.RunAsync(new RunRequest(
+            "cat(R.home(), Sys.getenv('R_SHARE_DIR'), Sys.getenv('LD_LIBRARY_PATH'), sd(1:3), sep = '\n')", "r"));
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("/usr/lib/R\n/usr/share/R/share\n/opt/mine\n1\n", result.Stdout);
+    }
+
+    [Fact]
     public async Task State_persists_and_the_value_of_the_last_expression_is_the_main_result()
     {
         EnhancedCodeExecutionResult assigned = await R("x <- 42");

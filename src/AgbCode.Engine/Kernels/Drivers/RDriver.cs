@@ -17,14 +17,17 @@ internal sealed class RDriver : LanguageDriver
     private volatile RFrontEnd? _frontEnd;
 
     /// <summary>
-    /// R's binary with the arguments and (<see cref="Environment"/>) the variables Rscript's front end would give it, so
-    /// the evaluator sees the same commandArgs() and Sys.getenv(); Rscript itself when the install could not capture them.
+    /// R's binary with the arguments and the variables Rscript's front end would give it, so the evaluator sees the same
+    /// commandArgs() and Sys.getenv(); Rscript itself when the install could not capture them. The variables the front end
+    /// sets whatever the caller had go through env(1), after a session's own as there; those it keeps from the caller
+    /// (<see cref="RFrontEnd.KeptFromCaller"/>) are in <see cref="Environment"/>, under a session's own.
     /// </summary>
     public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits)
     {
         string evaluator = Path.Combine(driversDir, "r", "agb_r_evaluator.R");
         return _frontEnd is { } frontEnd
-            ? Supervised(driversDir, [frontEnd.Binary, .. RFrontEnd.Options, "--file=" + evaluator])
+            ? Supervised(driversDir, ["/usr/bin/env", .. frontEnd.Imposed.Select(variable => $"{variable.Key}={variable.Value}"),
+                frontEnd.Binary, .. RFrontEnd.Options, "--file=" + evaluator])
             : Supervised(driversDir, Executable, "--vanilla", evaluator);
     }
 
@@ -75,7 +78,7 @@ internal sealed class RDriver : LanguageDriver
         };
         if (_frontEnd is { } frontEnd)
         {
-            foreach (var (name, value) in frontEnd.Variables)
+            foreach (var (name, value) in frontEnd.Kept)
                 environment[name] = value;
             // what the front end's bash set: its working folder (the kernel's) and the level of a shell that exec'd
             environment["PWD"] = home;

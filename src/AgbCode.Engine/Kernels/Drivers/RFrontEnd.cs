@@ -19,6 +19,19 @@ internal sealed record RFrontEnd(string Binary, IReadOnlyDictionary<string, stri
     /// <summary>What R sets for itself at every start (R_SESSION_TMPDIR) and what bash sets for any script (PWD, SHLVL).</summary>
     private static readonly HashSet<string> NotTheFrontEnds = ["R_SESSION_TMPDIR", "PWD", "SHLVL", "_"];
 
+    /// <summary>
+    /// The front end's variables it takes from its caller when set there (R_ARCH), or adds to (LD_LIBRARY_PATH, R's
+    /// libraries before the caller's; with a session's own, the session's alone: R's libraries are in the loader's cache).
+    /// The others it sets whatever the caller had.
+    /// </summary>
+    public static readonly HashSet<string> KeptFromCaller = ["R_ARCH", "LD_LIBRARY_PATH"];
+
+    /// <summary>The variables the front end sets whatever the caller had (R_HOME, R_SHARE_DIR, --vanilla's R_PROFILE ...).</summary>
+    public IEnumerable<KeyValuePair<string, string>> Imposed => Variables.Where(variable => !KeptFromCaller.Contains(variable.Key));
+
+    /// <summary>The variables a caller's own replace (<see cref="KeptFromCaller"/>).</summary>
+    public IEnumerable<KeyValuePair<string, string>> Kept => Variables.Where(variable => KeptFromCaller.Contains(variable.Key));
+
     private const string PrintEnvironment =
         "e <- Sys.getenv(); e <- e[!grepl('\\n', e, fixed = TRUE)]; writeLines(paste0(names(e), '=', e))";
 
