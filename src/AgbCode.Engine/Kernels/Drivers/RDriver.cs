@@ -32,7 +32,7 @@ internal sealed class RDriver : LanguageDriver
     }
 
     /// <summary>
-    /// Byte-compiles the evaluator's parts into .Rc files next to them, which the evaluator loads instead of the source:
+    /// Captures R's front end (<see cref="RFrontEnd"/>), then byte-compiles the evaluator's parts into .Rc files next to them, which the evaluator loads instead of the source:
     /// every run then executes compiled code from the first one (R would otherwise only compile them while the kernel
     /// is idle, which back-to-back runs never leave it). Without them the evaluator reads the source, as before.
     /// </summary>

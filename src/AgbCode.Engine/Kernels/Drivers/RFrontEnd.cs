@@ -85,8 +85,15 @@ internal sealed record RFrontEnd(string Binary, IReadOnlyDictionary<string, stri
     private static Dictionary<string, string>? Printed(string home, string[] command)
     {
         string[] environment = [.. SandboxEnvironment.Plain(home).Select(variable => $"{variable.Key}={variable.Value}")];
-        var (exitCode, output) = HostCommand.TryRun("/usr/bin/env", ["-i", .. environment, .. command]);
-        return exitCode == 0 ? Parse(output) : null;
+        try
+        {
+            var (exitCode, output) = HostCommand.TryRun("/usr/bin/env", ["-i", .. environment, .. command]);
+            return exitCode == 0 ? Parse(output) : null;
+        }
+        catch (IOException)   // it overran the host command timeout: no capture, kernels start through Rscript
+        {
+            return null;
+        }
     }
 
     private static Dictionary<string, string> Parse(string lines) =>
