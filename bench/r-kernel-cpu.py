@@ -1,10 +1,12 @@
 """CPU and memory of the R kernel (agb_supervisor.py + agb_r_evaluator.R) outside any sandbox, for drivers folders side
 by side (e.g. main's and a branch's src/AgbCode.Engine/Resources/drivers), runs interleaved:
 
-    /usr/bin/python3 bench/r-kernel-cpu.py [--starts 15] [--runs 1000] DRIVERS...
+    /usr/bin/python3 bench/r-kernel-cpu.py [--starts 15] [--runs 1000] [direct:]DRIVERS...
 
 Each folder is copied to a temporary one and its R parts byte-compiled there, as RDriver.Prepare does at install.
-Per start: the R process's CPU at `ready`, after a first cell (the cat() of bench/fresh-sessions.ps1), and after 2 s
+A folder is started through Rscript, or with `direct:` as RDriver starts R since RFrontEnd: R's binary with the
+variables R's front-end script would have added (what R sees through Rscript and not directly, as RFrontEnd captures).
+Per start: the R process's CPU (its reaped children's included) at `ready`, after a first cell (the cat() of bench/fresh-sessions.ps1), and after 2 s
 idle, and its resident memory then. Then, in one kernel per folder, `1+1` back to back: the supervisor's and R's CPU
 per run (from /proc, 10 ms ticks, so over many runs) and the round trip's wall time.
 """
@@ -33,8 +35,9 @@ def installed_copy(drivers, into):
 
 
 def cpu_ms(pid):
+    """The process's CPU and its reaped children's: R's front end (bash, uname, sed) and what R runs at start."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * TICK_MS
+    return sum(int(field) for field in fields[11:15]) * TICK_MS
 
 
 def rss_mib(pid):
@@ -44,11 +47,53 @@ def rss_mib(pid):
     return float("nan")
 
 
+PRINT_ENVIRONMENT = "e <- Sys.getenv(); writeLines(paste0(names(e), '=', gsub('\\n', ' ', e)))"
+R_OWN = {"R_SESSION_TMPDIR", "PWD", "SHLVL", "_"}
+
+
+def printed_environment(command):
+    output = subprocess.run(["/usr/bin/env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", f"HOME={os.environ['HOME']}",
+                             *command, "-e", PRINT_ENVIRONMENT], check=True, capture_output=True, text=True).stdout
+    return dict(line.split("=", 1) for line in output.splitlines() if "=" in line)
+
+
+def direct_start():
+    """R's binary and what R's front end adds to the environment (RFrontEnd.Capture's rule)."""
+    through_script = printed_environment(["/usr/bin/Rscript", "--vanilla"])
+    binary = f"{through_script['R_HOME']}/bin/exec{through_script.get('R_ARCH', '')}/R"
+    direct = printed_environment([f"R_HOME={through_script['R_HOME']}", binary, "--no-echo", "--no-restore", "--vanilla"])
+    added = {name: value for name, value in through_script.items() if name not in R_OWN and direct.get(name) != value}
+    return binary, {**added, "R_HOME": through_script["R_HOME"], "SHLVL": "0"}
+
+
+KEPT_FROM_CALLER = {"R_ARCH", "LD_LIBRARY_PATH", "SHLVL"}
+
+
+def evaluator_command(drivers):
+    """As RDriver: the variables the front end imposes through env(1), those it keeps from its caller in the environment."""
+    evaluator = os.path.join(drivers.folder, "r", "agb_r_evaluator.R")
+    if not drivers.direct:
+        return ["/usr/bin/Rscript", "--vanilla", evaluator], None
+    binary, variables = direct_start()
+    imposed = [f"{name}={value}" for name, value in variables.items() if name not in KEPT_FROM_CALLER]
+    kept = {name: value for name, value in variables.items() if name in KEPT_FROM_CALLER}
+    return (["/usr/bin/env", *imposed, binary, "--no-echo", "--no-restore", "--vanilla", f"--file={evaluator}"],
+            {**os.environ, **kept})
+
+
+class Drivers:
+    def __init__(self, argument, scratch):
+        self.direct = argument.startswith("direct:")
+        self.name = argument
+        self.folder = installed_copy(argument.removeprefix("direct:"), scratch)
+        self.command, self.environment = evaluator_command(self)
+
+
 class Kernel:
     def __init__(self, drivers):
         self.process = subprocess.Popen(
-            ["/usr/bin/python3", "-S", os.path.join(drivers, "agb_supervisor.py"), "/usr/bin/Rscript", "--vanilla",
-             os.path.join(drivers, "r", "agb_r_evaluator.R")], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            ["/usr/bin/python3", "-S", os.path.join(drivers.folder, "agb_supervisor.py"), *drivers.command],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=drivers.environment)
         self.count = 0
         self.wait_for("ready")
         pid = self.process.pid
@@ -107,19 +152,19 @@ def main():
     parser.add_argument("drivers", nargs="+")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="agb-r-cpu-") as scratch:
-        folders = [installed_copy(drivers, scratch) for drivers in args.drivers]
-        starts = {folder: [] for folder in folders}
+        folders = [Drivers(argument, scratch) for argument in args.drivers]
+        starts = {drivers: [] for drivers in folders}
         for _ in range(args.starts):
-            for folder in folders:
-                starts[folder].append(start(folder))
-        warms = {folder: warm(folder, args.runs) for folder in folders}
+            for drivers in folders:
+                starts[drivers].append(start(drivers))
+        warms = {drivers: warm(drivers, args.runs) for drivers in folders}
         print("| drivers | R CPU ms at ready | after the first cell | after 2 s idle | R resident MiB then |"
               " warm `1+1`: supervisor CPU ms | R CPU ms | wall median ms |")
         print("|---|---|---|---|---|---|---|---|")
-        for drivers, folder in zip(args.drivers, folders):
-            columns = [statistics.median(column) for column in zip(*starts[folder])]
-            supervisor, r, wall = warms[folder]
-            print(f"| {drivers} | {columns[0]:.0f} | {columns[1]:.0f} | {columns[2]:.0f} | {columns[3]:.1f} |"
+        for drivers in folders:
+            columns = [statistics.median(column) for column in zip(*starts[drivers])]
+            supervisor, r, wall = warms[drivers]
+            print(f"| {drivers.name} | {columns[0]:.0f} | {columns[1]:.0f} | {columns[2]:.0f} | {columns[3]:.1f} |"
                   f" {supervisor:.2f} | {r:.2f} | {wall:.2f} |")
 
 

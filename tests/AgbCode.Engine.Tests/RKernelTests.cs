@@ -34,6 +34,49 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
     }
 
     [Fact]
+    public async Task The_kernel_sees_the_arguments_and_variables_Rscript_gives_R()
+    {
+        await using var space = new LocalCodeSpace();
+        ICodeSession session = await space.CreateSessionAsync(new SessionOptions { StartLanguages = ["r"] });
+        // The kernel starts R's binary without its front end (RFrontEnd). An Rscript started from the kernel without R's
+        // variables (R_*, and LD_LIBRARY_PATH, PWD, SHLVL, which the front end and its bash extend or keep) goes through
+        // the front end and Renviron again: it must see what the kernel sees, R_SESSION_TMPDIR (each R's own) aside.
+        EnhancedCodeExecutionResult result = await session.RunAsync(new RunRequest("""
+            seen <- function() { e <- Sys.getenv(); e <- e[setdiff(names(e), "R_SESSION_TMPDIR")]; list(env = as.list(e), args = commandArgs()) }
+            child_script <- file.path(tempdir(), "child.R"); child_seen <- file.path(tempdir(), "child.rds")
+            writeLines(c(paste("seen <-", paste(deparse(seen), collapse = "\n")), sprintf("saveRDS(seen(), %s)", deparse(child_seen))), child_script)
+            unset <- c(grep("^R_", names(Sys.getenv()), value = TRUE), "LD_LIBRARY_PATH", "PWD", "SHLVL")
+            status <- system2("env", c(rbind("-u", unset), "Rscript", "--vanilla", child_script))
+            child <- readRDS(child_seen); mine <- seen()
+            names_differ <- union(setdiff(names(mine$env), names(child$env)), setdiff(names(child$env), names(mine$env)))
+            both <- intersect(names(mine$env), names(child$env))
+            values_differ <- both[unlist(mine$env[both]) != unlist(child$env[both])]
+            cat("status: ", status, "\nnames: ", toString(sort(names_differ)), "\nvalues: ", toString(sort(values_differ)), "\n", sep = "")
+            cat("args: ", identical(head(mine$args, -1), head(child$args, -1)), " ", mine$args[1], "\n", sep = "")
+            """, "r"));
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("status: 0\nnames: \nvalues: \nargs: TRUE /usr/lib/R/bin/exec/R\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task A_session_s_own_R_HOME_does_not_stop_the_kernel_and_its_library_path_is_kept()
+    {
+        await using var space = new LocalCodeSpace();
+        ICodeSession session = await space.CreateSessionAsync(new SessionOptions
+        {
+            StartLanguages = ["r"],
+            Environment = new Dictionary<string, string> { ["R_HOME"] = "/nowhere", ["R_SHARE_DIR"] = "/nowhere", ["LD_LIBRARY_PATH"] = "/opt/mine" },
+        });
+        // as through R's front end, which sets R's own folders whatever the caller had (RFrontEnd.Imposed)
+        EnhancedCodeExecutionResult result = await session.RunAsync(new RunRequest(
+            "cat(R.home(), Sys.getenv('R_SHARE_DIR'), Sys.getenv('LD_LIBRARY_PATH'), sd(1:3), sep = '\n')", "r"));
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal("/usr/lib/R\n/usr/share/R/share\n/opt/mine\n1\n", result.Stdout);
+    }
+
+    [Fact]
     public async Task State_persists_and_the_value_of_the_last_expression_is_the_main_result()
     {
         EnhancedCodeExecutionResult assigned = await R("x <- 42");

@@ -1,6 +1,7 @@
-## AgbCode R evaluator, started by agb_supervisor.py as `Rscript --vanilla agb_r_evaluator.R` (docs/protocol.md,
-## "Supervisor <-> evaluator"): fd 3 = requests, fd 4 = messages, fd 5 = acknowledgements, fd 1/2 = output relayed
-## live, fd 0 = /dev/null.
+## AgbCode R evaluator, started by agb_supervisor.py as R's binary with what `Rscript --vanilla agb_r_evaluator.R`
+## would give it (arguments, and the variables of R's front end captured at install: RFrontEnd.cs), or through Rscript
+## (docs/protocol.md, "Supervisor <-> evaluator"): fd 3 = requests, fd 4 = messages, fd 5 = acknowledgements, fd 1/2 =
+## output relayed live, fd 0 = /dev/null.
 ##
 ## This file only wires the parts together. They are sourced into a private environment whose parent is the base
 ## environment, so nothing appears in the user's global environment and user definitions there (a variable named
