@@ -69,6 +69,34 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     }
 
     [Fact]
+    public async Task A_cell_that_writes_the_import_the_default_imports_are_known_by_keeps_the_others()
+    {
+        // the twelve default imports are one JShell snippet, which JShell knows by its first import: writing that import
+        // replaces the snippet, and the evaluator imports the other eleven again before the cell's next snippet
+        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions());
+        try
+        {
+            EnhancedCodeExecutionResult sameCell = await session.RunAsync(new RunRequest(
+                "import static agb.Display.display;\nnew BigInteger(\"12\").add(BigInteger.ONE)", "java", 120));
+            EnhancedCodeExecutionResult later = await session.RunAsync(new RunRequest(
+                "new ArrayList<>(List.of(1, 2)).size() + Stream.of(1).count() + (Files.exists(Path.of(\"/\")) ? 1 : 0)", "java", 60));
+            EnhancedCodeExecutionResult helper = await session.RunAsync(new RunRequest("Display.html(\"<b>x</b>\");\ndisplay(1);", "java", 60));
+
+            Assert.True(sameCell.Success, sameCell.ErrorMessage);
+            Assert.Equal("13", sameCell.Text);
+            Assert.True(later.Success, later.ErrorMessage);
+            Assert.Equal("4", later.Text);
+            Assert.True(helper.Success, helper.ErrorMessage);
+            Assert.Equal(["<b>x</b>", null], helper.Results.Select(r => r.Html));
+            Assert.Equal("1", helper.Results[1].Text);
+        }
+        finally
+        {
+            await fixture.Space.DeleteSessionAsync(session.Id);
+        }
+    }
+
+    [Fact]
     public async Task A_later_declaration_replaces_an_earlier_one()
     {
         await Java("int redeclared = 1;\nString version() { return \"old\"; }");
