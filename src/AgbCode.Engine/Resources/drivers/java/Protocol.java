@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -29,8 +31,29 @@ final class Protocol {
 
     static void open() throws IOException {
         requests = new BufferedReader(new InputStreamReader(new FileInputStream("/dev/fd/3"), StandardCharsets.UTF_8), 1 << 16);
-        messages = new FileOutputStream("/dev/fd/4", true);
+        messages = new FileOutputStream(writableChannel(4), true);
         acks = new FileInputStream("/dev/fd/5");
+    }
+
+    /**
+     * The path that opens fd {@code fd}, which the kernel writes to, once it is known to have been handed over open for
+     * writing (the supervisor's pipe; a file or device in a scratch run). Started without it, the JVM may have put a file
+     * of its own there, read-only (the JDK's lib/modules, say): opening /dev/fd/4 opens that file anew, and as root it
+     * would append messages to it.
+     */
+    private static String writableChannel(int fd) throws IOException {
+        String flags = null;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd)))
+                if (line.startsWith("flags:"))
+                    flags = line.substring("flags:".length()).trim();
+        } catch (IOException notOpen) {
+            throw new IOException("fd " + fd + " is not open: agb.JavaKernel is started by agb_supervisor.py (docs/protocol.md)");
+        }
+        if (flags == null || (Integer.parseInt(flags, 8) & 3) == 0)   // O_ACCMODE == O_RDONLY
+            throw new IOException("fd " + fd + " (" + Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)) + ") is open for "
+                + "reading only, not the supervisor's message pipe: agb.JavaKernel is started by agb_supervisor.py (docs/protocol.md)");
+        return "/dev/fd/" + fd;
     }
 
     /** Waits until the supervisor has relayed what is in the output pipes (docs/protocol.md, sync). */
