@@ -40,6 +40,11 @@ def diagnose(text):
     os.write(DIAG, (text.rstrip("\n") + "\n").encode("utf-8", "agb_fffd"))
 
 
+def request_waiting(seconds):
+    """Whether a request arrives within `seconds`, before the first one is read (requests() buffers the channel)."""
+    return bool(select.select([REQUESTS], [], [], seconds)[0])
+
+
 def requests():
     """The engine's requests, one dict per line, until it closes the channel."""
     reader = os.fdopen(REQUESTS, "rb", buffering=1 << 16)

@@ -33,6 +33,8 @@ from agb_protocol import Run, send   # noqa: E402
 
 output.install(_out_r, _err_r)
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+# The engine sends a run's request as soon as it reads `ready`: a kernel that has none by then is a spare, with time.
+RUN_REQUEST_GRACE_SECONDS = 0.02
 EAGER_SHELL = os.environ.get("AGB_PYTHON_SHELL") == "eager"   # tests compare both paths; the engine never sets it
 
 
@@ -112,6 +114,8 @@ def main():
     if EAGER_SHELL:
         kernel.bring_up()
     send({"type": "ready", "language": "python", "runtime": f"Python {sys.version.split()[0]}"})
+    if not protocol.request_waiting(RUN_REQUEST_GRACE_SECONDS):
+        import IPython.core.splitinput  # noqa: F401   what a first one-line cell imports, loaded while a spare waits
     for request in protocol.requests():
         if request.get("type") == "execute":
             execute(request)

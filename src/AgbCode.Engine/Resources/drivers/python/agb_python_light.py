@@ -259,7 +259,8 @@ class LightShell:
     def _prefilter_needs_shell(self, line):
         """PrefilterManager's checkers in order: a macro or an IPyAutocall object, or a name that may be an automagic
         (the magic table is the shell's); assignments and everything else are left as they are. Only one-line cells get
-        here: a kernel that runs none (a file of several lines) never imports the splitter (platform, locale: ~5 ms)."""
+        here: a kernel started for a file of several lines never imports the splitter (platform, locale: ~5 ms); one
+        with time to spare before its first request imports it then (agb_python_kernel.main)."""
         from IPython.core.splitinput import LineInfo
         info = LineInfo(line)
         value = self.user_ns.get(info.ifun)
