@@ -97,6 +97,29 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     }
 
     [Fact]
+    public async Task A_class_of_the_user_s_named_Display_replaces_the_helper_s_name_and_later_cells_still_run()
+    {
+        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions());
+        try
+        {
+            EnhancedCodeExecutionResult declared = await session.RunAsync(new RunRequest(
+                "class Display { static String show() { return \"mine\"; } }", "java", 120));
+            EnhancedCodeExecutionResult later = await session.RunAsync(new RunRequest("Display.show() + List.of(1).size()", "java", 60));
+            EnhancedCodeExecutionResult helper = await session.RunAsync(new RunRequest("display(7);", "java", 60));
+
+            Assert.True(declared.Success, declared.ErrorMessage);
+            Assert.True(later.Success, later.ErrorMessage);
+            Assert.Equal("\"mine1\"", later.Text);
+            Assert.True(helper.Success, helper.ErrorMessage);
+            Assert.Equal("7", Assert.Single(helper.Results).Text);
+        }
+        finally
+        {
+            await fixture.Space.DeleteSessionAsync(session.Id);
+        }
+    }
+
+    [Fact]
     public async Task A_later_declaration_replaces_an_earlier_one()
     {
         await Java("int redeclared = 1;\nString version() { return \"old\"; }");

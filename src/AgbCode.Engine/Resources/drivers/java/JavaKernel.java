@@ -43,10 +43,11 @@ public final class JavaKernel {
      * round instead of twelve: about 0.1 s of a kernel's start), which JShell copies whole into every later snippet's
      * wrapper, as it would the twelve. JShell knows that snippet by its first import only, one no cell needs to write;
      * a cell that writes it all the same replaces the snippet, and the others are then imported again one by one
-     * ({@link #keepDefaultImports}).
+     * ({@link #keepDefaultImports}). The helper's class comes by an on-demand import (its package's only other public
+     * class is this one), which a user's own class named Display shadows; a single-type import would refuse it.
      */
     private static final String[] STARTUP = {
-        "import static agb.Display.display;", "import agb.Display;",
+        "import static agb.Display.display;", "import agb.*;",
         "import java.io.*;", "import java.math.*;", "import java.net.*;", "import java.nio.file.*;", "import java.util.*;",
         "import java.util.concurrent.*;", "import java.util.function.*;", "import java.util.prefs.*;",
         "import java.util.regex.*;", "import java.util.stream.*;",
