@@ -155,6 +155,9 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     [InlineData("\"text\"", "\"text\"")]
     [InlineData("'c'", "'c'")]
     [InlineData("new int[] {1, 2, 3}", "int[3] { 1, 2, 3 }")]
+    [InlineData("new int[][] {{1}, {2, 3}}", "int[2][] { int[1] { 1 }, int[2] { 2, 3 } }")]
+    [InlineData("new String[] {\"a\", null}", "String[2] { \"a\", null }")]
+    [InlineData("new Object[0]", "Object[0] {  }")]
     [InlineData("3.0 / 2", "1.5")]
     [InlineData("Stream.of(\"b\", \"a\").sorted().collect(Collectors.joining(\",\"))", "\"a,b\"")]
     [InlineData("int shown = 4;\nshown * shown", "16")]
@@ -166,6 +169,40 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
         ExecutionResult main = Assert.Single(result.Results);
         Assert.True(main.IsMainResult);
         Assert.Equal(text, main.Text);
+    }
+
+    [Fact]
+    public async Task A_large_array_shows_its_length_and_first_thousand_elements()
+    {
+        // 20 million longs take 160 MB; their whole text, and their JSON as boxed numbers, took more than the heap had left
+        EnhancedCodeExecutionResult result = await Java("LongStream.range(0, 20_000_000).toArray()");
+
+        Assert.True(result.Success, result.ErrorMessage);
+        ExecutionResult main = Assert.Single(result.Results);
+        Assert.StartsWith("long[20000000] { 0, 1, 2,", main.Text);
+        Assert.EndsWith(", 998, 999, ... }", main.Text);
+        Assert.Null(main.Json);   // over the JSON limit: known before it was copied
+    }
+
+    [Fact]
+    public async Task Values_that_earlier_cells_showed_do_not_stay_on_the_heap()
+    {
+        // an expression's value sits in a static field of its wrapper class, which stays loaded: with 100 MB values the
+        // 256 MB heap of this session ran out at the third cell, and setting variables to null could not help
+        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions { Limits = SessionLimits.Default with { MemoryBytes = 512 * SessionLimits.MiB } });
+        try
+        {
+            for (int i = 0; i < 6; i++)
+            {
+                EnhancedCodeExecutionResult shown = await session.RunAsync(new RunRequest("java.nio.ByteBuffer.allocate(100_000_000)", "java", 120));
+                Assert.True(shown.Success, $"cell {i + 1}: {shown.ErrorMessage}");
+                Assert.Equal("java.nio.HeapByteBuffer[pos=0 lim=100000000 cap=100000000]", shown.Text);
+            }
+        }
+        finally
+        {
+            await fixture.Space.DeleteSessionAsync(session.Id);
+        }
     }
 
     [Theory]

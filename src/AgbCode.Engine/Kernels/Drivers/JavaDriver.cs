@@ -28,14 +28,16 @@ internal sealed class JavaDriver : LanguageDriver
     // JShell adds the JVM's class path to its own, so the image's jars reach snippets through -cp.
     // JIT: C1 only. C2 compiling javac doubled the CPU of the first hundreds of runs; C2 for the user's snippets alone
     // (compiler directives) still cost javac its profiled code until the directive turned it away (docs/benchmarks.md).
-    // --add-opens: CompiledClasses forgets the class files of dropped snippets inside JShell; UnindexedAnalysis keeps JShell's
-    // completion indexer suspended.
+    // --add-opens: DroppedSnippets forgets what JShell keeps of dropped snippets and SymbolTables prunes javac's tables in
+    // JShell's pooled contexts (else each cell made the later ones slower); UnindexedAnalysis keeps JShell's completion
+    // indexer suspended.
     public override IReadOnlyList<string> Command(string driversDir, SessionLimits limits, string? imageDir) =>
         Supervised(driversDir, Executable,
             $"-XX:MaxRAM={limits.MemoryBytes}", "-XX:MaxRAMPercentage=50", "-XX:MinRAMPercentage=50",
             $"-XX:ActiveProcessorCount={Math.Max(1, (int)Math.Ceiling(limits.CpuCores)).ToString(CultureInfo.InvariantCulture)}",
             "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-            "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED",
+            "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED", "--add-opens", "jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED",
+            "--add-opens", "jdk.compiler/com.sun.tools.javac.code=ALL-UNNAMED", "--add-opens", "jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED",
             "-Djava.security.manager=allow", "-Djava.awt.headless=true",
             // Class-data sharing: the JDK classes a kernel start loads, archived at install (JavaClassArchive). A missing,
             // stale or foreign archive is ignored (-Xshare:auto): the kernel then starts without it, slower, and the JVM's

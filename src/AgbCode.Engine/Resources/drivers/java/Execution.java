@@ -1,5 +1,7 @@
 package agb;
 
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -28,6 +30,10 @@ final class Execution extends LocalExecutionControl {
     private static boolean wantValue;
     /** The last shown value as JSON data (PlainJson), or null. */
     private static volatile Object lastJson;
+    /** Elements of an array its text shows (shown). */
+    static final int SHOWN_ELEMENTS = 1000;
+    /** The engine JShell made (it makes one per JShell, and the evaluator makes one JShell). */
+    private static volatile Execution current;
 
     static ExecutionControlProvider provider() {
         return new ExecutionControlProvider() {
@@ -38,7 +44,9 @@ final class Execution extends LocalExecutionControl {
 
             @Override
             public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-                return new Execution();
+                Execution execution = new Execution();
+                current = execution;
+                return execution;
             }
         };
     }
@@ -62,6 +70,25 @@ final class Execution extends LocalExecutionControl {
         Object json = lastJson;
         lastJson = null;
         return json;
+    }
+
+    /**
+     * Lets go of the value a dropped expression kept in its wrapper's temporary field ("$5"): the class stays loaded,
+     * so without this every value a cell showed stayed on the heap for the session's life.
+     */
+    static void forgetValue(String wrapper, String field) {
+        Execution execution = current;
+        if (execution == null)
+            return;
+        try {
+            Field value = execution.findClass(wrapper).getDeclaredField(field);
+            if (Modifier.isStatic(value.getModifiers()) && !value.getType().isPrimitive()) {
+                value.setAccessible(true);
+                value.set(null, null);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError unavailable) {
+            // not loaded (the snippet failed before it ran): nothing is held
+        }
     }
 
     static boolean interrupted() {
@@ -98,7 +125,7 @@ final class Execution extends LocalExecutionControl {
         Runnable body = () -> {
             try {
                 Object value = doit.invoke(null);
-                outcome[0] = valueWanted ? valueString(value) : "";
+                outcome[0] = valueWanted ? shown(value) : "";
                 lastJson = valueWanted ? PlainJson.of(value) : null;
             } catch (InvocationTargetException thrown) {
                 failure[0] = thrown.getCause();
@@ -142,6 +169,31 @@ final class Execution extends LocalExecutionControl {
                 thrown.setStackTrace(where);
         }
         throw new InvocationTargetException(thrown);   // JShell reports it as the snippet's exception
+    }
+
+    /**
+     * JShell's text for a value, but an array shows at most its first {@value #SHOWN_ELEMENTS} elements, then "...", as
+     * IPython shows a list: the text of a large array took more heap than the array and ran the cell out of memory.
+     */
+    static String shown(Object value) {
+        if (value == null || !value.getClass().isArray())
+            return valueString(value);
+        Class<?> innermost = value.getClass().getComponentType();
+        StringBuilder dimensions = new StringBuilder();
+        while (innermost.isArray()) {
+            innermost = innermost.getComponentType();
+            dimensions.append("[]");
+        }
+        String type = innermost.getTypeName();
+        int length = Array.getLength(value);
+        StringBuilder text = new StringBuilder(type.substring(type.lastIndexOf('.') + 1))
+            .append('[').append(length).append(']').append(dimensions).append(" { ");
+        int shown = Math.min(length, SHOWN_ELEMENTS);
+        for (int i = 0; i < shown; i++)
+            text.append(i == 0 ? "" : ", ").append(shown(Array.get(value, i)));
+        if (shown < length)
+            text.append(", ...");
+        return text.append(" }").toString();
     }
 
     /**

@@ -71,7 +71,8 @@ public final class JavaKernel {
     private static final Pattern REPL_NAME = Pattern.compile("REPL\\.\\$JShell\\$\\d+[$.]");
 
     private final JShell shell;
-    private final CompiledClasses compiled;
+    private final DroppedSnippets dropped;
+    private final SymbolTables symbols;
     private final SourceCodeAnalysis analysis;
     /**
      * Snippets of the last cell that declare nothing (expressions, statements, calls of main): dropped once the cell is
@@ -95,7 +96,8 @@ public final class JavaKernel {
 
     private JavaKernel(JShell shell) {
         this.shell = shell;
-        this.compiled = CompiledClasses.of(shell);
+        this.dropped = DroppedSnippets.of(shell);
+        this.symbols = SymbolTables.of(shell);
         this.analysis = UnindexedAnalysis.of(shell);
     }
 
@@ -244,12 +246,7 @@ public final class JavaKernel {
     }
 
     private void noteTransient(Snippet snippet) {
-        boolean declaresNothing = switch (snippet.kind()) {
-            case EXPRESSION, STATEMENT, ERRONEOUS -> true;
-            case VAR -> snippet.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
-            default -> false;
-        };
-        if (declaresNothing)
+        if (DroppedSnippets.declaresNothing(snippet))
             transients.add(snippet);
     }
 
@@ -263,6 +260,7 @@ public final class JavaKernel {
                 if (shell.status(snippet).isActive())
                     drop(snippet);
             }
+            symbols.prune();
         } catch (RuntimeException failure) {   // dropping is housekeeping: a failure costs speed, not the session
             System.err.println("agb java evaluator: could not drop a finished snippet: " + failure);
         } finally {
@@ -272,7 +270,7 @@ public final class JavaKernel {
 
     private void drop(Snippet snippet) {
         shell.drop(snippet);
-        compiled.forget(snippet);
+        dropped.forget(snippet);
     }
 
     /** The status of the System.exit that ended this cell, as `java Main.java` would exit with it; null when none did. */

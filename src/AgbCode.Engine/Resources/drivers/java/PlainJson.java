@@ -17,6 +17,9 @@ final class PlainJson {
     static final int LIMIT = 1 << 20;
     private static final int MAX_DEPTH = 32;
 
+    /** Values converted so far may still be this many: each takes at least two characters of JSON ("0,"). */
+    private int remaining = LIMIT / 2;
+
     private PlainJson() {
     }
 
@@ -29,16 +32,16 @@ final class PlainJson {
     /** The value as Maps, Lists, Strings, Numbers, Booleans and nulls, or null when it is not plain data. */
     static Object of(Object value) {
         try {
-            Object data = convert(value, 0);
+            Object data = new PlainJson().convert(value, 0);
             return Protocol.toJson(data).length() <= LIMIT ? data : null;
         } catch (NotPlain | RuntimeException | StackOverflowError notPlain) {
             return null;
         }
     }
 
-    private static Object convert(Object value, int depth) throws NotPlain {
-        if (depth > MAX_DEPTH)
-            throw new NotPlain();
+    private Object convert(Object value, int depth) throws NotPlain {
+        if (depth > MAX_DEPTH || --remaining < 0)
+            throw new NotPlain();   // too deep, or JSON over the limit: known before a large array is copied whole
         if (value == null || value instanceof String || value instanceof Boolean)
             return value;
         if (value instanceof Character c)
