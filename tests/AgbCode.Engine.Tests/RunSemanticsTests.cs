@@ -106,6 +106,22 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
         Assert.False(next.KernelRestarted);
     }
 
+    [Theory]
+    [InlineData("python", "'x' * 100_000")]
+    [InlineData("java", "\"x\".repeat(100_000)")]   // through the supervisor
+    public async Task A_result_larger_than_the_cap_is_flagged_as_cut_rather_than_left_out_without_a_word(string language, string code)
+    {
+        EnhancedCodeExecutionResult large = await fixture.Run(language, code, 120);
+        EnhancedCodeExecutionResult next = await fixture.Run(language, "1 + 1", 60);
+
+        Assert.True(large.Success, large.ErrorMessage);
+        Assert.Empty(large.Results);
+        Assert.True(large.OutputTruncated);
+        Assert.Contains("[output truncated", large.Stdout);
+        Assert.Equal("2", next.Text);
+        Assert.False(next.OutputTruncated);
+    }
+
     [Fact]
     public async Task Runs_on_one_kernel_are_serialized()
     {

@@ -85,11 +85,16 @@ def _within_cap(name, size):
         if run.truncated:
             return False
         if run.sent + size > run.cap:
-            run.truncated = True
-            send({"type": "truncated", "id": run.id, "name": name})
+            _truncate(run, name)
             return False
         run.sent += size
         return True
+
+
+def _truncate(run, name):
+    """From here on the run's output is dropped; the engine is told (once: the caller holds _cap_lock and checked)."""
+    run.truncated = True
+    send({"type": "truncated", "id": run.id, "name": name})
 
 
 def emit_stream(name, text):
@@ -111,6 +116,9 @@ def emit_rich(message):
         return
     run = Run.current
     if kind == "execute_result" and run is not None and len(json.dumps(message.get("data", {}), default=str)) > run.cap:
+        with _cap_lock:   # too large to show: the run is flagged as cut, else it seemed to have no result at all
+            if not run.truncated:
+                _truncate(run, "stdout")
         return
     send(message)
 
