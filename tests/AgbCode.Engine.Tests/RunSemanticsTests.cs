@@ -122,6 +122,33 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
         Assert.False(next.OutputTruncated);
     }
 
+    [Theory]
+    [InlineData("bytearray(150_000_000)")]   // IPython's path
+    [InlineData("'x' * 150_000_000")]        // the light path
+    public async Task A_python_value_whose_text_cannot_fit_the_cap_is_not_rendered_and_the_kernel_lives(string code)
+    {
+        // the bytearray's repr is 600 MB and the str's a copy of it: making them ran this 512 MiB session out of memory
+        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions
+        {
+            Limits = SessionLimits.Default with { OutputBytes = SmallCapSessionFixture.OutputCap, MemoryBytes = 512 * SessionLimits.MiB },
+        });
+        try
+        {
+            EnhancedCodeExecutionResult large = await session.RunAsync(new RunRequest(code, "python", 120));
+            EnhancedCodeExecutionResult kept = await session.RunAsync(new RunRequest("len(_)", "python", 60));
+
+            Assert.True(large.Success, large.ErrorMessage);
+            Assert.Empty(large.Results);
+            Assert.True(large.OutputTruncated);
+            Assert.Equal("150000000", kept.Text);   // still the cell's result
+            Assert.False(kept.KernelRestarted);
+        }
+        finally
+        {
+            await fixture.Space.DeleteSessionAsync(session.Id);
+        }
+    }
+
     [Fact]
     public async Task Runs_on_one_kernel_are_serialized()
     {

@@ -97,6 +97,22 @@ def _truncate(run, name):
     send({"type": "truncated", "id": run.id, "name": name})
 
 
+def output_cap():
+    """The current run's output cap in bytes (between runs, the idle one's)."""
+    return (Run.current or Run.idle).cap
+
+
+def cut_result():
+    """A main result too large for the run's cap is not sent: the run is flagged as cut instead, else it would seem to
+    have had no result at all."""
+    run = Run.current
+    if run is None:
+        return
+    with _cap_lock:
+        if not run.truncated:
+            _truncate(run, "stdout")
+
+
 def emit_stream(name, text):
     if text and _within_cap(name, len(text.encode("utf-8", "agb_fffd"))):
         send({"type": "stream", "id": Run.current_id(), "name": name, "text": text})
@@ -116,9 +132,7 @@ def emit_rich(message):
         return
     run = Run.current
     if kind == "execute_result" and run is not None and len(json.dumps(message.get("data", {}), default=str)) > run.cap:
-        with _cap_lock:   # too large to show: the run is flagged as cut, else it seemed to have no result at all
-            if not run.truncated:
-                _truncate(run, "stdout")
+        cut_result()
         return
     send(message)
 

@@ -29,6 +29,7 @@ with builtin_hashes():
     from IPython.core.compilerop import CachingCompiler
 from IPython.core.inputtransformer2 import TransformerManager
 
+from agb_python_output import too_large_to_show
 from agb_python_values import json_of
 
 EXIT_INPUT = re.compile(r"(exit|quit)(\s*\(.*\))?$")   # HistoryManager._exit_re: such cells are not stored in In
@@ -91,6 +92,15 @@ def _plain_builtin(value):
         pending.extend(item.keys() if kind is dict else ())
         pending.extend(item.values() if kind is dict else item)
     return True
+
+
+def _light_bundle(value):
+    """text/plain as IPython's formatter makes it, and application/json when the value is plain data."""
+    bundle = {"text/plain": repr(value) if type(value) in SCALARS else _pretty_text(value)}
+    data = json_of(value)
+    if data is not None:
+        bundle["application/json"] = data
+    return bundle
 
 
 def _pretty_text(value):
@@ -336,14 +346,12 @@ class LightShell:
             return
         if not _plain_builtin(result) or len(self.user_ns["_oh"]) >= CACHE_SIZE:
             return self.bring_up().displayhook(result)
-        bundle = {"text/plain": repr(result) if type(result) in SCALARS else _pretty_text(result)}
-        data = json_of(result)
-        if data is not None:
-            bundle["application/json"] = data
+        bundle = None if too_large_to_show(result) else _light_bundle(result)
         self._update_user_ns(result)
         if self.exec_result is not None:
             self.exec_result.result = result
-        self._publish_result(bundle, self.execution_count)
+        if bundle is not None:
+            self._publish_result(bundle, self.execution_count)
 
     def _check_for_underscore(self):
         """A `_` in builtins (gettext) wins over the automatic one."""

@@ -124,6 +124,16 @@ def jsonable(bundle):
             for mime, value in bundle.items()}
 
 
+def too_large_to_show(value):
+    """A str, bytes or bytearray longer than the run's output cap: its text is longer still and could never be sent, so
+    it is not made (a 100 MB bytearray's repr is 400 MB, which ran the kernel out of memory) and the run is flagged as
+    cut, as for any result over the cap. The value itself stays the cell's result (`_`, `Out`)."""
+    if isinstance(value, (str, bytes, bytearray)) and len(value) > protocol.output_cap():
+        protocol.cut_result()
+        return True
+    return False
+
+
 def publish_result(bundle, execution_count):
     flush_all()
     emit_rich({"type": "execute_result", "execution_count": execution_count, "data": jsonable(bundle)})

@@ -10,7 +10,7 @@ from IPython.core.displaypub import DisplayPublisher
 import IPython.core.interactiveshell as ipython_shell
 
 from agb_python_light import SHELL_NAMES
-from agb_python_output import publish_display, publish_error, publish_result, exit_message
+from agb_python_output import publish_display, publish_error, publish_result, exit_message, too_large_to_show
 from agb_python_values import json_of
 
 
@@ -24,6 +24,8 @@ class AgbDisplayPublisher(DisplayPublisher):
 
 class AgbDisplayHook(DisplayHook):
     def compute_format_data(self, result):
+        if too_large_to_show(result):
+            return {}, {}
         format_dict, md_dict = super().compute_format_data(result)
         if "application/json" not in format_dict:
             data = json_of(result)
