@@ -165,6 +165,19 @@ public class InvokeAgbCodeStreamTests : IDisposable
     }
 
     [Fact]
+    public void A_run_cut_at_the_output_cap_warns_and_says_how_to_raise_the_cap()
+    {
+        using var shell = _host.New();
+        shell.AddScript("$s = New-AgbSession -Language python -OutputLimitMB 1; try { Invoke-AgbCode -Session $s -Code \"'x' * 3_000_000\" } finally { Remove-AgbSession $s }");
+        var result = Assert.IsType<EnhancedCodeExecutionResult>(Assert.Single(shell.Invoke()).BaseObject);
+
+        Assert.True(result.OutputTruncated);
+        string warning = Assert.Single(shell.Streams.Warning).Message;
+        Assert.Contains("output cap", warning);
+        Assert.Contains("New-AgbSession -OutputLimitMB", warning);
+    }
+
+    [Fact]
     public void A_long_run_in_a_non_interactive_host_writes_no_progress()
     {
         using var shell = _host.New();

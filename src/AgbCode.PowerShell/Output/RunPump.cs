@@ -113,7 +113,8 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
             cmdlet.WriteWarning(InertText.Of($"The {result.Language} kernel of session {result.SessionId} was restarted ({result.KernelRestartReason}): " +
                                              "variables and imports from earlier runs are gone."));
         if (result.OutputTruncated)
-            cmdlet.WriteWarning("The run printed more than the session's output cap; the rest of the output was discarded.");
+            cmdlet.WriteWarning("The run's output, its result included, was more than the session's output cap; the rest was discarded. " +
+                                "To keep more, make the session with New-AgbSession -OutputLimitMB.");
         if (!mode.Stream || mode.PassThru)
             cmdlet.WriteObject(result);
         if (!result.Success)
