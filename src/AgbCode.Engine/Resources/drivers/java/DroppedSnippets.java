@@ -1,6 +1,9 @@
 package agb;
 
-import java.lang.reflect.Field;
+import static agb.JdkInternals.method;
+import static agb.JdkInternals.read;
+import static agb.JdkInternals.type;
+
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
@@ -32,16 +35,12 @@ final class DroppedSnippets {
     private final Method keyIndex;
 
     private DroppedSnippets(JShell shell) {
-        Object taskFactory = read(shell, "taskFactory");
-        Object fileManager = taskFactory == null ? null : read(taskFactory, "fileManager");
-        classFiles = fileManager == null ? null : read(fileManager, "classObjects");
+        classFiles = read(read(read(shell, "taskFactory"), "fileManager"), "classObjects");
         Object maps = read(shell, "maps");
-        snippets = maps == null ? null : read(maps, "snippets");
-        snippetsByKey = maps == null ? null : read(maps, "keyIndexToSnippet");
-        Object classTracker = read(shell, "classTracker");
-        classBytes = classTracker == null ? null : read(classTracker, "map");
-        Object keyMap = read(shell, "keyMap");
-        variableKeys = keyMap == null ? null : read(keyMap, "varMap");
+        snippets = read(maps, "snippets");
+        snippetsByKey = read(maps, "keyIndexToSnippet");
+        classBytes = read(read(shell, "classTracker"), "map");
+        variableKeys = read(read(shell, "keyMap"), "varMap");
         className = method(Snippet.class, "classFullName");
         key = method(Snippet.class, "key");
         keyIndex = method(type("jdk.jshell.Key"), "index");
@@ -107,36 +106,5 @@ final class DroppedSnippets {
     /** The wrapper class ("REPL.$JShell$12") or one nested in it ("REPL.$JShell$12$1"). */
     private static boolean isOf(String name, String wrapper) {
         return name.equals(wrapper) || name.startsWith(wrapper + "$");
-    }
-
-    private static Class<?> type(String name) {
-        try {
-            return Class.forName(name);
-        } catch (ReflectiveOperationException | RuntimeException unavailable) {
-            return null;
-        }
-    }
-
-    private static Method method(Class<?> owner, String name) {
-        if (owner == null)
-            return null;
-        try {
-            Method method = owner.getDeclaredMethod(name);
-            method.setAccessible(true);
-            return method;
-        } catch (ReflectiveOperationException | RuntimeException unavailable) {
-            return null;
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T> T read(Object owner, String name) {
-        try {
-            Field field = owner.getClass().getDeclaredField(name);
-            field.setAccessible(true);
-            return (T) field.get(owner);
-        } catch (ReflectiveOperationException | RuntimeException unavailable) {
-            return null;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package agb;
 
+import static agb.JdkInternals.read;
+
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,7 @@ final class SymbolTables {
         try {
             Class<?> context = Class.forName("com.sun.tools.javac.util.Context");
             Method symtab = Class.forName("com.sun.tools.javac.code.Symtab").getMethod("instance", context);
-            return new SymbolTables(DroppedSnippets.read(shell, "taskFactory"), symtab);
+            return new SymbolTables(read(shell, "taskFactory"), symtab);
         } catch (ReflectiveOperationException | RuntimeException unavailable) {
             return new SymbolTables(null, null);
         }
@@ -58,8 +60,8 @@ final class SymbolTables {
 
     /** The class table of each context the pool holds idle; null when javac's or JShell's internals differ. */
     private List<Map<?, ? extends Map<?, ?>>> tables() {
-        Object pool = taskFactory == null ? null : DroppedSnippets.read(taskFactory, "javacTaskPool");   // replaced by addToClasspath
-        Map<?, ? extends Queue<?>> contexts = pool == null ? null : DroppedSnippets.read(pool, "options2Contexts");
+        Object pool = read(taskFactory, "javacTaskPool");   // replaced by addToClasspath
+        Map<?, ? extends Queue<?>> contexts = read(pool, "options2Contexts");
         if (contexts == null || symtab == null)
             return null;
         List<Map<?, ? extends Map<?, ?>>> tables = new ArrayList<>();
@@ -67,7 +69,7 @@ final class SymbolTables {
             synchronized (pool) {   // the pool hands contexts out and takes them back under this lock
                 for (Queue<?> idle : contexts.values()) {
                     for (Object context : idle) {
-                        Map<?, ? extends Map<?, ?>> classes = DroppedSnippets.read(symtab.invoke(null, context), "classes");
+                        Map<?, ? extends Map<?, ?>> classes = read(symtab.invoke(null, context), "classes");
                         if (classes == null)
                             return null;
                         tables.add(classes);
