@@ -48,8 +48,7 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     [InlineData(false)]   // started by its first run: the waiting request cuts the warm-up short
     public async Task A_new_kernel_s_namespace_holds_no_warm_up_snippet_whether_the_warm_up_ran_or_was_cut_short(bool startedAhead)
     {
-        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions { StartLanguages = startedAhead ? ["java"] : [] });
-        try
+        await fixture.InNewSession(new SessionOptions { StartLanguages = startedAhead ? ["java"] : [] }, async session =>
         {
             EnhancedCodeExecutionResult variable = await session.RunAsync(new RunRequest("$agbWarm", "java", 120));
             EnhancedCodeExecutionResult type = await session.RunAsync(new RunRequest("new $AgbWarm()", "java", 60));
@@ -61,11 +60,7 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
             Assert.Contains("cannot find symbol", type.ErrorMessage);
             Assert.True(imports.Success, imports.ErrorMessage);   // the default imports are there either way
             Assert.Equal("2", imports.Text);
-        }
-        finally
-        {
-            await fixture.Space.DeleteSessionAsync(session.Id);
-        }
+        });
     }
 
     [Fact]
@@ -73,8 +68,7 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     {
         // the twelve default imports are one JShell snippet, which JShell knows by its first import: writing that import
         // replaces the snippet, and the evaluator imports the other eleven again before the cell's next snippet
-        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions());
-        try
+        await fixture.InNewSession(new SessionOptions(), async session =>
         {
             EnhancedCodeExecutionResult sameCell = await session.RunAsync(new RunRequest(
                 "import static agb.Display.display;\nnew BigInteger(\"12\").add(BigInteger.ONE)", "java", 120));
@@ -89,18 +83,13 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
             Assert.True(helper.Success, helper.ErrorMessage);
             Assert.Equal(["<b>x</b>", null], helper.Results.Select(r => r.Html));
             Assert.Equal("1", helper.Results[1].Text);
-        }
-        finally
-        {
-            await fixture.Space.DeleteSessionAsync(session.Id);
-        }
+        });
     }
 
     [Fact]
     public async Task A_class_of_the_user_s_named_Display_replaces_the_helper_s_name_and_later_cells_still_run()
     {
-        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions());
-        try
+        await fixture.InNewSession(new SessionOptions(), async session =>
         {
             EnhancedCodeExecutionResult declared = await session.RunAsync(new RunRequest(
                 "class Display { static String show() { return \"mine\"; } }", "java", 120));
@@ -112,11 +101,7 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
             Assert.Equal("\"mine1\"", later.Text);
             Assert.True(helper.Success, helper.ErrorMessage);
             Assert.Equal("7", Assert.Single(helper.Results).Text);
-        }
-        finally
-        {
-            await fixture.Space.DeleteSessionAsync(session.Id);
-        }
+        });
     }
 
     [Fact]
@@ -189,8 +174,7 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
     {
         // an expression's value sits in a static field of its wrapper class, which stays loaded: with 100 MB values the
         // 256 MB heap of this session ran out at the third cell, and setting variables to null could not help
-        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions { Limits = SessionLimits.Default with { MemoryBytes = 512 * SessionLimits.MiB } });
-        try
+        await fixture.InNewSession(new SessionOptions { Limits = SessionLimits.Default with { MemoryBytes = 512 * SessionLimits.MiB } }, async session =>
         {
             for (int i = 0; i < 6; i++)
             {
@@ -198,11 +182,7 @@ public class JavaKernelTests(SessionFixture fixture) : IClassFixture<SessionFixt
                 Assert.True(shown.Success, $"cell {i + 1}: {shown.ErrorMessage}");
                 Assert.Equal("java.nio.HeapByteBuffer[pos=0 lim=100000000 cap=100000000]", shown.Text);
             }
-        }
-        finally
-        {
-            await fixture.Space.DeleteSessionAsync(session.Id);
-        }
+        });
     }
 
     [Theory]

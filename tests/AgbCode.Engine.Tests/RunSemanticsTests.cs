@@ -128,11 +128,10 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
     public async Task A_python_value_whose_text_cannot_fit_the_cap_is_not_rendered_and_the_kernel_lives(string code)
     {
         // the bytearray's repr is 600 MB and the str's a copy of it: making them ran this 512 MiB session out of memory
-        ICodeSession session = await fixture.Space.CreateSessionAsync(new SessionOptions
+        await fixture.InNewSession(new SessionOptions
         {
             Limits = SessionLimits.Default with { OutputBytes = SmallCapSessionFixture.OutputCap, MemoryBytes = 512 * SessionLimits.MiB },
-        });
-        try
+        }, async session =>
         {
             EnhancedCodeExecutionResult large = await session.RunAsync(new RunRequest(code, "python", 120));
             EnhancedCodeExecutionResult kept = await session.RunAsync(new RunRequest("len(_)", "python", 60));
@@ -142,11 +141,7 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
             Assert.True(large.OutputTruncated);
             Assert.Equal("150000000", kept.Text);   // still the cell's result
             Assert.False(kept.KernelRestarted);
-        }
-        finally
-        {
-            await fixture.Space.DeleteSessionAsync(session.Id);
-        }
+        });
     }
 
     [Fact]

@@ -30,6 +30,20 @@ public class SessionFixture : IAsyncLifetime
         Assert.True(File.Exists(path), $"the session never wrote {name}");
     }
 
+    /// <summary>Runs <paramref name="use"/> in a session of its own on this engine, removed afterwards whatever happens.</summary>
+    public async Task InNewSession(SessionOptions options, Func<ICodeSession, Task> use)
+    {
+        ICodeSession session = await Space.CreateSessionAsync(options);
+        try
+        {
+            await use(session);
+        }
+        finally
+        {
+            await Space.DeleteSessionAsync(session.Id);
+        }
+    }
+
     public Task<EnhancedCodeExecutionResult> Run(string language, string code, double timeoutSec = 30, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
         Session.RunAsync(new RunRequest(code, language, timeoutSec), observer, cancellationToken);
 
