@@ -11,7 +11,7 @@
       Build      builds the solution and lays the module out in out/AgbCode
       Test       refuses at once, naming the apt-get command, when a package of that list is missing; then runs every xunit project and the Pester suite, then prints one line "N passed, N failed"
       ClusterTest  the remote journeys and the cluster journey through HAProxy (Debian's haproxy) in front of three server
-                 instances on loopback, one of them killed mid-test (docs/scale.md); not part of Test
+                 instances on loopback, one of them killed mid-test (docs/scale.md); Test runs the cluster journey alone
       Package    writes out/packages/AgbCode.<version>.nupkg, installable with Install-PSResource from a folder repository
       Demo       runs a line of Python in a sandbox on the embedded engine
       Serve      starts the AGB-compatible server on loopback (-ServerUrl) with AGBCODE_API_KEY, or a generated key it prints
@@ -173,36 +173,44 @@ function Get-TrxCount {
     [pscustomobject]@{ Passed = $passed; Failed = $failed }
 }
 
+# One Pester run in a fresh pwsh, its files' results in artifacts/<Name>.xml; its counts, a run that crashed or wrote
+# no summary counting as one failure.
+function Invoke-PesterRun {
+    param([string] $What, [string] $Name, [string[]] $Arguments)
+    $summary = Join-Path $artifacts "$Name-summary.json"
+    Remove-Item $summary -ErrorAction Ignore
+    $exit = Invoke-FreshPwsh $What (Join-Path $root 'build/Invoke-Pester.ps1') (@(
+        '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-SummaryPath', $summary,
+        '-ResultPath', (Join-Path $artifacts "$Name.xml")) + $Arguments)
+    $counts = if (Test-Path $summary) { Get-Content $summary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    if ($exit -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+    $counts
+}
+
+function Get-JourneyPath([string[]] $Journeys) { ($Journeys | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ',' }
+
 function Invoke-Test {
     Assert-Prerequisite
     Invoke-Build -Everything
     Invoke-Package   # the Pester suite installs the package, as a user would
     $xunitResults = Join-Path $artifacts 'xunit'
     if (Test-Path $xunitResults) { Remove-Item $xunitResults -Recurse -Force }
-    $pesterSummary = Join-Path $artifacts 'pester-summary.json'
-    Remove-Item $pesterSummary -ErrorAction Ignore
 
     dotnet test (Join-Path $root 'AgbCode.sln') -c $Configuration --no-build --nologo `
         --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $xunitResults @TestArguments
     $xunitExit = $LASTEXITCODE
 
-    $pesterExit = Invoke-FreshPwsh 'Pester' (Join-Path $root 'build/Invoke-Pester.ps1') @(
-        '-ModulePath', $moduleDir, '-PackagePath', (Join-Path $out 'packages'), '-PesterVersion', $pesterVersion,
-        '-SummaryPath', $pesterSummary, '-ExcludeTag', 'Remote', '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
+    $pester = Invoke-PesterRun 'Pester' 'pester' @(
+        '-PackagePath', (Join-Path $out 'packages'), '-ExcludeTag', 'Remote', '-Path', "$(Join-Path $root 'tests/pester'),$(Join-Path $root 'docs/examples')")
 
     # The user journeys again, against an AgbCode server on loopback: every cmdlet must work the same remotely.
-    $remoteSummary = Join-Path $artifacts 'pester-remote-summary.json'
-    Remove-Item $remoteSummary -ErrorAction Ignore
     $server = Start-TestServer
-    $remoteExit = 1   # a server that never became healthy fails the remote journeys (counted below), loudly
+    $remote = [pscustomobject]@{ Passed = 0; Failed = 1 }   # a server that never became healthy fails the remote journeys, loudly
     if ($server) {
         try {
             $env:AGB_ENDPOINT = $server.Endpoint
             $env:AGB_API_KEY = $server.Key
-            $remoteExit = Invoke-FreshPwsh 'Pester (remote)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
-                '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-ExcludeTag', 'Local',
-                '-SummaryPath', $remoteSummary, '-ResultPath', (Join-Path $artifacts 'pester-remote.xml'),
-                '-Path', (($remoteJourneys | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
+            $remote = Invoke-PesterRun 'Pester (remote)' 'pester-remote' @('-ExcludeTag', 'Local', '-Path', (Get-JourneyPath $remoteJourneys))
         }
         finally {
             Remove-Item Env:AGB_ENDPOINT, Env:AGB_API_KEY -ErrorAction Ignore
@@ -210,22 +218,22 @@ function Invoke-Test {
         }
     }
 
+    # Three instances behind HAProxy: sessions spread, any instance answers, a killed one loses only its own sessions.
+    $cluster = Invoke-ClusterJourney
+
     # Leak check at the end of the run: no process, cgroup, mount, workspace or slot that no living engine owns.
     dotnet (Join-Path $root "tests/AgbCode.Engine.TestHost/bin/$Configuration/net10.0/AgbCode.Engine.TestHost.dll") --leaks
     $leakExit = $LASTEXITCODE
 
     $xunit = Get-TrxCount $xunitResults
-    $pester = if (Test-Path $pesterSummary) { Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
-    $remote = if (Test-Path $remoteSummary) { Get-Content $remoteSummary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
-    $passed = $xunit.Passed + $pester.Passed + $remote.Passed
-    $failed = $xunit.Failed + $pester.Failed + $remote.Failed
+    $passed = $xunit.Passed + $pester.Passed + $remote.Passed + $cluster.Passed
+    $failed = $xunit.Failed + $pester.Failed + $remote.Failed + $cluster.Failed
     if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $failed += 1 }   # a crashed test host counts as a failure
-    if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $failed += 1 }
-    if ($remoteExit -ne 0 -and $remote.Failed -eq 0) { $failed += 1 }
     if ($leakExit -ne 0) { $failed += 1 }
     Write-Host ''
     Write-Host ("xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed; " +
-        "Pester against the server: $($remote.Passed) passed, $($remote.Failed) failed; leak check: $(if ($leakExit) { 'failed' } else { 'clean' })")
+        "Pester against the server: $($remote.Passed) passed, $($remote.Failed) failed; " +
+        "cluster journey: $($cluster.Passed) passed, $($cluster.Failed) failed; leak check: $(if ($leakExit) { 'failed' } else { 'clean' })")
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }

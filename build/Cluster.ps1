@@ -1,6 +1,7 @@
-# build.ps1 -Task ClusterTest: three server instances on loopback, configured as peers (AGBCODE_PEERS, one peer secret),
-# behind HAProxy doing plain round-robin; the remote journeys and the cluster journey run through the proxy. Every session
-# URL names the proxy (AGBCODE_PUBLIC_URL), so the LinkUrl and WebSocket calls land on any instance and are forwarded.
+# build.ps1 -Task ClusterTest, and the cluster journey alone in Test: three server instances on loopback, configured as
+# peers (AGBCODE_PEERS, one peer secret), behind HAProxy doing plain round-robin; the remote journeys and the cluster
+# journey run through the proxy. Every session URL names the proxy (AGBCODE_PUBLIC_URL), so the LinkUrl and WebSocket
+# calls land on any instance and are forwarded.
 
 $clusterIds = 'alpha', 'beta', 'gamma'
 
@@ -72,33 +73,36 @@ function Stop-TestCluster($cluster) {
     $engine.WaitForExit()
 }
 
-function Invoke-ClusterTest {
-    Invoke-Build -Everything
-    $started = [System.Diagnostics.Stopwatch]::StartNew()
-    $summary = Join-Path $artifacts 'pester-cluster-summary.json'
-    Remove-Item $summary -ErrorAction Ignore
-    $cluster = Start-TestCluster
+# Starts the cluster, runs the given journeys through its proxy and then the cluster journey, which kills an instance at
+# its end and so runs last, in its own Pester run; stops the cluster. Returns the counts; a cluster that did not start
+# counts as one failure.
+function Invoke-ClusterJourney([string[]] $Journeys = @()) {
+    try { $cluster = Start-TestCluster }
+    catch {
+        Write-Host "The cluster did not start: $_"
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
     try {
         $env:AGB_ENDPOINT = $cluster.Endpoint
         $env:AGB_API_KEY = $cluster.Key
-        # the cluster journey kills one instance at its end, so it runs last, in its own Pester run
         $env:AGBCODE_TEST_CLUSTER = ($cluster.Instances.GetEnumerator() | ForEach-Object { "$($_.Key)=$($_.Value.Process.Id)" }) -join ','
-        $journeysExit = Invoke-FreshPwsh 'Pester (through HAProxy)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
-            '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-ExcludeTag', 'Local',
-            '-SummaryPath', $summary, '-ResultPath', (Join-Path $artifacts 'pester-cluster.xml'),
-            '-Path', (($remoteJourneys | ForEach-Object { Join-Path $root "tests/pester/$_.Tests.ps1" }) -join ','))
-        $killSummary = Join-Path $artifacts 'pester-cluster-kill-summary.json'
-        $killExit = Invoke-FreshPwsh 'Pester (cluster journey)' (Join-Path $root 'build/Invoke-Pester.ps1') @(
-            '-ModulePath', $moduleDir, '-PesterVersion', $pesterVersion, '-SummaryPath', $killSummary,
-            '-ResultPath', (Join-Path $artifacts 'pester-cluster-kill.xml'), '-Path', (Join-Path $root 'tests/pester/Cluster.Tests.ps1'))
+        $runs = @(
+            if ($Journeys) { Invoke-PesterRun 'Pester (through HAProxy)' 'pester-cluster' @('-ExcludeTag', 'Local', '-Path', (Get-JourneyPath $Journeys)) }
+            Invoke-PesterRun 'Pester (cluster journey)' 'pester-cluster-kill' @('-Path', (Get-JourneyPath 'Cluster'))
+        )
     }
     finally {
         Remove-Item Env:AGB_ENDPOINT, Env:AGB_API_KEY, Env:AGBCODE_TEST_CLUSTER -ErrorAction Ignore
         Stop-TestCluster $cluster
     }
-    $counts = @($summary, $killSummary | ForEach-Object { if (Test-Path $_) { Get-Content $_ -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } } })
-    $passed = ($counts | Measure-Object Passed -Sum).Sum
-    $failed = ($counts | Measure-Object Failed -Sum).Sum
-    Write-Host "Through HAProxy and three instances: $passed passed, $failed failed in $([int]$started.Elapsed.TotalSeconds) s"
-    if ($failed -gt 0 -or $passed -eq 0 -or $journeysExit -ne 0 -or $killExit -ne 0) { exit 1 }
+    [pscustomobject]@{ Passed = ($runs | Measure-Object Passed -Sum).Sum; Failed = ($runs | Measure-Object Failed -Sum).Sum }
+}
+
+function Invoke-ClusterTest {
+    Assert-Prerequisite
+    Invoke-Build -Everything
+    $started = [System.Diagnostics.Stopwatch]::StartNew()
+    $counts = Invoke-ClusterJourney $remoteJourneys
+    Write-Host "Through HAProxy and three instances: $($counts.Passed) passed, $($counts.Failed) failed in $([int]$started.Elapsed.TotalSeconds) s"
+    if ($counts.Failed -gt 0 -or $counts.Passed -eq 0) { exit 1 }
 }

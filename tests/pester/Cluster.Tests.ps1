@@ -1,13 +1,13 @@
 #requires -Version 7.4
 # Several server instances behind one proxy, as a user sees them: sessions spread over the instances, every cmdlet works
 # on any of them, and when one instance dies only its sessions go (they fail naming it) while the others keep their state.
-# Runs in build.ps1 -Task ClusterTest, which starts HAProxy and three instances and sets $env:AGBCODE_TEST_CLUSTER
+# Runs in build.ps1 -Task Test and -Task ClusterTest, which start HAProxy and three instances and sets $env:AGBCODE_TEST_CLUSTER
 # ("id=pid,..." of the instances) with $env:AGB_ENDPOINT and $env:AGB_API_KEY (the proxy and its key).
 Describe 'Three instances behind a round-robin proxy' -Tag Remote, Cluster {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'TestSupport.ps1')
         Import-Module (Join-Path $AgbModuleDir 'AgbCode.psd1') -Force
-        if (-not $env:AGBCODE_TEST_CLUSTER) { throw 'These tests need the cluster that build.ps1 -Task ClusterTest starts (it sets $env:AGBCODE_TEST_CLUSTER).' }
+        if (-not $env:AGBCODE_TEST_CLUSTER) { throw 'These tests need the cluster that build.ps1 -Task Test or ClusterTest starts (it sets $env:AGBCODE_TEST_CLUSTER).' }
         $script:pids = @{}
         foreach ($entry in $env:AGBCODE_TEST_CLUSTER -split ',') { $id, $number = $entry -split '='; $pids[$id] = [int]$number }
         function Get-Owner($Session) { $pids.Keys | Where-Object { $Session.Id -like "session-$_-*" } }

@@ -77,7 +77,7 @@ pd.DataFrame({"host": ["web1", "db1"], "cpu": [91.5, 12.0]})
 Describe 'The image package list' -Tag Local {
     It 'is the one Bootstrap installs and docs/image.md describes, with the runtimes the drivers need' {
         $listed = @(Get-Content (Join-Path $PSScriptRoot '../../build/image-packages.txt') | ForEach-Object { ($_ -replace '#.*$').Trim() } | Where-Object { $_ })
-        foreach ($needed in 'nodejs', 'npm', 'openjdk-17-jdk-headless', 'python3-pandas', 'r-cran-ggplot2', 'systemd', 'procps') { $listed | Should -Contain $needed }
+        foreach ($needed in 'nodejs', 'npm', 'openjdk-17-jdk-headless', 'python3-pandas', 'r-cran-ggplot2', 'systemd', 'procps', 'haproxy') { $listed | Should -Contain $needed }
         Get-Content (Join-Path $PSScriptRoot '../../build.ps1') -Raw | Should -Match ([regex]::Escape("'build/image-packages.txt'"))
         $doc = Get-Content (Join-Path $PSScriptRoot '../../docs/image.md') -Raw
         $doc | Should -Match ([regex]::Escape('build/image-packages.txt'))
