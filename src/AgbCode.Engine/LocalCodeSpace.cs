@@ -162,7 +162,7 @@ public sealed class LocalCodeSpace : ICodeSpace, IAsyncDisposable
                 "A context mounts inside the session's sandbox, and a session with isolation None has none.",
                 "Leave -Isolation at Sandbox for sessions that mount contexts.");
         string id = SessionIds.New();
-        SessionContexts contexts = ((LocalContextStore)ContextsOf(valid.Tenant)).Claim(valid.Contexts, id);
+        SessionContexts contexts = ((LocalContextStore)ContextsOf(valid.Tenant)).Claim(valid.Contexts, valid.ContextHolder ?? id);
         try
         {
             return await LocalSession.CreateAsync(id, valid, image, EngineHost.Shared, _log, contexts, cancellationToken).ConfigureAwait(false);

@@ -12,6 +12,7 @@ public class ContextNonRootTests
         using EngineProcess engine = NonRootTests.StartAsNobody(out string home);
         JsonNode made = engine.Send(new { op = "newcontext", name = "cache" });
         Assert.Null(made["SizeBytes"]);   // a folder: nothing caps it
+        Assert.Null(made["UsedBytes"]);   // nor measures it
 
         string first = (string)engine.Send(new { op = "create", contexts = new[] { "cache" } })["id"]!;
         JsonNode wrote = engine.Send(new { op = "run", id = first, language = "python", code = "open('/contexts/cache/kept.txt', 'w').write('kept')" });

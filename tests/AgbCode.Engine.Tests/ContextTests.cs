@@ -51,6 +51,24 @@ public sealed class ContextTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task What_its_files_take_is_measured_each_time_a_session_lets_go_of_it()
+    {
+        string tenant = _scope.NewTenant();
+        long empty = (await _scope.Store(tenant).CreateAsync("measured")).UsedBytes!.Value;   // the empty file system's own
+        Assert.InRange(empty, 0, 1L << 20);
+
+        ICodeSession writer = await SessionWith(tenant, "measured");
+        await Python(writer, "open('/contexts/measured/three.bin', 'wb').write(b'x' * (3 << 20))");
+        Assert.Equal(empty, (await _scope.Store(tenant).GetAsync("measured"))!.UsedBytes);   // measured as it is let go, not while held
+        await _scope.Space.DeleteSessionAsync(writer.Id);
+        Assert.InRange((await _scope.Store(tenant).GetAsync("measured"))!.UsedBytes!.Value, empty + (3L << 20), empty + (3L << 20) + (64 << 10));
+
+        await using (IContextFiles files = await _scope.Store(tenant).OpenFilesAsync("measured"))
+            await files.Files.RemoveAsync("/three.bin", recurse: false);
+        Assert.InRange((await _scope.Store(tenant).GetAsync("measured"))!.UsedBytes!.Value, empty, empty + (64 << 10));
+    }
+
+    [Fact]
     public async Task A_second_session_is_refused_while_the_first_holds_it_and_may_mount_it_once_released()
     {
         string tenant = _scope.NewTenant();
@@ -79,6 +97,8 @@ public sealed class ContextTests : IAsyncLifetime
         Assert.Null(await _scope.Store(stranger).GetAsync("private"));
         Assert.Null(await _scope.Store(stranger).GetAsync(made.Id));
         Assert.Empty(await _scope.Space.Contexts.ListAsync() is var own ? own.Where(c => c.Id == made.Id) : []);
+        Assert.False(await _scope.Store(stranger).DeleteAsync("private"));
+        Assert.False(Directory.Exists(Path.Combine(EngineHost.Shared.Root.Path, "contexts", LocalContextStore.TenantKey(stranger))));   // looking made nothing
         foreach (string name in new[] { "private", made.Id })
         {
             var refused = await Assert.ThrowsAsync<AgbException>(() => SessionWith(stranger, name));

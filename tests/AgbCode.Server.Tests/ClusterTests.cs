@@ -110,6 +110,28 @@ public sealed class ClusterTests(TestCluster cluster) : IClassFixture<TestCluste
     }
 
     [Fact]
+    public async Task A_mounted_context_names_its_session_by_the_API_id_through_every_instance_and_in_a_refusal()
+    {
+        string name = "cluster-" + Guid.NewGuid().ToString("N")[..12];
+        string contextId = (await Alpha.GetAsync($"/sdk/GetContext?name={name}&allowCreate=true")).Data!["id"]!.GetValue<string>();
+        var mount = new JsonObject { ["persistenceDataList"] = new JsonArray(new JsonObject { ["contextId"] = contextId, ["path"] = "/contexts/data", ["policy"] = "{}" }) };
+        string id = TestCluster.Id(await Beta.CreateSessionAsync(body: mount));
+        try
+        {
+            foreach (TestServer through in new[] { Alpha, Beta, Gamma })   // the instances share one engine state folder here
+                Assert.Equal(id, (await through.GetAsync($"/sdk/GetContext?id={contextId}")).Data![AgbCode.Core.Contexts.ContextInfo.MountedByWireField]!.GetValue<string>());
+            Answer second = await Gamma.PostAsync("/mcp/createSession?imageId=agb-code-space-1", mount);
+            Assert.Equal("AgbContextInUse", second.Code);
+            Assert.Contains(id, second.Message);
+        }
+        finally
+        {
+            await Alpha.DeleteSessionAsync(id);
+            Assert.True((await Alpha.PostAsync($"/sdk/DeleteContext?id={contextId}", "")).Success);
+        }
+    }
+
+    [Fact]
     public async Task Another_tenant_gets_not_found_through_any_instance_and_a_tenant_header_needs_the_peer_secret()
     {
         string id = TestCluster.Id(await Alpha.CreateSessionAsync());

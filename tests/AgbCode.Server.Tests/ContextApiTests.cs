@@ -32,7 +32,7 @@ public sealed class ContextApiTests(SharedServer shared) : IAsyncLifetime
         Assert.Equal("AgbContextNotFound", missing.Code);
 
         JsonObject made = await CreateAsync(name);
-        Assert.Equal(["createTime", "id", "lastUsedTime", "name", "state"], made.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["agbcodeSizeBytes", "agbcodeUsedBytes", "createTime", "id", "lastUsedTime", "name", "state"], made.Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Equal(name, made["name"]!.GetValue<string>());
         Assert.Equal("available", made["state"]!.GetValue<string>());
         Assert.True(DateTimeOffset.TryParse(made["createTime"]!.GetValue<string>(), out _));
@@ -94,6 +94,9 @@ public sealed class ContextApiTests(SharedServer shared) : IAsyncLifetime
         Assert.Equal(409, inUse.Status);
         Assert.Equal("AgbContextInUse", inUse.Code);
         await Server.DeleteSessionAsync(first);
+        JsonNode released = (await Server.GetAsync($"/sdk/GetContext?id={id}")).Data!;
+        Assert.InRange(released[AgbCode.Core.Contexts.ContextInfo.UsedBytesWireField]!.GetValue<long>(), 1, 1L << 20);   // kept.txt, measured as it was let go
+        Assert.True(released[AgbCode.Core.Contexts.ContextInfo.SizeBytesWireField]!.GetValue<long>() >= 8L << 20);
 
         string second = (await Server.CreateSessionAsync(body: mount))["sessionId"]!.GetValue<string>();
         (JsonObject payload, _) = await Server.RunAsync(second, "print(open('/contexts/data/kept.txt').read())");

@@ -61,6 +61,15 @@ Describe 'A context' {
         "$whatIf" | Should -Not -Match 'What if'
 
         Remove-AgbSession -Session $first
+        $released = Get-AgbContext -Name $context
+        if ((& id -u) -eq '0') {   # a root engine keeps a context as a volume and measures it as a session lets go of it
+            $released.UsedBytes | Should -BeGreaterThan 0
+            $released.SizeBytes | Should -BeGreaterThan $released.UsedBytes
+            ($released | Out-String) | Should -Match "$context\s+available\s+\d+\.\d KiB\s+\d+ MiB"
+        }
+        else {
+            $released.UsedBytes | Should -BeNullOrEmpty
+        }
         $next = New-AgbSession -Context $context
         (Invoke-AgbCode -Session $next -Language python -Quiet -Code "print(open('/contexts/$context/out.txt').read())").Stdout | Should -BeExactly "persisted`n"
         Remove-AgbSession -Session $next

@@ -87,6 +87,8 @@ internal sealed class ContextApi(ApiTransport transport, AgbClientOptions option
             MountedBy = Json.StrOrNull(Json.GetAny(item, "state", "State")) == "in-use"
                 ? Json.StrOrNull(Json.GetAny(item, ContextInfo.MountedByWireField)) ?? InUseBy
                 : null,
+            SizeBytes = Json.Bytes(Json.GetAny(item, ContextInfo.SizeBytesWireField)),
+            UsedBytes = Json.Bytes(Json.GetAny(item, ContextInfo.UsedBytesWireField)),
             Location = Endpoint,
         };
     }

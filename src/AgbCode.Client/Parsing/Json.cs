@@ -90,6 +90,10 @@ internal static class Json
             ? (int)d
             : null;
 
+    /// <summary>A whole number of bytes (zero or more); anything else is null.</summary>
+    public static long? Bytes(JsonElement? value) =>
+        value is JsonElement { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out long bytes) && bytes >= 0 ? bytes : null;
+
     /// <summary>A number, or a string holding one (Python float() accepts both); else <paramref name="fallback"/>.</summary>
     public static double Double(JsonElement? value, double fallback = 0) => value switch
     {

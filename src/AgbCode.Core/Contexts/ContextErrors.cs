@@ -24,17 +24,9 @@ public static class ContextErrors
         $"There is no context '{Display.InertText.OneLine(context, 80)}'.",
         "List the contexts with Get-AgbContext, or make it with New-AgbContext.");
 
-    /// <summary>The key of <see cref="Exception.Data"/> that holds the session of an AgbContextInUse error.</summary>
-    public const string HolderKey = "AgbContextHolder";
-
-    public static AgbException InUse(string context, string session)
-    {
-        var error = new AgbException(AgbErrorKind.InvalidState, InUseId,
-            $"Context '{Display.InertText.OneLine(context, 80)}' is mounted by session {Display.InertText.OneLine(session, 80)}; a context is mounted by one session at a time.",
-            "Wait for that session to end, or remove it with Remove-AgbSession.");
-        error.Data[HolderKey] = session;
-        return error;
-    }
+    public static AgbException InUse(string context, string session) => new(AgbErrorKind.InvalidState, InUseId,
+        $"Context '{Display.InertText.OneLine(context, 80)}' is mounted by session {Display.InertText.OneLine(session, 80)}; a context is mounted by one session at a time.",
+        "Wait for that session to end, or remove it with Remove-AgbSession.");
 
     public static AgbException Exists(string context) => new(AgbErrorKind.InvalidState, ExistsId,
         $"A context named '{Display.InertText.OneLine(context, 80)}' already exists.",

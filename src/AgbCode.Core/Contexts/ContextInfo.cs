@@ -9,6 +9,10 @@ public sealed record ContextInfo
     /// </summary>
     public const string MountedByWireField = "agbcodeMountedBy";
 
+    /// <summary>The fields an AgbCode server adds with <see cref="SizeBytes"/> and <see cref="UsedBytes"/>, when it knows them.</summary>
+    public const string SizeBytesWireField = "agbcodeSizeBytes";
+    public const string UsedBytesWireField = "agbcodeUsedBytes";
+
     /// <summary>The backend's id (stable, unguessable; the AGB API's <c>contextId</c>).</summary>
     public required string Id { get; init; }
     /// <summary>The name the user gave it, unique per tenant (see <see cref="ContextNames"/>).</summary>
@@ -18,7 +22,10 @@ public sealed record ContextInfo
     public DateTimeOffset? LastUsedAt { get; init; }
     /// <summary>The session that has it mounted now, or null when it is free.</summary>
     public string? MountedBy { get; init; }
-    /// <summary>Bytes its files take now; null when the backend does not say.</summary>
+    /// <summary>
+    /// Bytes its files took when a session last let go of it (the local engine measures a volume as it unmounts it); null
+    /// when the backend does not say or does not measure (a non-root engine's folder, an AGB endpoint).
+    /// </summary>
     public long? UsedBytes { get; init; }
     /// <summary>Its size cap in bytes; null when the backend does not say or cannot cap it.</summary>
     public long? SizeBytes { get; init; }

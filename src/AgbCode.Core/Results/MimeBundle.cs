@@ -72,8 +72,8 @@ public static class MimeBundle
     public static string Summarize(ExecutionResult r)
     {
         var parts = new List<string>();
-        void Binary(string? base64, string mime) { if (base64 is not null) parts.Add($"{mime} {Size(base64.Length / 4 * 3)}"); }
-        void Sized(string? text, string mime) { if (text is not null) parts.Add($"{mime} {Size(System.Text.Encoding.UTF8.GetByteCount(text))}"); }
+        void Binary(string? base64, string mime) { if (base64 is not null) parts.Add($"{mime} {ByteSize.Of(base64.Length / 4 * 3)}"); }
+        void Sized(string? text, string mime) { if (text is not null) parts.Add($"{mime} {ByteSize.Of(System.Text.Encoding.UTF8.GetByteCount(text))}"); }
         Binary(r.Png, ImagePng);
         Binary(r.Jpeg, ImageJpeg);
         Sized(r.Svg, ImageSvg);
@@ -92,13 +92,6 @@ public static class MimeBundle
         Sized(r.Json is null ? null : JsonData.Text(r.Json), ApplicationJson);   // last: mostly the data twin of the text
         return InertText.Of(string.Join(" | ", parts));
     }
-
-    private static string Size(long bytes) => bytes switch
-    {
-        < 1024 => $"{bytes} B",
-        < 1024 * 1024 => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0} KiB"),
-        _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.0} MiB"),
-    };
 
     /// <summary>A representation's text: Jupyter allows multi-line text as a list of strings.</summary>
     public static string AsText(JsonElement value) => value.ValueKind switch

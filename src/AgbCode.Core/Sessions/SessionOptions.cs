@@ -31,6 +31,11 @@ public sealed record SessionOptions
     /// another tenant answers as a missing one.
     /// </summary>
     public string? Tenant { get; init; }
+    /// <summary>
+    /// The session's id as its caller knows it, when that is not the engine's own (a server's API id): the contexts it
+    /// mounts name it as their holder (MountedBy, AgbContextInUse). Null = the engine's id.
+    /// </summary>
+    public string? ContextHolder { get; init; }
 }
 
 public enum IsolationMode

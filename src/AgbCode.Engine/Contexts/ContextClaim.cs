@@ -77,11 +77,37 @@ internal sealed class ContextClaim : IAsyncDisposable
             "Try again in a minute; if it persists, check that the AgbCode engine's guardian process can run (a stuck umount).");
     }
 
-    /// <summary>Unmounts the volume (when there is one); the claim stays held.</summary>
+    /// <summary>Unmounts the volume (when there is one), recording first what its files take; the claim stays held.</summary>
     public async Task DetachAsync()
     {
-        if (Interlocked.Exchange(ref _volume, null) is Workspace volume)
-            await volume.RemoveAsync().ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _volume, null) is not Workspace volume)
+            return;
+        RecordUsedBytes(volume.HostPath);
+        await volume.RemoveAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Written while the claim is held: nobody else writes the record then.</summary>
+    private void RecordUsedBytes(string mountPoint)
+    {
+        if (UsedBytes(mountPoint) is long used && _folder.ReadRecord() is ContextRecord record)
+            _folder.WriteRecord(record with { UsedBytes = used });
+    }
+
+    /// <summary>
+    /// What a mounted volume's files take, by the file system's own count (statvfs, as df shows it), so it costs nothing
+    /// however many files there are; null when it cannot be read (a figure to show, not a reason to keep a volume mounted).
+    /// </summary>
+    internal static long? UsedBytes(string mountPoint)
+    {
+        try
+        {
+            var volume = new DriveInfo(mountPoint);
+            return volume.TotalSize - volume.TotalFreeSpace;
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Unmounts the volume and lets go of the claim.</summary>

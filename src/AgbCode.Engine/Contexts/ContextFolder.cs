@@ -73,5 +73,8 @@ internal sealed partial class ContextFolder(string path)
     private static partial Regex IdPattern();
 }
 
-/// <summary>What context.json holds.</summary>
-internal sealed record ContextRecord(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, long? SizeBytes);
+/// <summary>
+/// What context.json holds. <paramref name="UsedBytes"/>: what its files took when a session last let go of it (a volume
+/// is measured just before it is unmounted); null for a folder, which is not measured, and in records of earlier versions.
+/// </summary>
+internal sealed record ContextRecord(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, long? SizeBytes, long? UsedBytes = null);

@@ -42,15 +42,16 @@ internal sealed class LocalContextStore : IContextStore
         return Directory.Exists(folder) ? [.. All(folder).Select(c => c.Record.Name).Order(StringComparer.Ordinal)] : [];
     }
 
+    private string TenantPath => Path.Combine(ContextsDir(Root), TenantKey(Tenant));
+
+    /// <summary>The tenant's folder, made when it is first needed (never removed: other processes lock files in it).</summary>
     private string TenantDir
     {
         get
         {
-            string parent = ContextsDir(Root);
-            StateRoot.EnsureDirectory(parent, StateRoot.Private);
-            string folder = Path.Combine(parent, TenantKey(Tenant));
-            StateRoot.EnsureDirectory(folder, StateRoot.Private);
-            return folder;
+            StateRoot.EnsureDirectory(ContextsDir(Root), StateRoot.Private);
+            StateRoot.EnsureDirectory(TenantPath, StateRoot.Private);
+            return TenantPath;
         }
     }
 
@@ -61,11 +62,17 @@ internal sealed class LocalContextStore : IContextStore
         return action(folder);
     }
 
-    public Task<IReadOnlyList<ContextInfo>> ListAsync(CancellationToken cancellationToken = default) => Task.Run(() => Locked<IReadOnlyList<ContextInfo>>(folder =>
-        [.. All(folder).Select(c => Describe(c.Folder, c.Record)).OrderByDescending(c => c.CreatedAt)]), cancellationToken);
+    /// <summary>
+    /// For a look that changes nothing: a tenant that never made a context has no folder, and looking does not make one
+    /// (a server asked by many keys would otherwise keep an empty folder for each).
+    /// </summary>
+    private T LockedIfAny<T>(Func<string, T> action, T none) => Directory.Exists(TenantPath) ? Locked(action) : none;
 
-    public Task<ContextInfo?> GetAsync(string context, CancellationToken cancellationToken = default) => Task.Run(() => Locked(folder =>
-        Find(folder, context) is var (found, record) ? Describe(found, record) : null), cancellationToken);
+    public Task<IReadOnlyList<ContextInfo>> ListAsync(CancellationToken cancellationToken = default) => Task.Run(() => LockedIfAny<IReadOnlyList<ContextInfo>>(folder =>
+        [.. All(folder).Select(c => Describe(c.Folder, c.Record)).OrderByDescending(c => c.CreatedAt)], []), cancellationToken);
+
+    public Task<ContextInfo?> GetAsync(string context, CancellationToken cancellationToken = default) => Task.Run(() => LockedIfAny(folder =>
+        Find(folder, context) is var (found, record) ? Describe(found, record) : null, null), cancellationToken);
 
     public Task<ContextInfo> CreateAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -82,8 +89,8 @@ internal sealed class LocalContextStore : IContextStore
             var made = new ContextFolder(Path.Combine(folder, ContextFolder.NewId()));
             try
             {
-                long? size = await MakeFilesAsync(made, cancellationToken).ConfigureAwait(false);
-                var record = new ContextRecord(made.Id, name, DateTimeOffset.UtcNow, null, size);
+                (long? size, long? used) = await MakeFilesAsync(made, cancellationToken).ConfigureAwait(false);
+                var record = new ContextRecord(made.Id, name, DateTimeOffset.UtcNow, null, size, used);
                 made.WriteRecord(record);   // last: a folder without its record is no context
                 return Describe(made, record);
             }
@@ -95,32 +102,37 @@ internal sealed class LocalContextStore : IContextStore
         }, cancellationToken);
     }
 
-    /// <summary>A root engine gives the context an ext4 volume of its own (its size cap); otherwise a private folder.</summary>
-    private async Task<long?> MakeFilesAsync(ContextFolder made, CancellationToken cancellationToken)
+    /// <summary>
+    /// A root engine gives the context an ext4 volume of its own (its size cap, and what its empty file system takes);
+    /// otherwise a private folder, neither capped nor measured.
+    /// </summary>
+    private async Task<(long? Size, long? Used)> MakeFilesAsync(ContextFolder made, CancellationToken cancellationToken)
     {
         StateRoot.EnsureDirectory(made.Path, StateRoot.Private);
         if (!Root.IsRoot)
         {
             StateRoot.EnsureDirectory(made.FilesDir, StateRoot.Private);
-            return null;
+            return (null, null);
         }
-        await MakeVolumeAsync(made, cancellationToken).ConfigureAwait(false);
-        return _limits.SizeBytes;
+        return (_limits.SizeBytes, await MakeVolumeAsync(made, cancellationToken).ConfigureAwait(false));
     }
 
-    private async Task MakeVolumeAsync(ContextFolder made, CancellationToken cancellationToken)
+    private async Task<long?> MakeVolumeAsync(ContextFolder made, CancellationToken cancellationToken)
     {
         await Workspace.MakeVolumeImageAsync(made.VolumeImage, _limits.SizeBytes, 0, cancellationToken).ConfigureAwait(false);
         EngineHost host = EngineHost.Shared;
+        long? used = null;
         Workspace volume = await Workspace.MountVolumeAsync(host.Root, host.Ledger, made.VolumeImage, "context volume", mountPoint =>
         {
             Directory.Delete(Path.Combine(mountPoint, "lost+found"));
+            used = ContextClaim.UsedBytes(mountPoint);
             return Task.CompletedTask;
         }, cancellationToken).ConfigureAwait(false);
         await volume.RemoveAsync().ConfigureAwait(false);
+        return used;
     }
 
-    public Task<bool> DeleteAsync(string context, CancellationToken cancellationToken = default) => Task.Run(() => Locked(folder =>
+    public Task<bool> DeleteAsync(string context, CancellationToken cancellationToken = default) => Task.Run(() => LockedIfAny(folder =>
     {
         if (Find(folder, context) is not var (found, record))
             return false;
@@ -128,7 +140,7 @@ internal sealed class LocalContextStore : IContextStore
         File.Delete(found.MetaFile);   // first: from here on it is not found
         RemoveFolder(found);
         return true;
-    }), cancellationToken);
+    }, false), cancellationToken);
 
     public Task<IContextFiles> OpenFilesAsync(string context, CancellationToken cancellationToken = default) =>
         _space.OpenContextFilesAsync(this, context, cancellationToken);
@@ -210,6 +222,7 @@ internal sealed class LocalContextStore : IContextStore
             LastUsedAt = record.LastUsedAt,
             MountedBy = holder,
             SizeBytes = record.SizeBytes,
+            UsedBytes = record.UsedBytes,
             Location = "local",
         };
     }

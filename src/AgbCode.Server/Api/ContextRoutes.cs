@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using AgbCode.Core.Contexts;
 using AgbCode.Server.Auth;
 using AgbCode.Server.Contexts;
-using AgbCode.Server.Sessions;
 
 namespace AgbCode.Server.Api;
 
@@ -25,11 +24,11 @@ public static class ContextRoutes
         app.MapPost("/sdk/ClearContext", ClearAsync).RequireApiKey();
     }
 
-    /// <summary>A context as GetContext answers it; ListContexts gives the same fields.</summary>
-    /// <summary>A context as GetContext answers it, naming the caller's API session that mounts it (the engine knows its own id).</summary>
-    private static JsonObject View(ContextInfo info, HttpContext context, SessionRegistry sessions) =>
-        View(info with { MountedBy = info.MountedBy is string engineId ? sessions.IdOfEngineSession(context.Tenant(), engineId) ?? engineId : null });
-
+    /// <summary>
+    /// A context as GetContext answers it (ListContexts gives the same fields). The session that mounts it is named by
+    /// its API id, which the server gives the engine as the holder's name, so any instance that sees the context names
+    /// it alike.
+    /// </summary>
     public static JsonObject View(ContextInfo context)
     {
         var view = new JsonObject
@@ -42,11 +41,15 @@ public static class ContextRoutes
         };
         if (context.MountedBy is string session)
             view[ContextInfo.MountedByWireField] = session;
+        if (context.SizeBytes is long size)
+            view[ContextInfo.SizeBytesWireField] = size;
+        if (context.UsedBytes is long usedBytes)
+            view[ContextInfo.UsedBytesWireField] = usedBytes;
         return view;
     }
 
     // Newest first, paged by a token holding the last item's (creation time, id); data is an array, as the SDKs read it.
-    private static async Task<IResult> ListAsync(HttpContext context, TenantContexts contexts, SessionRegistry sessions)
+    private static async Task<IResult> ListAsync(HttpContext context, TenantContexts contexts)
     {
         IQueryCollection query = context.Request.Query;
         int pageSize = Paging.Size(query["maxResults"], DefaultPageSize, MaxPageSize);
@@ -57,7 +60,7 @@ public static class ContextRoutes
         bool more = page.Length > pageSize;
         if (more)
             page = page[..pageSize];
-        return Envelope.Ok(context, new JsonArray([.. page.Select(c => (JsonNode)View(c, context, sessions))]), top =>
+        return Envelope.Ok(context, new JsonArray([.. page.Select(c => (JsonNode)View(c))]), top =>
         {
             top["nextToken"] = more ? Paging.EncodeToken(page[^1].CreatedAt, page[^1].Id) : "";
             top["maxResults"] = pageSize;
@@ -65,7 +68,7 @@ public static class ContextRoutes
         });
     }
 
-    private static async Task<IResult> GetAsync(HttpContext context, TenantContexts contexts, SessionRegistry sessions)
+    private static async Task<IResult> GetAsync(HttpContext context, TenantContexts contexts)
     {
         IQueryCollection query = context.Request.Query;
         string? id = NonEmpty(query["id"]);
@@ -76,7 +79,7 @@ public static class ContextRoutes
         ContextInfo? found = await store.GetAsync(wanted, context.RequestAborted);
         if (found is null && allowCreate && id is null)
             found = await CreateAsync(store, name!, context.RequestAborted);
-        return Envelope.Ok(context, View(found ?? throw ContextErrors.NotFound(wanted), context, sessions));
+        return Envelope.Ok(context, View(found ?? throw ContextErrors.NotFound(wanted)));
     }
 
     // Two callers asking for the same new name at once: the one that loses the race gets the winner's context.
@@ -96,7 +99,7 @@ public static class ContextRoutes
     }
 
     // The contract has no rename: the same name is a no-op, any other a refusal that says what to do instead.
-    private static async Task<IResult> ModifyAsync(HttpContext context, TenantContexts contexts, SessionRegistry sessions)
+    private static async Task<IResult> ModifyAsync(HttpContext context, TenantContexts contexts)
     {
         ContextInfo found = await FindAsync(context, contexts, "id");
         string? name = NonEmpty(context.Request.Query["name"]);
@@ -104,7 +107,7 @@ public static class ContextRoutes
             throw new ApiError(400, "InvalidAction.NotSupported",
                 $"Contexts cannot be renamed on this server (context '{found.Name}' keeps its name). Create a context named " +
                 $"'{AgbCode.Core.Display.InertText.OneLine(name, 80)}' (GetContext with allowCreate=true), copy the files over, and delete the old one.");
-        return Envelope.Ok(context, View(found, context, sessions));
+        return Envelope.Ok(context, View(found));
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, TenantContexts contexts)
@@ -116,13 +119,13 @@ public static class ContextRoutes
     }
 
     // Removes every file; the context stays. Refused while a session has it mounted, as deleting is.
-    private static async Task<IResult> ClearAsync(HttpContext context, TenantContexts contexts, SessionRegistry sessions)
+    private static async Task<IResult> ClearAsync(HttpContext context, TenantContexts contexts)
     {
         ContextInfo found = await FindAsync(context, contexts, "id");
         await using IContextFiles files = await contexts.Of(context.Tenant()).OpenFilesAsync(found.Id, context.RequestAborted);
         foreach (var item in await files.Files.ListAsync("/", recurse: false, context.RequestAborted))
             await files.Files.RemoveAsync("/" + item.Name, recurse: true, context.RequestAborted);
-        return Envelope.Ok(context, View(found, context, sessions));
+        return Envelope.Ok(context, View(found));
     }
 
     private static async Task<ContextInfo> FindAsync(HttpContext context, TenantContexts contexts, string parameter)

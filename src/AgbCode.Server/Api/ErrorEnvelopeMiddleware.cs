@@ -24,8 +24,6 @@ public sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorE
         catch (Exception error) when (!context.Response.HasStarted)
         {
             ApiError refusal = Classify(error, BodyLimit.Of(context).Setting);
-            if (error is AgbException { ErrorId: Core.Contexts.ContextErrors.InUseId } inUse)
-                refusal = NamingApiSession(refusal, inUse, context);
             metrics.Errors.WithLabels(refusal.Code).Inc();
             if (refusal.Status >= 500)
                 logger.LogError(error, "Request failed: {Code}", refusal.Code);
@@ -37,13 +35,6 @@ public sealed class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorE
             await Envelope.WriteErrorAsync(context, refusal.Status, refusal.Code, refusal.Message);
         }
     }
-
-    /// <summary>The engine names the session that holds a context by its own id; the caller knows it by its API id.</summary>
-    private static ApiError NamingApiSession(ApiError refusal, AgbException inUse, HttpContext context) =>
-        inUse.Data[Core.Contexts.ContextErrors.HolderKey] is string engineId
-        && context.RequestServices.GetService<Sessions.SessionRegistry>()?.IdOfEngineSession(context.Tenant(), engineId) is string apiId
-            ? new ApiError(refusal.Status, refusal.Code, refusal.Message.Replace(engineId, apiId, StringComparison.Ordinal))
-            : refusal;
 
     private static ApiError Classify(Exception error, string bodyLimitSetting) => error switch
     {

@@ -61,6 +61,7 @@ public sealed class SessionRegistry : IAsyncDisposable
                 Network = network,
                 Contexts = [.. (contexts ?? []).Select(c => new AgbCode.Core.Contexts.ContextMount(c.ContextId, c.Path))],
                 Tenant = tenant,
+                ContextHolder = id,
             }, cancellationToken);
             var session = new HostedSession(id, tenant, imageId, engine, idleTimeout);
             session.Contexts.Mount(contexts ?? []);
@@ -85,10 +86,6 @@ public sealed class SessionRegistry : IAsyncDisposable
     }
 
     /// <summary>The live session with this id if the access token is its own, or null.</summary>
-    /// <summary>The API id of the tenant's session whose engine session has this id, or null.</summary>
-    public string? IdOfEngineSession(string tenant, string engineId) =>
-        _sessions.Values.FirstOrDefault(s => string.Equals(s.Tenant, tenant, StringComparison.Ordinal) && s.Engine.Id == engineId)?.Id;
-
     public HostedSession? FindByToken(string? id, string? token)
     {
         HostedSession? session = Lookup(id);
