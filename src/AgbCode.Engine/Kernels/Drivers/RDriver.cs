@@ -42,16 +42,29 @@ internal sealed class RDriver : LanguageDriver
         if (!IsInstalled || !Directory.Exists(folder))
             return;
         _frontEnd = RFrontEnd.Capture(Executable, folder);
+        CompileParts(folder);
+    }
+
+    /// <summary>
+    /// Byte code is R's own, so each R compiles its own; after a failed compile the parts are read as source. Each file
+    /// is written beside its place and renamed into it: a kernel starting meanwhile (another engine) reads a whole one.
+    /// </summary>
+    private void CompileParts(string folder)
+    {
         string[] parts = [.. Directory.GetFiles(folder, "agb_r_*.R").Where(p => !p.EndsWith("agb_r_evaluator.R", StringComparison.Ordinal))];
         var (exitCode, _) = Platform.HostCommand.TryRun(Executable,
-            ["--vanilla", "-e", "for (p in commandArgs(TRUE)) compiler::cmpfile(p, sub('[.]R$', '.Rc', p), verbose = FALSE)",
+            ["--vanilla", "-e", "for (p in commandArgs(TRUE)) { made <- paste0(p, '.', Sys.getpid()); " +
+                "compiler::cmpfile(p, made, verbose = FALSE); stopifnot(file.rename(made, sub('[.]R$', '.Rc', p))) }",
              .. parts]);
         if (exitCode != 0)
             foreach (string part in parts)
                 File.Delete(Path.ChangeExtension(part, ".Rc"));
     }
 
-    /// <summary>Takes up the front end this install captured; captures it again when R was updated since.</summary>
+    /// <summary>
+    /// Takes up the front end this install captured; when R was updated since, captures it again and compiles the
+    /// evaluator's parts again with that R.
+    /// </summary>
     public override bool Refresh(string driversDir)
     {
         string folder = Path.Combine(driversDir, "r");
@@ -64,6 +77,7 @@ internal sealed class RDriver : LanguageDriver
             return false;
         }
         _frontEnd = RFrontEnd.Capture(Executable, folder);
+        CompileParts(folder);
         return true;
     }
 
