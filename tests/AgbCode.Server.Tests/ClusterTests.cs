@@ -110,6 +110,28 @@ public sealed class ClusterTests(TestCluster cluster) : IClassFixture<TestCluste
     }
 
     [Fact]
+    public async Task A_relayed_client_that_never_answers_the_owner_s_close_is_let_go()
+    {
+        string id = TestCluster.Id(await Alpha.CreateSessionAsync());
+        TestServer relay = TestCluster.OwnerOf(id) == "beta" ? Gamma : Beta;
+        string token = (await relay.PostAsync("/mcp/getSession", new JsonObject { ["sessionId"] = id })).Data!["token"]!.GetValue<string>();
+        await using StreamClient silent = await StreamClient.ConnectAsync($"{relay.BaseUrl.Replace("http://", "ws://")}/ws/{id}", token, read: false);
+        Assert.Equal(1, await RelayedSocketsAsync(relay));
+
+        await Alpha.DeleteSessionAsync(id);
+        await silent.RunAsync("1");   // refused for a released session, and the owner closes; this client reads nothing, so never answers
+        // the relay gives the answer the owner's own wait (5 s); this bound only ends a broken test
+        await Eventually.TrueAsync(async () => await RelayedSocketsAsync(relay) == 0, 60, "the relay let go of the silent client");
+    }
+
+    private static async Task<int> RelayedSocketsAsync(TestServer server)
+    {
+        string metrics = await server.Http.GetStringAsync("/metrics");
+        string line = metrics.Split('\n').Single(l => l.StartsWith("agbcode_relayed_websockets ", StringComparison.Ordinal));
+        return int.Parse(line["agbcode_relayed_websockets ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task A_mounted_context_names_its_session_by_the_API_id_through_every_instance_and_in_a_refusal()
     {
         string name = "cluster-" + Guid.NewGuid().ToString("N")[..12];

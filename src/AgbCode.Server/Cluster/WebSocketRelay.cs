@@ -1,6 +1,8 @@
 using System.Net.WebSockets;
 using AgbCode.Server.Api;
 using AgbCode.Server.Auth;
+using AgbCode.Server.Ops;
+using AgbCode.Server.Streaming;
 
 namespace AgbCode.Server.Cluster;
 
@@ -8,9 +10,10 @@ namespace AgbCode.Server.Cluster;
 /// A wsUrl upgrade for another instance's session: this instance opens the WebSocket to the owner first (with the client's
 /// session token and the peer secret; the owner authenticates and applies its quotas), and only then accepts the client's,
 /// so a refusal reaches the client as the owner's HTTP answer. Frames then pass both ways as they come, fragment by
-/// fragment (nothing is held beyond one buffer), until either side closes.
+/// fragment (nothing is held beyond one buffer), until either side closes; the other side then has as long to answer that
+/// close as a client of this instance's own streams has (a side that never answers would otherwise hold the relay).
 /// </summary>
-public sealed class WebSocketRelay(ClusterOptions cluster, PeerClient client, ILogger<WebSocketRelay> logger)
+public sealed class WebSocketRelay(ClusterOptions cluster, PeerClient client, ServerMetrics metrics, ILogger<WebSocketRelay> logger)
 {
     private const int BufferBytes = 64 * 1024;
 
@@ -40,11 +43,21 @@ public sealed class WebSocketRelay(ClusterOptions cluster, PeerClient client, IL
                 : new ApiError(status, "UpstreamRefused", $"Instance at {instance} refused the WebSocket for session {sessionId} with HTTP {status}.");
         }
         using WebSocket downstream = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = TimeSpan.FromSeconds(20) });
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        Task<bool> toOwner = PumpAsync(downstream, upstream, done.Token), toClient = PumpAsync(upstream, downstream, done.Token);
-        if (!await await Task.WhenAny(toOwner, toClient))
-            await done.CancelAsync();
-        await Task.WhenAll(toOwner, toClient);   // after a clean close, the other side's close answer still passes
+        metrics.RelayedWebSockets.Inc();
+        try
+        {
+            using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            Task<bool> toOwner = PumpAsync(downstream, upstream, done.Token), toClient = PumpAsync(upstream, downstream, done.Token);
+            if (await await Task.WhenAny(toOwner, toClient))
+                done.CancelAfter(StreamConnection.CloseAnswerWait);   // the other side's close answer still passes, if it comes
+            else
+                await done.CancelAsync();
+            await Task.WhenAll(toOwner, toClient);
+        }
+        finally
+        {
+            metrics.RelayedWebSockets.Dec();
+        }
         return true;
     }
 

@@ -29,6 +29,8 @@ public sealed class ServerMetrics
         SandboxKills = factory.CreateCounter("agbcode_sandbox_kills_total", "Kernels whose sandbox was killed or died during a run, by language and error.",
             new CounterConfiguration { LabelNames = ["language", "reason"] });
         WebSockets = factory.CreateGauge("agbcode_websockets", "Open WebSocket streaming connections.");
+        RelayedWebSockets = factory.CreateGauge("agbcode_relayed_websockets",
+            "WebSocket connections this instance relays to the instance that holds their session.");
         SlowReaders = factory.CreateCounter("agbcode_websocket_slow_reader_drops_total",
             "WebSocket connections dropped because the client read too slowly (AGBCODE_WS_SEND_BUFFER_BYTES).");
     }
@@ -42,5 +44,6 @@ public sealed class ServerMetrics
     public Counter Errors { get; }
     public Counter SandboxKills { get; }
     public Gauge WebSockets { get; }
+    public Gauge RelayedWebSockets { get; }
     public Counter SlowReaders { get; }
 }

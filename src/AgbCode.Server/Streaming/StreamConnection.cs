@@ -91,10 +91,13 @@ internal sealed class StreamConnection
         }
     }
 
-    /// <summary>After a close the server started, a client that does not answer it is cut off, not waited for.</summary>
+    /// <summary>How long the other end of a WebSocket gets to answer a close before it is cut off, not waited for.</summary>
+    public static readonly TimeSpan CloseAnswerWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>After a close the server started, a client that does not answer it is cut off.</summary>
     private async Task AbortUnlessClosedAsync()
     {
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        await Task.Delay(CloseAnswerWait);
         if (_socket.State != WebSocketState.Closed)
             _socket.Abort();
     }
