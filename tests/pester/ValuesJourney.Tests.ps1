@@ -47,6 +47,12 @@ out' }
         $r.Results.Where({ $_.IsMainResult })[0].Value.owner | Should -BeExactly $value.owner
     }
 
+    It 'keeps a whole number a real when Python computed it as one, as ConvertFrom-Json reads the JSON' {
+        $value = (Invoke-AgbCode -Session $session -Language python -Code '[21.0, 10.5, 21, 2**53 + 1]' -Quiet).Value
+        @($value | ForEach-Object { $_.GetType().Name }) | Should -Be @('Double', 'Double', 'Int64', 'Int64')
+        $value[3] | Should -Be 9007199254740993   # a long stays exact
+    }
+
     It 'keeps JSON as JSON in ConvertTo-Json' {
         $r = Invoke-AgbCode -Session $session -Language python -Code '{"a": [1, 2], "b": None}' -Quiet
         $json = $r | ConvertTo-Json -Depth 5

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using AgbCode.Core.Results;
 
 namespace AgbCode.PowerShell.Saving;
@@ -44,6 +43,5 @@ internal sealed record SavedRepresentation(string Format, string Extension, Func
 
     private static byte[] Utf8(object text) => Encoding.UTF8.GetBytes((string)text);
 
-    private static byte[] Indented(object json) =>
-        JsonSerializer.SerializeToUtf8Bytes(json, new JsonSerializerOptions { WriteIndented = true });   // plain data (JsonData)
+    private static byte[] Indented(object json) => JsonData.IndentedUtf8(json);
 }

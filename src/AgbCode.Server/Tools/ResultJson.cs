@@ -81,7 +81,7 @@ public static class ResultJson
         if (value is null)
             return;
         w.WritePropertyName(type);
-        JsonSerializer.Serialize(w, value);   // plain data (JsonData): the writer's encoder applies
+        JsonData.Write(w, value);
     }
 
     /// <summary>Whether the bundle's typed property already gives this MIME type (an extra of that type is then not written).</summary>
