@@ -53,6 +53,14 @@ out' }
         $value[3] | Should -Be 9007199254740993   # a long stays exact
     }
 
+    It 'gives a [double] that holds a whole number to <language> as a real' -ForEach @(
+        @{ language = 'python'; code = 'total / 2, type(total).__name__' ; expected = @(10.5, 'float') }
+        @{ language = 'java'; code = 'java.util.List.of(total / 2, ((Object) total).getClass().getSimpleName())'; expected = @(10.5, 'Double') }
+    ) {
+        $r = Invoke-AgbCode -Session $session -Language $language -Variable @{ total = [double]21 } -Code $code -Quiet
+        $r.Value | Should -Be $expected -Because $r.ErrorMessage   # not 10 (integer division) and not int/Long
+    }
+
     It 'keeps JSON as JSON in ConvertTo-Json' {
         $r = Invoke-AgbCode -Session $session -Language python -Code '{"a": [1, 2], "b": None}' -Quiet
         $json = $r | ConvertTo-Json -Depth 5

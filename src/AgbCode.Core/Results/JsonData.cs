@@ -46,15 +46,18 @@ public static class JsonData
     {
         public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDouble();
 
-        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) => WriteReal(writer, value);
+    }
+
+    /// <summary>A finite double as a JSON number that reads back as a real: a whole one gets ".0" (21.0, not 21).</summary>
+    public static void WriteReal(Utf8JsonWriter writer, double value)
+    {
+        if (!double.IsFinite(value))
         {
-            if (!double.IsFinite(value))
-            {
-                writer.WriteNumberValue(value);   // refused, as JSON has no such number
-                return;
-            }
-            string text = value.ToString("R", CultureInfo.InvariantCulture);
-            writer.WriteRawValue(text.AsSpan().IndexOfAny('.', 'E') < 0 ? text + ".0" : text, skipInputValidation: true);
+            writer.WriteNumberValue(value);   // refused, as JSON has no such number
+            return;
         }
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        writer.WriteRawValue(text.AsSpan().IndexOfAny('.', 'E') < 0 ? text + ".0" : text, skipInputValidation: true);
     }
 }

@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Numerics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using AgbCode.Core.Results;
 using AgbCode.Core.Values;
 
 namespace AgbCode.PowerShell.Values;
@@ -79,7 +80,7 @@ internal sealed class PowerShellJson
             case double or float:
                 double real = System.Convert.ToDouble(bare, CultureInfo.InvariantCulture);
                 if (double.IsFinite(real))
-                    writer.WriteNumberValue(real);
+                    JsonData.WriteReal(writer, real);   // 21.0 stays a real in the kernel: a Python float, a Java double
                 else
                     writer.WriteStringValue(real.ToString(CultureInfo.InvariantCulture));   // as ConvertTo-Json: "NaN", "Infinity"
                 break;
