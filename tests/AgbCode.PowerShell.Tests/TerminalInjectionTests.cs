@@ -34,6 +34,10 @@ public partial class TerminalInjectionTests
         { "result view", "Invoke-AgbCode -Language py -Code ($H + \"import sys; print(H); print(H, file=sys.stderr)`nclass R:`n    def __repr__(self): return H`nR()\") -Quiet" },
         { "rich item view", "(Invoke-AgbCode -Language py -Code ($H + \"display({'text/plain': H, 'text/x-' + H: 'v'}, raw=True)\") -Quiet).Results" },
         { "-Stream chunks", "Invoke-AgbCode -Language py -Code ($H + 'print(H)') -Stream" },
+        { "the run's error and logs on their own", """
+            $r = Invoke-AgbCode -Language py -Code ($H + "import sys; print(H); print(H, file=sys.stderr)`nraise type(H, (ValueError,), {})(H)") -Quiet -ErrorAction SilentlyContinue
+            $r.Error; $r.Logs; [pscustomobject]@{ Shape = 'a table first' }; $r.Error; $r.Logs
+            """ },
         { "views after objects of another shape", """
             $s = New-AgbSession
             $r = Invoke-AgbCode -Session $s -Language py -Code ($H + "print(H)`ndisplay({'text/plain': H}, raw=True)") -Quiet
