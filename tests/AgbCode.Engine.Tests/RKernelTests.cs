@@ -121,7 +121,7 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
         EnhancedCodeExecutionResult shown = await R($"scalar_shown <- {expression}\nscalar_shown");
         EnhancedCodeExecutionResult packages = await R("""
             cat(repr::repr_html(scalar_shown), repr::repr_markdown(scalar_shown), repr::repr_latex(scalar_shown),
-                jsonlite::toJSON(scalar_shown, auto_unbox = TRUE, na = "null", digits = NA), sep = "\u0001")
+                jsonlite::toJSON(scalar_shown, auto_unbox = TRUE, na = "null", digits = NA, always_decimal = TRUE), sep = "\u0001")
             """);
 
         Assert.True(packages.Success, packages.ErrorMessage);
@@ -132,6 +132,8 @@ public class RKernelTests(SessionFixture fixture) : IClassFixture<SessionFixture
         Assert.Equal(expected[2], main.Latex);
         Assert.True(JsonElement.DeepEquals(JsonDocument.Parse(expected[3]).RootElement, JsonData.ToElement(main.Json)),
             $"application/json: {JsonSerializer.Serialize(main.Json)}, jsonlite: {expected[3]}");
+        if (main.Json is long or double)   // a double stays a real even when whole (42 is 42.0), an integer does not
+            Assert.Equal(expected[3].IndexOfAny(['.', 'e']) >= 0, main.Json is double);
     }
 
     [Fact]

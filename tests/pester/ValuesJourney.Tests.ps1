@@ -53,6 +53,13 @@ out' }
         $value[3] | Should -Be 9007199254740993   # a long stays exact
     }
 
+    It 'keeps R''s doubles reals and its integers integers, in a data frame and bare' {
+        $rows = (Invoke-AgbCode -Session $session -Language r -Code 'data.frame(cpu = c(21, 10.5), n = c(3L, 4L))' -Quiet).Value
+        @($rows | ForEach-Object { "$($_.cpu.GetType().Name) $($_.n.GetType().Name)" }) | Should -Be @('Double Int64', 'Double Int64')
+        (Invoke-AgbCode -Session $session -Language r -Code '21' -Quiet).Value | Should -BeOfType [double]
+        (Invoke-AgbCode -Session $session -Language r -Code '21L' -Quiet).Value | Should -BeOfType [long]
+    }
+
     It 'gives a [double] that holds a whole number to <language> as a real' -ForEach @(
         @{ language = 'python'; code = 'total / 2, type(total).__name__' ; expected = @(10.5, 'float') }
         @{ language = 'java'; code = 'java.util.List.of(total / 2, ((Object) total).getClass().getSimpleName())'; expected = @(10.5, 'Double') }

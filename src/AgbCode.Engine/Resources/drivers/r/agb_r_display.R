@@ -277,7 +277,8 @@ is_plain <- function(value, depth = 0L) {
 value_json <- function(value) {
   if (!is_plain(value)) return(NULL)
   text <- tryCatch(jsonlite::toJSON(value, dataframe = "rows", auto_unbox = TRUE, na = "null", null = "null",
-                                    POSIXt = "ISO8601", Date = "ISO8601", digits = NA, force = FALSE),
+                                    POSIXt = "ISO8601", Date = "ISO8601", digits = NA, force = FALSE,
+                                    always_decimal = TRUE),   # a double stays a real (21.0), an integer does not (21L)
                    error = function(e) NULL)
   if (is.null(text) || nchar(text, type = "bytes") > JSON_LIMIT || !isTRUE(jsonlite::validate(text))) return(NULL)
   structure(as.character(text), class = "agb_json")

@@ -4,8 +4,8 @@
 ## Their rules, as in repr 1.1 and jsonlite 1.8 (RKernelTests checks them against the packages):
 ## - text/html and text/markdown: encodeString(as.character(x)), quoted with ' for strings (option repr.vector.quote),
 ##   then HTML-escaped (&, <, >; two spaces in a row keep their width); text/latex: LaTeX-escaped instead.
-## - application/json: true/false, a number with 15 significant digits, a JSON string ("</" as "<\/"); NA, NaN and
-##   infinities null.
+## - application/json: true/false, a number with 15 significant digits (a whole double with ".0", as always_decimal
+##   writes it), a JSON string ("</" as "<\/"); NA, NaN and infinities null.
 ## repr's methods for these types can be replaced (a function repr_html.numeric the user defined, or one a package
 ## registered): then repr is asked, as for any other value.
 
@@ -49,11 +49,16 @@ scalar_reprs <- function(value) {
   Filter(nzchar, list(`text/html` = html, `text/markdown` = html, `text/latex` = latex_text(text)))   # as repr: no ""
 }
 
+real_json <- function(value) {
+  text <- sprintf("%.15g", value)
+  if (grepl("[.e]", text)) text else paste0(text, ".0")
+}
+
 scalar_json <- function(value) {
   text <- if (is.na(value) || (is.double(value) && !is.finite(value))) "null" else switch(typeof(value),
     logical = if (value) "true" else "false",
     integer = as.character(value),
-    double = sprintf("%.15g", value),
+    double = real_json(value),
     character = gsub("</", "<\\/", json_string(value), fixed = TRUE))   # as jsonlite, for HTML script elements
   structure(text, class = "agb_json")
 }
