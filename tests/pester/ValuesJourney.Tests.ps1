@@ -53,6 +53,12 @@ out' }
         $value[3] | Should -Be 9007199254740993   # a long stays exact
     }
 
+    It 'keeps Java''s doubles reals and its integers integers' {
+        $value = (Invoke-AgbCode -Session $session -Language java -Code 'java.util.List.of(21.0, 21, 21L, 10.5f)' -Quiet).Value
+        @($value | ForEach-Object { $_.GetType().Name }) | Should -Be @('Double', 'Int64', 'Int64', 'Double')
+        (Invoke-AgbCode -Session $session -Language java -Code '21.0' -Quiet).Value | Should -BeOfType [double]
+    }
+
     It 'keeps R''s doubles reals and its integers integers, in a data frame and bare' {
         $rows = (Invoke-AgbCode -Session $session -Language r -Code 'data.frame(cpu = c(21, 10.5), n = c(3L, 4L))' -Quiet).Value
         @($rows | ForEach-Object { "$($_.cpu.GetType().Name) $($_.n.GetType().Name)" }) | Should -Be @('Double Int64', 'Double Int64')

@@ -150,10 +150,8 @@ final class Protocol {
             double d = ((Number) value).doubleValue();
             if (Double.isNaN(d) || Double.isInfinite(d))
                 out.append("null");   // JSON has no NaN / Infinity
-            else if (d == Math.rint(d) && Math.abs(d) < 1e15)
-                out.append((long) d);
             else
-                out.append(d);
+                out.append(d);   // a whole one as 21.0: a double stays a real for whoever reads the JSON
         } else if (value instanceof Number) {
             out.append(value);
         } else if (value instanceof Map<?, ?> map) {
