@@ -22,6 +22,10 @@ Describe 'An admin session' {
         (Get-AgbSession -Label @{ owner = 'admin' }).Id | Should -Contain $s.Id
     }
 
+    It 'shows its whole id in the session table at 80 columns, local or a server''s' {
+        (Get-AgbSession -Id $s.Id | Out-String -Width 80) | Should -Match ([regex]::Escape($s.Id))
+    }
+
     It 'shows as a table with its kernels and isolation' -Tag Local {
         $table = Get-AgbSession -Id $s.Id | Out-String -Width 200
         $table | Should -Match "$($s.Id)\s+admin-\S*\s+Ready\s+python\s+sandbox"   # a long name is cut to fit 80 columns
