@@ -86,28 +86,14 @@ internal sealed class ContextClaim : IAsyncDisposable
         await volume.RemoveAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Written while the claim is held: nobody else writes the record then.</summary>
+    /// <summary>
+    /// Written while the claim is held: nobody else writes the record then. A figure that cannot be read is skipped: it
+    /// is something to show, not a reason to keep a volume mounted.
+    /// </summary>
     private void RecordUsedBytes(string mountPoint)
     {
-        if (UsedBytes(mountPoint) is long used && _folder.ReadRecord() is ContextRecord record)
+        if (VolumeMounts.UsedBytes(mountPoint) is long used && _folder.ReadRecord() is ContextRecord record)
             _folder.WriteRecord(record with { UsedBytes = used });
-    }
-
-    /// <summary>
-    /// What a mounted volume's files take, by the file system's own count (statvfs, as df shows it), so it costs nothing
-    /// however many files there are; null when it cannot be read (a figure to show, not a reason to keep a volume mounted).
-    /// </summary>
-    internal static long? UsedBytes(string mountPoint)
-    {
-        try
-        {
-            var volume = new DriveInfo(mountPoint);
-            return volume.TotalSize - volume.TotalFreeSpace;
-        }
-        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 
     /// <summary>Unmounts the volume and lets go of the claim.</summary>

@@ -125,7 +125,7 @@ internal sealed class LocalContextStore : IContextStore
         Workspace volume = await Workspace.MountVolumeAsync(host.Root, host.Ledger, made.VolumeImage, "context volume", mountPoint =>
         {
             Directory.Delete(Path.Combine(mountPoint, "lost+found"));
-            used = ContextClaim.UsedBytes(mountPoint);
+            used = VolumeMounts.UsedBytes(mountPoint);
             return Task.CompletedTask;
         }, cancellationToken).ConfigureAwait(false);
         await volume.RemoveAsync().ConfigureAwait(false);

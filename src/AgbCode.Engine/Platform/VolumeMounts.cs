@@ -79,6 +79,23 @@ internal static class VolumeMounts
     /// <summary>Unmounts (lazily when still busy); false when nothing was mounted there.</summary>
     public static bool Unmount(string mountPoint) => MountCalls.Unmount(mountPoint);
 
+    /// <summary>
+    /// What a mounted volume's files take, by the file system's own count (statvfs, as df shows it), so it costs nothing
+    /// however many files there are; null when it cannot be read.
+    /// </summary>
+    public static long? UsedBytes(string mountPoint)
+    {
+        try
+        {
+            var volume = new DriveInfo(mountPoint);
+            return volume.TotalSize - volume.TotalFreeSpace;
+        }
+        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     private static BlockingCollection<Action> StartThread()
     {
         var work = new BlockingCollection<Action>();
