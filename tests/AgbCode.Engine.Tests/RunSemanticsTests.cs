@@ -39,6 +39,36 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_run_that_took_the_interrupt_keeps_its_state_however_long_its_error_takes_to_make()
+    {
+        // A fresh kernel makes IPython's shell to show its first traceback; here that takes 3 s, three times the grace.
+        var options = new SessionOptions { Limits = SessionLimits.Default with { InterruptGrace = TimeSpan.FromSeconds(1) } };
+        await fixture.InNewSession(options, async session =>
+        {
+            EnhancedCodeExecutionResult slowed = await session.RunAsync(new RunRequest("""
+                import sys, time
+                kept = 'state'
+                class SlowShell:
+                    def find_spec(self, name, path=None, target=None):
+                        if name == 'IPython.core.interactiveshell':
+                            time.sleep(3)
+                sys.meta_path.insert(0, SlowShell())
+                'IPython.core.interactiveshell' in sys.modules
+                """, "python", 30));
+            Assert.Equal("False", slowed.Text);   // the shell is still to be made
+
+            EnhancedCodeExecutionResult timedOut = await session.RunAsync(new RunRequest("time.sleep(600)", "python", 1));
+            EnhancedCodeExecutionResult after = await session.RunAsync(new RunRequest("kept", "python", 30));
+
+            Assert.Equal("TimeoutError", timedOut.Error!.Name);
+            Assert.Contains("state was kept", timedOut.Error.Value);
+            Assert.Contains("KeyboardInterrupt", timedOut.Error.Traceback);
+            Assert.Equal("'state'", after.Text);
+            Assert.False(after.KernelRestarted);
+        });
+    }
+
+    [Fact]
     public async Task A_run_that_ignores_the_interrupt_is_killed_and_the_next_run_is_told_its_state_was_lost()
     {
         await fixture.Python("doomed = 1");

@@ -112,6 +112,9 @@ internal sealed class DriverChannel(Stream requests, Stream messages, long outpu
             case P.Message.Truncated:
                 recorder.Truncated(message.OptionalString(P.Field.Name) ?? "stdout");
                 break;
+            case P.Message.Interrupted:
+                recorder.TookInterrupt();
+                break;
             case P.Message.Done:
                 recorder.Done(message.String(P.Field.Status), message.OptionalInteger(P.Field.ExitCode));
                 break;

@@ -31,6 +31,8 @@ internal static class DriverProtocol
         public const string Error = "error";
         public const string Truncated = "truncated";
         public const string Done = "done";
+        /// <summary>The run took the interrupt and is ending: its error may take longer than the grace to make.</summary>
+        public const string Interrupted = "interrupted";
         /// <summary>Evaluator → supervisor only: relay the output pipes before the evaluator writes to the other one.</summary>
         public const string Sync = "sync";
     }
@@ -53,7 +55,8 @@ internal static class DriverProtocol
 
     /// <summary>Every type a driver may send the engine; anything else is a protocol violation.</summary>
     public static readonly FrozenSet<string> DriverMessages = FrozenSet.ToFrozenSet(
-        [Message.Ready, Message.Stream, Message.DisplayData, Message.ExecuteResult, Message.Error, Message.Truncated, Message.Done],
+        [Message.Ready, Message.Stream, Message.DisplayData, Message.ExecuteResult, Message.Error, Message.Truncated, Message.Done,
+         Message.Interrupted],
         StringComparer.Ordinal);
 
     /// <summary>

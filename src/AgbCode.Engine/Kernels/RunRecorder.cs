@@ -20,6 +20,7 @@ internal sealed class RunRecorder
     private readonly long _cap;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _tookInterrupt = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CoalescedText _stdout = new();
     private readonly CoalescedText _stderr = new();
     private readonly List<ExecutionResult> _results = [];
@@ -45,6 +46,9 @@ internal sealed class RunRecorder
     public string RunId { get; }
     public Task Completion => _done.Task;
     public bool IsDone => _done.Task.IsCompleted;
+
+    /// <summary>Completes when the driver says the run took the interrupt and is ending (it is making the error).</summary>
+    public Task InterruptTaken => _tookInterrupt.Task;
 
     /// <summary>Counts one message line the kernel sent for this run, whatever its type; false past the honest volume.</summary>
     public bool Receive(int lineBytes) => Interlocked.Add(ref _received, lineBytes) <= OutputBounds.HonestVolume(_cap);
@@ -161,6 +165,8 @@ internal sealed class RunRecorder
         lock (_gate)
             _stopping = true;
     }
+
+    public void TookInterrupt() => _tookInterrupt.TrySetResult();
 
     /// <summary>The driver's done: its status, and the code when the program exited (sys.exit, quit, process.exit, System.exit).</summary>
     public void Done(string status, long? exitCode)

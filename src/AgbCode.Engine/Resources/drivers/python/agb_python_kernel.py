@@ -62,7 +62,7 @@ agb_python_imports.defer_ipython_package()
 from agb_python_light import LightShell   # noqa: E402
 
 # As in a script: exit(n) raises SystemExit(n).
-kernel = LightShell(make_shell, output.publish_result, output.exit_message,
+kernel = LightShell(make_shell, output.publish_result, output.exit_message, output.took_interrupt,
                     {"input": no_input, "exit": sys.exit, "quit": sys.exit})
 sys.path[0] = ""   # like a notebook: imports resolve in the working directory
 del sys.path[1]

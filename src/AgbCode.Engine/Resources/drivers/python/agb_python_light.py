@@ -122,10 +122,11 @@ def _pretty_text(value):
 class LightShell:
     """The session's Python state, and the runner of plain cells until the shell is up (then `shell`)."""
 
-    def __init__(self, make_shell, publish_result, on_exit, user_names):
+    def __init__(self, make_shell, publish_result, on_exit, on_interrupt, user_names):
         self._make_shell = make_shell          # (light) -> the shell, adopting this state
         self._publish_result = publish_result  # (bundle, execution_count): an execute_result
         self._on_exit = on_exit                # (SystemExit): what the shell's showtraceback does with it
+        self._on_interrupt = on_interrupt      # (): a KeyboardInterrupt ends the cell, before the shell shows it
         self._making = False
         self.shell = None
         self.execution_count = 1
@@ -299,6 +300,8 @@ class LightShell:
             self._on_exit(failure)
         except BaseException as failure:
             self.exec_result.error_in_exec = failure
+            if isinstance(failure, KeyboardInterrupt):
+                self._on_interrupt()
             bdb = sys.modules.get("bdb")
             if bdb is None or not isinstance(failure, bdb.BdbQuit):
                 self.bring_up().showtraceback(running_compiled_code=True)

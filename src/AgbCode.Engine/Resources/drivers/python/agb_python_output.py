@@ -7,7 +7,7 @@ import threading
 import time
 
 import agb_protocol as protocol
-from agb_protocol import emit_stream, emit_rich
+from agb_protocol import Run, emit_stream, emit_rich, send
 
 
 class ProtocolStream(io.TextIOBase):
@@ -147,6 +147,13 @@ def publish_display(bundle, metadata):
 def publish_error(ename, evalue, traceback):
     flush_all()
     emit_rich({"type": "error", "ename": ename, "evalue": evalue, "traceback": traceback})
+
+
+def took_interrupt():
+    """The run took the engine's interrupt and is ending: making its error can take longer than the engine's grace (the
+    shell may have to be made first), and the engine waits for it instead of killing the kernel."""
+    if Run.current is not None:
+        send({"type": "interrupted", "id": Run.current.id})
 
 
 def exit_message(failure):

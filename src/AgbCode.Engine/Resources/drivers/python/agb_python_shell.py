@@ -10,7 +10,7 @@ from IPython.core.displaypub import DisplayPublisher
 import IPython.core.interactiveshell as ipython_shell
 
 from agb_python_light import SHELL_NAMES
-from agb_python_output import publish_display, publish_error, publish_result, exit_message, too_large_to_show
+from agb_python_output import publish_display, publish_error, publish_result, exit_message, too_large_to_show, took_interrupt
 from agb_python_values import json_of
 
 
@@ -63,6 +63,8 @@ class AgbShell(InteractiveShell):
         if isinstance(failure, SystemExit):
             exit_message(failure)   # an exit is the program's verdict, not an error: execute() reports its code
             return
+        if isinstance(failure, KeyboardInterrupt):
+            took_interrupt()
         super().showtraceback(exc_tuple, *args, **kwargs)
 
 
