@@ -46,6 +46,23 @@ cat("total", sum(sales$sales), "\n")
         Get-AgbSession -Id $result.SessionId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty -Because 'the fresh session is removed after the copy back'
     }
 
+    It 'tells a script that reads a file beside it, not sent, how to send it' {
+        $result = Invoke-AgbCode -Path ./report/plot.R -ErrorVariable failed -ErrorAction SilentlyContinue 6>$null
+        $result.Success | Should -BeFalse
+        $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "'data.csv' is beside plot.R here, but a run sends only its script: send it with -InputPath ./report/data.csv *"
+    }
+
+    It 'tells <Language> code that reads a file in the current folder how to send it, and says nothing of files that are not here' -ForEach @(
+        @{ Language = 'java'; Code = 'java.nio.file.Files.readString(java.nio.file.Path.of("report/data.csv"))'; Missing = 'java.nio.file.Files.readString(java.nio.file.Path.of("nowhere.csv"))' }
+        @{ Language = 'javascript'; Code = 'require("fs").readFileSync("report/data.csv", "utf8")'; Missing = 'require("fs").readFileSync("nowhere.csv", "utf8")' }
+    ) {
+        Invoke-AgbCode -Language $Language -Code $Code -Quiet -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+        $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "'report/data.csv' is in the current folder here, but a run sends only its code: send it with -InputPath ./report/data.csv *"
+        Invoke-AgbCode -Language $Language -Code $Missing -Quiet -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+        $failed.Count | Should -Be 1
+        $failed[0].ErrorDetails.RecommendedAction | Should -BeNullOrEmpty
+    }
+
     It 'refuses the run when an input is missing, before anything runs' {
         { Invoke-AgbCode -Path ./report/plot.R -InputPath ./report/missing.csv -ErrorAction Stop } |
             Should -Throw -ErrorId 'AgbPathNotFound,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand'

@@ -94,6 +94,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 
     private IReadOnlyDictionary<string, JsonElement>? _variables;
     private RunFiles? _runFiles;
+    private List<string> _inputs = [];
 
     protected override void BeginProcessing()
     {
@@ -108,7 +109,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         if (InputPath.Length == 0 && OutputPath is null)
             return;
         bool failed = false;
-        List<string> inputs = [.. LocalPaths.Resolve(this, InputPath, literal: false, failure => { failed = true; WriteError(failure); })];
+        List<string> inputs = _inputs = [.. LocalPaths.Resolve(this, InputPath, literal: false, failure => { failed = true; WriteError(failure); })];
         if (failed)   // a run without one of its inputs would fail confusingly, or worse, half-succeed
             ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.InputPathNotFound,
                 "Not every -InputPath names an existing file or folder; nothing was run.", "Fix the paths above, relative to the current location."), InputPath));
@@ -217,7 +218,8 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     {
         string scriptFolder = ParameterSetName == CodeSet ? SessionState.Path.CurrentFileSystemLocation.ProviderPath : System.IO.Path.GetDirectoryName(source)!;
         RunFiles.Snapshot? before = _runFiles?.Before(session, scriptFolder);
-        pump.Run(session, request, source);
+        string here = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        pump.Run(session, request, source, result => MissingInput.Fix(result, scriptFolder, here, _inputs, request.SourcePath));
         if (before is not null)
             _runFiles!.After(session, before);
     }

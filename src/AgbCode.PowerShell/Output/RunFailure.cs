@@ -18,7 +18,8 @@ public sealed class AgbRunFailedException(EnhancedCodeExecutionResult result)
 
 internal static class RunFailure
 {
-    public static ErrorRecord For(EnhancedCodeExecutionResult result)
+    /// <param name="advice">What to do about the failure, when the caller knows (a file it could have sent).</param>
+    public static ErrorRecord For(EnhancedCodeExecutionResult result, string? advice = null)
     {
         var (errorId, category) = result.Error?.Name switch
         {
@@ -33,7 +34,7 @@ internal static class RunFailure
         var record = new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
         // The error view names the target by its ToString(), which is the run's own output.
         record.CategoryInfo.TargetName = InertText.Of($"{result.Language} run in session {result.SessionId}");
-        string? fix = result.MissingPackage?.Fix;
+        string? fix = result.MissingPackage?.Fix ?? advice;
         string? details = result.Error?.Traceback.TrimEnd() is { Length: > 0 } traceback   // what a host and Get-Error show
             ? traceback.Contains(result.ErrorMessage, StringComparison.Ordinal)
                 ? $"{result.Language}:\n{traceback}"

@@ -22,7 +22,8 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
     private static int _nextActivity;
     private readonly bool _colour = HostText.ShowsColour(cmdlet);
 
-    public void Run(AgbSession session, RunRequest request, string what)
+    /// <param name="advise">What to recommend about a failed run, or null: shown with its error.</param>
+    public void Run(AgbSession session, RunRequest request, string what, Func<EnhancedCodeExecutionResult, string?>? advise = null)
     {
         // Stopped by Ctrl+C, or abandoned when a command downstream needs no more (Select-Object -First throws out of
         // WriteObject): either way the code must stop in its sandbox, not run on and hold the kernel.
@@ -41,7 +42,7 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
         });
         try
         {
-            Drain(session, request, what, queue, run);
+            Drain(session, request, what, queue, run, advise);
         }
         catch (PipelineStoppedException)
         {
@@ -51,9 +52,9 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
         }
     }
 
-    private void Drain(AgbSession session, RunRequest request, string what, RunEventQueue queue, Task<EnhancedCodeExecutionResult> run)
+    private void Drain(AgbSession session, RunRequest request, string what, RunEventQueue queue, Task<EnhancedCodeExecutionResult> run,
+        Func<EnhancedCodeExecutionResult, string?>? advise)
     {
-
         var lines = new LineSplitter();
         var clock = Stopwatch.StartNew();
         var progress = new ProgressRecord(Interlocked.Increment(ref _nextActivity), $"Running {request.Language}", what);
@@ -79,7 +80,7 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
             throw new PipelineStoppedException();
         if (mode.Stream && lines.Rest() is { } last)
             cmdlet.WriteObject(StreamLine(last));
-        Write(run.GetAwaiter().GetResult());
+        Write(run.GetAwaiter().GetResult(), advise);
     }
 
     private void Show(RunEvent e, LineSplitter lines)
@@ -107,7 +108,7 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
     /// </summary>
     private string StreamLine(string line) => InertText.Of(line, _colour);
 
-    private void Write(EnhancedCodeExecutionResult result)
+    private void Write(EnhancedCodeExecutionResult result, Func<EnhancedCodeExecutionResult, string?>? advise)
     {
         if (result.KernelRestarted)
             cmdlet.WriteWarning(InertText.Of($"The {result.Language} kernel of session {result.SessionId} was restarted ({result.KernelRestartReason}): " +
@@ -118,6 +119,6 @@ internal sealed class RunPump(PSCmdlet cmdlet, OutputMode mode, CancellationToke
         if (!mode.Stream || mode.PassThru)
             cmdlet.WriteObject(result);
         if (!result.Success)
-            cmdlet.WriteError(RunFailure.For(result));
+            cmdlet.WriteError(RunFailure.For(result, advise?.Invoke(result)));
     }
 }
