@@ -32,6 +32,14 @@ public sealed class RunControllerTests
         await driver.EchoRequestsAsync();
     }
 
+    /// <summary>The first kernel is ready, then its first request hangs and the interrupt is ignored; later ones echo.</summary>
+    private static Func<FakeDriver, Task> IgnoresTheInterrupt() => FakeDriver.FirstThenEcho(async driver =>
+    {
+        await driver.ReadyAsync();
+        await driver.NextRequestAsync();
+        await driver.WaitForInterruptAsync();
+    });
+
     [Fact]
     public async Task A_kernel_starts_on_first_use_and_serves_every_run_after()
     {
@@ -87,12 +95,7 @@ public sealed class RunControllerTests
     [Fact]
     public async Task A_run_that_ignores_the_interrupt_is_killed_after_the_grace_and_the_next_run_restarts_the_kernel()
     {
-        await using var kernel = new FakeKernel(FakeDriver.FirstThenEcho(async driver =>
-        {
-            await driver.ReadyAsync();
-            await driver.NextRequestAsync();
-            await driver.WaitForInterruptAsync();   // and ignores it
-        }), interruptGrace: TimeSpan.Zero);
+        await using var kernel = new FakeKernel(IgnoresTheInterrupt(), interruptGrace: TimeSpan.Zero);
 
         var killed = await kernel.RunAsync("hang", timeoutSec: 0.01);
         Assert.Equal("TimeoutError", killed.Error!.Name);
@@ -106,6 +109,47 @@ public sealed class RunControllerTests
         Assert.True(fresh.KernelRestarted);
         Assert.Equal("a run timed out and did not respond to the interrupt", fresh.KernelRestartReason);
         Assert.Equal(2, kernel.Started.Count);
+    }
+
+    [Fact]
+    public async Task A_kernel_that_outlives_its_kill_holds_off_a_fresh_one_until_it_is_gone()
+    {
+        await using var kernel = new FakeKernel(IgnoresTheInterrupt(), interruptGrace: TimeSpan.Zero, killWait: TimeSpan.FromMilliseconds(100), firstOutlivesKill: true);
+
+        var killed = await kernel.RunAsync("hang", timeoutSec: 0.01);
+        Assert.Contains("its kernel was killed", killed.Error!.Value);
+        Assert.True(kernel.Driver(0).Killed.IsCompleted);
+
+        var refused = await kernel.RunAsync("next\n");
+        Assert.Equal("KernelDiedError", refused.Error!.Name);
+        Assert.StartsWith("The fake kernel was killed (a run timed out and did not respond to the interrupt) and is not gone after 0.1 s: " +
+                          "a process of it is stuck in the Linux kernel", refused.Error.Value);
+        Assert.EndsWith("Nothing ran: no fresh kernel starts beside it. Run again once it is gone, or remove the session.", refused.Error.Value);
+        Assert.Single(kernel.Started);
+        await Assert.ThrowsAsync<AgbException>(() => kernel.Controller.EnsureStartedAsync(null, CancellationToken.None));
+        Assert.Single(kernel.Started);
+
+        kernel.Driver(0).Exit(128 + 9);   // it wakes, and SIGKILL ends it
+        await kernel.Driver(0).Gone.WaitAsync(HangGuard);
+        var fresh = await kernel.RunAsync("fresh\n");
+        Assert.True(fresh.Success);
+        Assert.True(fresh.KernelRestarted);
+        Assert.Equal("a run timed out and did not respond to the interrupt", fresh.KernelRestartReason);
+        Assert.Equal(2, kernel.Started.Count);
+    }
+
+    [Fact]
+    public async Task A_session_whose_kernel_outlives_its_kill_is_not_removed_and_says_why()
+    {
+        var kernel = new FakeKernel(FakeDriver.Echo, killWait: TimeSpan.FromMilliseconds(100), firstOutlivesKill: true);
+        Assert.True((await kernel.RunAsync("one\n")).Success);
+
+        var refusal = await Assert.ThrowsAsync<AgbException>(() => kernel.DisposeAsync().AsTask());
+        Assert.Equal("AgbRemoveFailed", refusal.ErrorId);
+        Assert.Contains("is not gone after 0.1 s", refusal.Message);
+        Assert.Contains("stays held", refusal.Message);
+        Assert.Contains("wchan", refusal.Fix);
+        kernel.Driver(0).Exit(128 + 9);
     }
 
     [Fact]

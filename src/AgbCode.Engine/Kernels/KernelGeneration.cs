@@ -7,7 +7,6 @@ namespace AgbCode.Engine.Kernels;
 /// </summary>
 internal sealed class KernelGeneration
 {
-    private static readonly TimeSpan DeathWait = TimeSpan.FromSeconds(30);
     private readonly object _gate = new();
     private readonly IKernelProcess _process;
     private readonly DriverChannel _channel;
@@ -71,11 +70,39 @@ internal sealed class KernelGeneration
             _process.Kill();
     }
 
-    /// <summary>Kills the kernel and waits until its death is fully handled.</summary>
-    public async Task KillAsync(string errorName, string reason)
+    /// <summary>
+    /// Kills the kernel and waits until its death is fully handled: false when it is not gone within
+    /// <see cref="KernelSettings.KillWait"/> (<see cref="IsDying"/> then stays true until it is).
+    /// </summary>
+    public async Task<bool> KillAsync(string errorName, string reason)
     {
         Kill(errorName, reason);
-        await Ended.WaitAsync(DeathWait).ConfigureAwait(false);
+        try
+        {
+            await Ended.WaitAsync(_settings.KillWait).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The engine killed it and it has not died yet: its death may still fail the run in the shared slot.</summary>
+    public bool IsDying
+    {
+        get { lock (_gate) return _killedBecause is not null && _death is null; }
+    }
+
+    /// <summary>Why a kernel that outlived <see cref="KillAsync"/> was killed, and what the user can do.</summary>
+    public string OutlivedKill()
+    {
+        string? reason;
+        lock (_gate)
+            reason = _killedBecause?.Reason;
+        return $"The {_settings.Language} kernel was killed ({reason}) and is not gone after {_settings.KillWait.TotalSeconds:0.#} s: " +
+               "a process of it is stuck in the Linux kernel (uninterruptible sleep, usually I/O on a hung file system or device), " +
+               "which SIGKILL ends only when it wakes";
     }
 
     /// <summary>

@@ -62,6 +62,15 @@ internal sealed class RunController : IAsyncDisposable
         try
         {
             ThrowIfClosed();
+            try
+            {
+                if (await OutlivedKillAsync(cancellationToken).ConfigureAwait(false) is { } stuck)
+                    return NotRun(RunErrorNames.KernelDied, $"{stuck}. Nothing ran: no fresh kernel starts beside it. Run again once it is gone, or remove the session.");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return NotRun(RunErrorNames.Cancelled, $"The run was cancelled while the previous {Language} kernel was ending; nothing ran.");
+            }
             bool restarted = false;
             string? restartReason = null;
             KernelGeneration? kernel = LiveKernel;
@@ -120,12 +129,36 @@ internal sealed class RunController : IAsyncDisposable
         try
         {
             ThrowIfClosed();
+            if (await OutlivedKillAsync(cancellationToken).ConfigureAwait(false) is { } stuck)
+                throw _settings.StartFailed($"cannot start: {stuck}");
             if (LiveKernel is null)
                 await StartAsync(observer, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _turn.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits, up to the kill wait, for a kernel the engine killed and that is not gone yet (its death must find no run of
+    /// a fresh kernel in the slot): null once it is gone, else what keeps it. Cancelling the run cancels the wait.
+    /// </summary>
+    private async Task<string?> OutlivedKillAsync(CancellationToken cancellationToken)
+    {
+        KernelGeneration? dying;
+        lock (_stateLock)
+            dying = _kernel is { IsDying: true } kernel ? kernel : null;
+        if (dying is null)
+            return null;
+        try
+        {
+            await dying.Ended.WaitAsync(_settings.KillWait, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            return dying.OutlivedKill();
         }
     }
 
@@ -244,7 +277,10 @@ internal sealed class RunController : IAsyncDisposable
             kernel = _kernel;
         }
         _closing.Cancel();
-        if (kernel is not null)
-            await kernel.KillAsync(RunErrorNames.SessionClosed, ClosedReason).ConfigureAwait(false);
+        if (kernel is not null && !await kernel.KillAsync(RunErrorNames.SessionClosed, ClosedReason).ConfigureAwait(false))
+            throw new AgbException(AgbErrorKind.Platform, SessionErrors.RemoveFailed,
+                $"Session {SessionId} could not be removed: {kernel.OutlivedKill()}. Its sandbox stays held, its user id unused, " +
+                "until the engine next starts, which removes it.",
+                "Find the stuck process with: ps -eo pid,stat,wchan:32,cmd | awk '$2 ~ /D/'. What it waits on (wchan) names the file system or device to mend.");
     }
 }

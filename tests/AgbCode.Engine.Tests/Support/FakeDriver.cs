@@ -21,6 +21,7 @@ internal sealed class FakeDriver : IKernelProcess
     private readonly Channel<bool> _interrupts = Channel.CreateUnbounded<bool>();
     private readonly TaskCompletionSource<KernelExit> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _killed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _disposed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FakeDriver(Func<FakeDriver, Task> script)
     {
@@ -46,8 +47,15 @@ internal sealed class FakeDriver : IKernelProcess
 
     /// <summary>Completes when the engine killed this driver.</summary>
     public Task Killed => _killed.Task;
-    public bool Disposed { get; private set; }
+    public bool Disposed => _disposed.Task.IsCompleted;
+    /// <summary>Completes when the engine let go of this driver (its death handled).</summary>
+    public Task Gone => _disposed.Task;
     public int Interrupts { get; private set; }
+    /// <summary>
+    /// False for a process stuck in the Linux kernel (uninterruptible sleep): the kill is recorded, and it exits only when
+    /// the test calls <see cref="Exit"/>, as SIGKILL ends such a process only when it wakes.
+    /// </summary>
+    public bool ExitsWhenKilled { get; init; } = true;
     /// <summary>What <see cref="EndStrays"/> reports (null: they kept coming back).</summary>
     public int? Strays { get; init; } = 0;
 
@@ -99,6 +107,8 @@ internal sealed class FakeDriver : IKernelProcess
     public void Kill()
     {
         _killed.TrySetResult();
+        if (!ExitsWhenKilled)
+            return;
         _requestsIn.Dispose();
         Exit(128 + 9);
     }
@@ -111,11 +121,11 @@ internal sealed class FakeDriver : IKernelProcess
 
     public void Dispose()
     {
-        Disposed = true;
         _requestsOut.Dispose();
         _messagesIn.Dispose();
         _requestsIn.Dispose();
         _messagesOut.Dispose();
+        _disposed.TrySetResult();
     }
 
     /// <summary>Ready, then each request's code printed back and a done: an honest, quick driver.</summary>

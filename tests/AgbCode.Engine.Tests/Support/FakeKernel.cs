@@ -11,7 +11,10 @@ internal sealed class FakeKernel : IAsyncDisposable
 {
     public const string Language = "fake";
 
-    public FakeKernel(Func<FakeDriver, Task> script, TimeSpan? interruptGrace = null, int? strays = 0)
+    /// <param name="killWait">How long a killed kernel may take to be gone.</param>
+    /// <param name="firstOutlivesKill">The first kernel's kill is recorded, and it exits only when the test says.</param>
+    public FakeKernel(Func<FakeDriver, Task> script, TimeSpan? interruptGrace = null, int? strays = 0, TimeSpan? killWait = null,
+        bool firstOutlivesKill = false)
     {
         Controller = new RunController(new KernelSettings
         {
@@ -19,9 +22,10 @@ internal sealed class FakeKernel : IAsyncDisposable
             SessionId = "s-fake",
             Limits = new SessionLimits { InterruptGrace = interruptGrace ?? TimeSpan.FromMinutes(5), OutputBytes = 64 * 1024 },
             StartTimeout = TimeSpan.FromMinutes(5),
-            Launch = _ =>
+            KillWait = killWait ?? TimeSpan.FromMinutes(5),
+            Launch = start =>
             {
-                var driver = new FakeDriver(script) { Strays = strays };
+                var driver = new FakeDriver(script) { Strays = strays, ExitsWhenKilled = !(firstOutlivesKill && start == 1) };
                 Started.Enqueue(driver);
                 return Task.FromResult<IKernelProcess>(driver);
             },
