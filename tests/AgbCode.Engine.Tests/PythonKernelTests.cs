@@ -207,6 +207,8 @@ public class PythonKernelTests(SessionFixture fixture) : IClassFixture<SessionFi
         Assert.False(result.Success);
         Assert.Equal("EOFError", result.Error!.Name);
         Assert.Contains("interactive stdin", result.Error.Value);
+        Assert.Contains("input('name? ')", result.Error.Traceback);
+        Assert.DoesNotContain("agb_python", result.Error.Traceback);   // it ends in the cell, not in the driver
     }
 
     [Fact]

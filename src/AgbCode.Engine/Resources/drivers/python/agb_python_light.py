@@ -160,6 +160,8 @@ class LightShell:
         self.user_ns.update(self.user_ns_hidden)   # init_user_ns
         self.user_ns.update(self.unders)           # DisplayHook.__init__
         self.user_ns.update(user_names)   # the driver's exit/quit/input: visible names, as it sets them on the shell
+        # The driver's own functions among them (input): their frames are left out of the tracebacks of code that calls them.
+        self.driver_code = frozenset(f.__code__ for f in user_names.values() if isinstance(f, types.FunctionType))
 
         import IPython.core.getipython as getipython   # libraries ask it for the shell to hook into: they get it
         getipython.get_ipython = self.demand

@@ -48,7 +48,19 @@ class AgbDisplayHook(DisplayHook):
         self._bundle = None
 
 
+def _end_in_user_code(failure, driver_code):
+    """A traceback ends where user code called the driver (input()), not in the driver's frame."""
+    tb = getattr(failure, "__traceback__", None)
+    while tb is not None and tb.tb_next is not None:
+        if tb.tb_next.tb_frame.f_code in driver_code:
+            tb.tb_next = None
+            return
+        tb = tb.tb_next
+
+
 class AgbShell(InteractiveShell):
+    driver_code = frozenset()
+
     def enable_gui(self, gui=None):
         pass
 
@@ -65,6 +77,7 @@ class AgbShell(InteractiveShell):
             return
         if isinstance(failure, KeyboardInterrupt):
             took_interrupt()
+        _end_in_user_code(failure, self.driver_code)
         super().showtraceback(exc_tuple, *args, **kwargs)
 
 
@@ -115,6 +128,7 @@ def adopt(shell, light, before):
     if light.exec_result is not None:   # the shell comes up during a run: the rest of it fills an ExecutionResult
         light.exec_result = shell.displayhook.exec_result = execution_result(light.exec_result)
     shell.compile = light.compile
+    shell.driver_code = light.driver_code
     shell.input_transformer_manager = light.input_transformer_manager
     shell.execution_count = light.execution_count
 
