@@ -45,6 +45,19 @@ public partial class TerminalInjectionTests
             [pscustomobject]@{ Shape = 'and again' }; Invoke-AgbCode -Session $s -Language py -Code 'print(H)' -Stream
             Remove-AgbSession $s
             """ },
+        { "files copied back from a session, as a table, a list and after objects of another shape", """
+            $s = New-AgbSession
+            Invoke-AgbCode -Session $s -Language py -Code ($H + "import os; n = H.replace('/', '_'); os.makedirs(n); open(n + '/' + n, 'w').write('x'); os.symlink(n, 'link')") -Quiet | Out-Null
+            $back = Join-Path ([IO.Path]::GetTempPath()) "agb-back-$([guid]::NewGuid())"
+            try {
+                Copy-AgbItem -Path '*' -Destination "$back/" -FromSession $s -Recurse -PassThru
+                Copy-AgbItem -Path '*' -Destination "$back/" -FromSession $s -Recurse -PassThru | Format-List
+                Invoke-AgbCode -Session $s -Language py -Code "open('again-' + H.replace('/', '_'), 'w').write('x'); 1" -OutputPath $back -PassThru
+            } finally {
+                Remove-Item -LiteralPath $back -Recurse -Force -ErrorAction SilentlyContinue
+                Remove-AgbSession $s
+            }
+            """ },
     };
 
     [Theory]

@@ -62,8 +62,11 @@ public abstract class AgbCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>A local file or folder as Get-Item gives it: a FileInfo or DirectoryInfo with PSPath, so it pipes into Get-Content.</summary>
-    internal PSObject LocalItem(string path) => SessionState.InvokeProvider.Item.Get([path], force: true, literalPath: true)[0];
+    /// <summary>
+    /// A local file or folder a copy from a session made, as Get-Item gives it (a FileInfo or DirectoryInfo with PSPath, so
+    /// it pipes into Get-Content), shown by <see cref="LocalItemView"/>: its name is the session's.
+    /// </summary>
+    internal PSObject LocalItem(string path) => LocalItemView.Mark(SessionState.InvokeProvider.Item.Get([path], force: true, literalPath: true)[0]);
 
     /// <summary>
     /// An error record for an <see cref="AgbException"/>: its id, a category from its kind, its fix. What it shows is inert:
