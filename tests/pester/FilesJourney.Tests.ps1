@@ -63,6 +63,14 @@ cat("total", sum(sales$sales), "\n")
         $failed[0].ErrorDetails.RecommendedAction | Should -BeNullOrEmpty
     }
 
+    It 'refuses an -OutputPath that is a file, before anything runs' {
+        Set-Content ./not-a-folder 'x'
+        { Invoke-AgbCode -Session $s -Language py -Code 'open("ran.txt", "w").write("1")' -OutputPath ./not-a-folder -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AgbOutputPathUnusable,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand'
+        Get-AgbChildItem -Session $s -Path ran.txt -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-Content ./not-a-folder | Should -Be 'x'
+    }
+
     It 'refuses the run when an input is missing, before anything runs' {
         { Invoke-AgbCode -Path ./report/plot.R -InputPath ./report/missing.csv -ErrorAction Stop } |
             Should -Throw -ErrorId 'AgbPathNotFound,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand'

@@ -52,7 +52,7 @@ public sealed record RunRequest(string Code, string Language, double TimeoutSec 
                 "Write large data to a file in the session's workspace and read it from a smaller program.");
         if (double.IsNaN(TimeoutSec) || TimeoutSec <= 0 || TimeoutSec > MaxTimeoutSec)
             throw new AgbException(AgbErrorKind.BadInput, RunErrors.InvalidTimeout,
-                $"The timeout must be between 0 and {MaxTimeoutSec:0} seconds; got {TimeoutSec}.",
+                $"The timeout must be more than 0 and at most {MaxTimeoutSec:0} seconds; got {TimeoutSec}.",
                 "Pass a positive number of seconds, e.g. 60.");
         foreach (string name in Variables.Keys)
             Values.VariableNames.Check(language, name);

@@ -114,7 +114,29 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
             ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.InputPathNotFound,
                 "Not every -InputPath names an existing file or folder; nothing was run.", "Fix the paths above, relative to the current location."), InputPath));
         string? output = OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath);
+        if (output is not null)
+            MakeOutputFolder(output);
         _runFiles = new RunFiles(this, inputs, output, PassThru, StopToken);
+    }
+
+    /// <summary>The output folder is made before anything runs: a run whose outputs had nowhere to go would lose them.</summary>
+    private void MakeOutputFolder(string folder)
+    {
+        string? problem = File.Exists(folder) ? "is a file" : null;
+        if (problem is null)
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+            {
+                problem = $"cannot be made: {failure.Message}";
+            }
+        }
+        if (problem is not null)
+            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.OutputPathUnusable,
+                $"-OutputPath '{folder}' {problem}; nothing was run.", "Name a folder that exists or can be made; what the run writes is copied into it."), OutputPath));
     }
 
     protected override void ProcessRecord()
