@@ -64,7 +64,7 @@ $r.Value.count'
         Outputs     = 'AgbCode.Core.Results.EnhancedCodeExecutionResult (ExitCode is set when the program exited); with -Stream, System.String (one per line)'
         Inputs      = 'AgbCode.PowerShell.Model.AgbSession by value; objects with a FullName or PSPath property (files) by property name'
         Notes       = @(
-            'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable, AgbInputPathNotFound, AgbOutputPathUnusable (-OutputPath is a file, or its folder cannot be made); files: the ErrorIds of Copy-AgbItem; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
+            'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable, AgbInputPathNotFound, AgbFolderUnusable (-OutputPath is a file or cannot be made; nothing runs); files: the ErrorIds of Copy-AgbItem; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
             'ErrorIds (public API): AgbExecutionFailed (the code raised an error or did not compile), AgbExecutionTimeout, AgbExecutionCancelled, AgbOutOfMemory (the memory limit was reached and the kernel restarted), AgbKernelDied, AgbSessionClosed; bad input: AgbUnsupportedLanguage, AgbLanguageUnknown, AgbEmptyCode, AgbInvalidCode, AgbCodeTooLarge, AgbInvalidTimeout, AgbInvalidVariableName, AgbVariableTooLarge, AgbVariableTooDeep, AgbInvalidArgument, AgbInvalidSetting, AgbPathNotFound, AgbPathNotFile, AgbPathNotFileSystem, AgbPathUnreadable; platform: AgbSandboxUnavailable, AgbKernelStartFailed, AgbRuntimeMissing, AgbLanguageUnavailable.'
             'Warnings say when a kernel was restarted (its earlier state is gone) and when output was cut at the session''s output cap.'
         )
@@ -194,7 +194,7 @@ $r.Value.count'
         )
         Outputs     = 'System.IO.FileInfo'
         Inputs      = 'AgbCode.Core.Results.EnhancedCodeExecutionResult or AgbCode.Core.Results.ExecutionResult, by value'
-        Notes       = 'ErrorIds: AgbNotAResult, AgbFileExists, AgbInvalidImageData (non-terminating); AgbTooManyFiles, AgbInvalidPrefix (terminating, before anything is written). Saved HTML and SVG can carry the sandbox''s script.'
+        Notes       = 'ErrorIds: AgbNotAResult, AgbFileExists, AgbInvalidImageData, AgbFolderUnusable (-Path is a file or cannot be made) (non-terminating); AgbTooManyFiles, AgbInvalidPrefix (terminating, before anything is written). Saved HTML and SVG can carry the sandbox''s script.'
         Links       = @('Invoke-AgbCode')
     }
     'Get-AgbLanguage'   = @{
@@ -282,7 +282,7 @@ Copy-AgbItem -Path ./data/*.csv -Destination input -ToSession $s'
         Outputs     = 'None by default; with -PassThru, System.IO.FileInfo and System.IO.DirectoryInfo (-FromSession) or AgbCode.Core.Files.WorkspaceItem (-ToSession)'
         Inputs      = 'Objects with a FullName, PSPath or SessionPath property (files, workspace items) and a SessionId property, by property name'
         Notes       = @(
-            'ErrorIds (public API): AgbCopyDirectionMissing, AgbFolderNeedsRecurse, AgbPathNotFound, AgbItemNotFound, AgbFileExists, AgbItemExists, AgbPathUnreadable; refused archive items: AgbUnsafeName, AgbLinkOutside, AgbUnsupportedItem, AgbDestinationLink, AgbDestinationIsFolder; limits: AgbCopyTooLarge, AgbDiskFull, AgbWorkspaceFull, AgbFileTooLarge; AgbArchiveInvalid.'
+            'ErrorIds (public API): AgbCopyDirectionMissing, AgbFolderNeedsRecurse, AgbPathNotFound, AgbItemNotFound, AgbFileExists, AgbItemExists, AgbPathUnreadable, AgbFolderUnusable (the local destination folder is a file or cannot be made); refused archive items: AgbUnsafeName, AgbLinkOutside, AgbUnsupportedItem, AgbDestinationLink, AgbDestinationIsFolder; limits: AgbCopyTooLarge, AgbDiskFull, AgbWorkspaceFull, AgbFileTooLarge; AgbArchiveInvalid.'
         )
         Links       = @('about_AgbCode', 'Get-AgbChildItem', 'Remove-AgbItem', 'Invoke-AgbCode')
     }

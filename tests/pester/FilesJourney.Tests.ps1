@@ -66,7 +66,7 @@ cat("total", sum(sales$sales), "\n")
     It 'refuses an -OutputPath that is a file, before anything runs' {
         Set-Content ./not-a-folder 'x'
         { Invoke-AgbCode -Session $s -Language py -Code 'open("ran.txt", "w").write("1")' -OutputPath ./not-a-folder -ErrorAction Stop } |
-            Should -Throw -ErrorId 'AgbOutputPathUnusable,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand'
+            Should -Throw -ErrorId 'AgbFolderUnusable,AgbCode.PowerShell.Cmdlets.InvokeAgbCodeCommand'
         Get-AgbChildItem -Session $s -Path ran.txt -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         Get-Content ./not-a-folder | Should -Be 'x'
     }
@@ -107,6 +107,14 @@ Describe 'Copy-AgbItem round trips' {
         ($copied | Where-Object { $_ -is [System.IO.FileInfo] }).Count | Should -Be 4
         Get-Content back/sub/deeper/c.txt | Should -Be 'gamma'
         (Get-FileHash back/bytes.bin).Hash | Should -Be (Get-FileHash tree/bytes.bin).Hash
+    }
+
+    It 'refuses to copy several items out into a destination that is a file, and leaves the file as it was' {
+        Set-Content ./one-file 'kept'
+        Copy-AgbItem -Path 'tree/sub/*' -Destination ./one-file -FromSession $s -Recurse -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'AgbFolderUnusable,AgbCode.PowerShell.Cmdlets.CopyAgbItemCommand'
+        $failures[0].Exception.Message | Should -BeLike "*one-file' must be a folder, and it is a file."
+        Get-Content ./one-file | Should -Be 'kept'
     }
 
     It 'needs -Recurse for a folder, as Copy-Item' {

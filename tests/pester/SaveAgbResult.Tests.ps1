@@ -31,6 +31,14 @@ Describe 'Save-AgbResult bounds what one call writes' {
         (Get-ChildItem (Join-Path $TestDrive 'all')).Count | Should -Be 150
     }
 
+    It 'refuses a -Path that is a file, and leaves the file as it was' {
+        $file = Join-Path $TestDrive 'a-file'
+        Set-Content $file 'kept'
+        Invoke-Display "display({'text/markdown': 'x'}, raw=True)" | Save-AgbResult -Path $file -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be "AgbFolderUnusable$Id"
+        Get-Content $file | Should -Be 'kept'
+    }
+
     It 'counts every result piped into the call' {
         $sixty = Invoke-Display "for i in range(60): display({'text/markdown': str(i)}, raw=True)"
         $folder = Join-Path $TestDrive 'two'

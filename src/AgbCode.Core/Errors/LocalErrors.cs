@@ -20,7 +20,7 @@ public static class LocalErrors
     public const string PathNotFound = "AgbPathNotFound";
     public const string PathNotFile = "AgbPathNotFile";
     public const string InputPathNotFound = "AgbInputPathNotFound";
-    public const string OutputPathUnusable = "AgbOutputPathUnusable";
+    public const string FolderUnusable = "AgbFolderUnusable";
     public const string InvalidImageData = "AgbInvalidImageData";
     public const string InvalidPrefix = "AgbInvalidPrefix";
     public const string NotAResult = "AgbNotAResult";

@@ -122,21 +122,14 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
     /// <summary>The output folder is made before anything runs: a run whose outputs had nowhere to go would lose them.</summary>
     private void MakeOutputFolder(string folder)
     {
-        string? problem = File.Exists(folder) ? "is a file" : null;
-        if (problem is null)
+        try
         {
-            try
-            {
-                Directory.CreateDirectory(folder);
-            }
-            catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
-            {
-                problem = $"cannot be made: {failure.Message}";
-            }
+            LocalFolder.Make(folder);
         }
-        if (problem is not null)
-            ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.OutputPathUnusable,
-                $"-OutputPath '{folder}' {problem}; nothing was run.", "Name a folder that exists or can be made; what the run writes is copied into it."), OutputPath));
+        catch (AgbException failure)
+        {
+            ThrowTerminatingError(ToErrorRecord(new AgbException(failure.Kind, failure.ErrorId, $"-OutputPath: {failure.Message} Nothing was run.", failure.Fix), OutputPath));
+        }
     }
 
     protected override void ProcessRecord()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Management.Automation;
 using AgbCode.Core.Errors;
 using AgbCode.Core.Results;
+using AgbCode.PowerShell.Files;
 using AgbCode.PowerShell.Saving;
 
 namespace AgbCode.PowerShell.Cmdlets;
@@ -119,7 +120,15 @@ public sealed class SaveAgbResultCommand : AgbCmdlet
         }
         if (!ShouldProcess(file, "Save"))
             return;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+        try
+        {
+            LocalFolder.Make(System.IO.Path.GetDirectoryName(file)!);
+        }
+        catch (AgbException failure)
+        {
+            WriteError(ToErrorRecord(failure, file));
+            return;
+        }
         File.WriteAllBytes(file, bytes);
         WriteObject(new FileInfo(file));
     }

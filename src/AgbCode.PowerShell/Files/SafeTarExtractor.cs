@@ -33,11 +33,12 @@ internal sealed class SafeTarExtractor(string destination, bool overwrite, Trans
     /// <summary>
     /// The entries of <paramref name="archive"/>, each written or refused, in archive order. <paramref name="map"/> turns
     /// an entry's checked relative name ("a/b.txt") into its relative place under the destination, or null to skip it.
-    /// Throws AgbCopyTooLarge or AgbArchiveInvalid when the rest of the archive cannot be trusted.
+    /// Throws AgbCopyTooLarge or AgbArchiveInvalid when the rest of the archive cannot be trusted, AgbFolderUnusable when the
+    /// destination cannot be a folder.
     /// </summary>
     public IEnumerable<ExtractedItem> Extract(Stream archive, Func<string, string?> map)
     {
-        Directory.CreateDirectory(_root);
+        LocalFolder.Make(_root);
         using var reader = new TarReader(archive, leaveOpen: true);
         while (Next(reader) is { } entry)
         {
