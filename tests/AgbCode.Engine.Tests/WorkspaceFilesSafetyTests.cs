@@ -113,6 +113,26 @@ public class WorkspaceFilesSafetyTests(SmallDiskFixture fixture) : WorkspaceFile
         Assert.Contains("device node or FIFO", refused.Message);
     }
 
+    [Fact]
+    public async Task A_destination_under_a_file_is_refused_naming_the_path()
+    {
+        await Python("open('plain-file.txt', 'w').write('plain')");
+
+        (Func<Task> Operation, string Says)[] operations =
+        [
+            (() => Files.UploadAsync(Archives.Of(("x.txt", "x"u8.ToArray())), "plain-file.txt/inner"), "'plain-file.txt' is a file, not a folder"),
+            (() => Files.CreateDirectoryAsync("plain-file.txt/inner"), "'plain-file.txt' is a file, not a folder"),
+            (() => Files.GetItemAsync("plain-file.txt/inner"), "'plain-file.txt/inner': Not a directory"),
+            (() => Files.ListAsync("plain-file.txt/inner", recurse: false), "'plain-file.txt/inner': Not a directory"),
+            (() => Files.WriteAsync("plain-file.txt/inner", "x"u8.ToArray(), append: false), "'plain-file.txt' is a file, not a folder"),
+        ];
+        var refusals = new List<AgbException>();
+        foreach (var (operation, _) in operations)
+            refusals.Add(await Assert.ThrowsAsync<AgbException>(operation));
+        string told = string.Join("\n", refusals.Select(r => $"{r.ErrorId} {r.Message}"));
+        Assert.True(refusals.Select((r, i) => r.ErrorId == "AgbPathConflict" && r.Message.Contains(operations[i].Says, StringComparison.Ordinal)).All(ok => ok), told);
+    }
+
     [Theory]
     [InlineData("../sibling.txt", "climbs out")]
     [InlineData("a/../../sibling.txt", "climbs out")]

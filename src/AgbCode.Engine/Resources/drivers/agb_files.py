@@ -275,9 +275,21 @@ def make_folders(path):
     try:
         os.makedirs(path or ".", exist_ok=True)
     except OSError as error:
+        if error.errno in (errno.EEXIST, errno.ENOTDIR) and (blocker := first_non_folder(path)):
+            raise Failure("not_a_directory", f"'{shown(blocker)}' is a file, not a folder")
         raise os_failure(error, f"the folder '{shown(path)}'")
     if not os.path.isdir(path or "."):
         raise Failure("not_a_directory", f"'{shown(path)}' is a file, not a folder")
+
+
+def first_non_folder(path):
+    """The first of the path's leading parts that exists and is not a folder, or None."""
+    parts = path.split("/")
+    for end in range(1, len(parts) + 1):
+        lead = "/".join(parts[:end])
+        if lead and os.path.lexists(lead) and not os.path.isdir(lead):
+            return lead
+    return None
 
 
 def op_upload(request, data):
@@ -573,7 +585,10 @@ def failure_of(error):
     if isinstance(error, Failure):
         return error.kind, str(error)
     if isinstance(error, OSError):
-        return os_failure(error, "").kind, os.strerror(error.errno) if error.errno else str(error)
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        if isinstance(error.filename, (str, bytes)):   # the name the failed call was given
+            reason = f"'{shown(error.filename)}': {reason}"
+        return os_failure(error, "").kind, reason
     if isinstance(error, tarfile.TarError):
         return "bad_archive", f"the archive is not a valid tar stream: {error}"
     return "bad_request", f"the request is not understood: {error}"
