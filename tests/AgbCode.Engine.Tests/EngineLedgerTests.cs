@@ -57,15 +57,41 @@ public sealed class EngineLedgerTests : IDisposable
         File.AppendAllText(LedgerPath, $"dir {_root}");   // a last line cut short: it must not be read as the state folder
         Assert.DoesNotContain(new LedgerEntry(LedgerEntry.Directory, _root), EngineLedger.Read(LedgerPath));
 
-        using (var reap = Process.Start("/bin/bash", [EngineHost.Shared.Runtime.ReapScript, "now", _root, "e1"]))
-        {
-            Assert.True(reap.WaitForExit(30_000), "reap.sh did not finish within 30 s");
-        }
+        Reap();
 
         Assert.False(Directory.Exists(held), "the reaper left a folder the ledger holds");
         Assert.False(Directory.Exists(heldAgain), "the reaper left a folder held again after it was let go once");
         Assert.True(Directory.Exists(letGo), "the reaper removed a folder the ledger had let go (a 'gone' line was not honoured)");
         Assert.False(File.Exists(LedgerPath), "the reaper left the ledger");
+    }
+
+    [Fact]
+    public void What_the_reaper_cannot_remove_stays_in_the_ledger_for_the_next_sweep()
+    {
+        string busy = Directory.CreateDirectory(Path.Combine(_root, "busy-mountpoint")).FullName;
+        string inTheWay = Path.Combine(busy, "in-the-way");
+        File.WriteAllText(inTheWay, "");   // rmdir cannot remove it, as it cannot a cgroup a killed process has not left yet
+        string removable = Directory.CreateDirectory(Path.Combine(_root, "removable")).FullName;
+        using (var ledger = new EngineLedger(LedgerPath))
+        {
+            ledger.Add(LedgerEntry.MountPoint, busy);
+            ledger.Add(LedgerEntry.Directory, removable);
+        }
+
+        Reap();
+        Assert.False(Directory.Exists(removable));
+        Assert.Equal([new LedgerEntry(LedgerEntry.MountPoint, busy)], EngineLedger.Read(LedgerPath));
+
+        File.Delete(inTheWay);
+        Reap();   // the next sweep
+        Assert.False(Directory.Exists(busy));
+        Assert.False(File.Exists(LedgerPath), "the reaper left the ledger");
+    }
+
+    private void Reap()
+    {
+        using var reap = Process.Start("/bin/bash", [EngineHost.Shared.Runtime.ReapScript, "now", _root, "e1"]);
+        Assert.True(reap.WaitForExit(30_000), "reap.sh did not finish within 30 s");
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -40,6 +40,25 @@ whole_lines() {
   if [ -z "$(tail -c 1 "$1")" ]; then cat "$1"; else sed '$d' "$1"; fi
 }
 
+# The guardian reaps an engine that just died, whose killed processes can take a while to leave their cgroups: it
+# tries again for up to 5 s. A sweep reaps what was left long ago: one try each, so an engine start stays quick.
+cgroup_tries=1
+[ "$mode" = wait ] && cgroup_tries=50
+
+remove_cgroup() {   # $1: a cgroup folder
+  local dir=$1 tries=0
+  while [ -d "$dir" ] && [ $tries -lt $cgroup_tries ]; do
+    kill_all "$dir"
+    rmdir "$dir" && return 0
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+  [ ! -d "$dir" ]
+}
+
+# What could not be removed stays in the ledger (oldest first, as the engine writes it) for the next engine's sweep.
+left="$ledger.left"
+rm -f -- "$left"
 if [ -f "$ledger" ]; then
   declare -A cancelled=()
   whole_lines "$ledger" | tac | while read -r kind value; do
@@ -52,13 +71,18 @@ if [ -f "$ledger" ]; then
       continue
     fi
     case $kind in
-      cgroup1|cgroup2) kill_all "$value"; rmdir "$value" ;;
-      mount) umount "$value" || umount -l "$value" ;;
-      mountpoint) rmdir "$value" ;;
+      cgroup1|cgroup2) remove_cgroup "$value" ;;
+      mount) umount "$value" || umount -l "$value" || ! mountpoint -q "$value" ;;
+      mountpoint) rmdir "$value" || [ ! -e "$value" ] ;;
       image) rm -f -- "$value" ;;
       dir) rm -rf --one-file-system -- "$value" ;;
       slot) rm -f -- "$root/slots/$value" ;;
-    esac
+    esac || echo "$kind $value" >> "$left"
   done
 fi
-rm -f -- "$ledger" "$ledger.new" "$root/engines/$id.lock"
+if [ -s "$left" ]; then
+  tac "$left" > "$ledger.new" && mv -f -- "$ledger.new" "$ledger"
+else
+  rm -f -- "$ledger"
+fi
+rm -f -- "$left" "$ledger.new" "$root/engines/$id.lock"
