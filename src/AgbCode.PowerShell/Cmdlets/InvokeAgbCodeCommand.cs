@@ -94,6 +94,7 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
 
     private IReadOnlyDictionary<string, JsonElement>? _variables;
     private RunFiles? _runFiles;
+    /// <summary>The -InputPath items, as full paths.</summary>
     private List<string> _inputs = [];
 
     protected override void BeginProcessing()
@@ -109,14 +110,14 @@ public sealed class InvokeAgbCodeCommand : AgbBackendCmdlet
         if (InputPath.Length == 0 && OutputPath is null)
             return;
         bool failed = false;
-        List<string> inputs = _inputs = [.. LocalPaths.Resolve(this, InputPath, literal: false, failure => { failed = true; WriteError(failure); })];
+        _inputs = [.. LocalPaths.Resolve(this, InputPath, literal: false, failure => { failed = true; WriteError(failure); })];
         if (failed)   // a run without one of its inputs would fail confusingly, or worse, half-succeed
             ThrowTerminatingError(ToErrorRecord(new AgbException(AgbErrorKind.BadInput, LocalErrors.InputPathNotFound,
                 "Not every -InputPath names an existing file or folder; nothing was run.", "Fix the paths above, relative to the current location."), InputPath));
         string? output = OutputPath is null ? null : GetUnresolvedProviderPathFromPSPath(OutputPath);
         if (output is not null)
             MakeOutputFolder(output);
-        _runFiles = new RunFiles(this, inputs, output, PassThru, StopToken);
+        _runFiles = new RunFiles(this, _inputs, output, PassThru, StopToken);
     }
 
     /// <summary>The output folder is made before anything runs: a run whose outputs had nowhere to go would lose them.</summary>

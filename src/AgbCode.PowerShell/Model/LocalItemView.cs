@@ -20,8 +20,7 @@ public static class LocalItemView
     }
 
     /// <summary>The name, with " -> target" for a link, as Get-ChildItem shows it.</summary>
-    public static string Name(FileSystemInfo item) =>
-        InertText.OneLine(item.Name) + (item.LinkTarget is null ? "" : " -> " + InertText.OneLine(item.LinkTarget));
+    public static string Name(FileSystemInfo item) => WorkspaceItemView.NameAndLink(item.Name, item.LinkTarget);
 
     public static string FullName(FileSystemInfo item) => InertText.OneLine(item.FullName);
 

@@ -24,8 +24,11 @@ public static class WorkspaceItemView
     }
 
     /// <summary>The name, with " -> target" for a link.</summary>
-    public static string Name(WorkspaceItem item) =>
-        InertText.OneLine(item.Name) + (item.LinkTarget is null ? "" : " -> " + InertText.OneLine(item.LinkTarget));
+    public static string Name(WorkspaceItem item) => NameAndLink(item.Name, item.LinkTarget);
+
+    /// <summary>A name and, for a link, " -> target", as Get-ChildItem shows them; both inert.</summary>
+    internal static string NameAndLink(string name, string? linkTarget) =>
+        InertText.OneLine(name) + (linkTarget is null ? "" : " -> " + InertText.OneLine(linkTarget));
 
     public static string Path(WorkspaceItem item) => InertText.OneLine(item.Path);
 
