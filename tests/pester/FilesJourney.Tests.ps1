@@ -63,6 +63,18 @@ cat("total", sum(sales$sales), "\n")
         $failed[0].ErrorDetails.RecommendedAction | Should -BeNullOrEmpty
     }
 
+    It 'tells a <Language> script that imports a module of its own beside it, not sent, how to send it' -ForEach @(
+        @{ Language = 'python'; Script = 'main.py'; Code = "import helpers`nprint(helpers.greet())"; Module = 'helpers.py'; ModuleCode = "def greet():`n    return 'hi'" }
+        @{ Language = 'javascript'; Script = 'main.js'; Code = 'console.log(require("./helpers").greet())'; Module = 'helpers.js'; ModuleCode = 'module.exports = { greet: () => "hi" };' }
+    ) {
+        New-Item -ItemType Directory -Force "app-$Language" | Out-Null
+        Set-Content "app-$Language/$Script" $Code
+        Set-Content "app-$Language/$Module" $ModuleCode
+        Invoke-AgbCode -Path "./app-$Language/$Script" -Quiet -ErrorVariable failed -ErrorAction SilentlyContinue | Out-Null
+        $failed[0].ErrorDetails.RecommendedAction | Should -BeLike "'$Module' is beside $Script here, but a run sends only its script: send it with -InputPath ./app-$Language/$Module *"
+        (Invoke-AgbCode -Path "./app-$Language/$Script" -InputPath "./app-$Language/$Module" -Quiet).Stdout | Should -Be "hi`n"
+    }
+
     It 'refuses an -OutputPath that is a file, before anything runs' {
         Set-Content ./not-a-folder 'x'
         { Invoke-AgbCode -Session $s -Language py -Code 'open("ran.txt", "w").write("1")' -OutputPath ./not-a-folder -ErrorAction Stop } |

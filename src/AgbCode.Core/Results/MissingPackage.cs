@@ -20,15 +20,21 @@ public sealed partial record MissingPackage(string Language, string Name)
         (Language == LanguageRules.R ? "" : $" If '{Name}' is code of your own, copy it into the session first (-InputPath, or Copy-AgbItem -ToSession).");
 
     /// <summary>The package a failed run missed, or null when its error is not a missing package.</summary>
-    public static MissingPackage? Of(EnhancedCodeExecutionResult result)
+    public static MissingPackage? Of(EnhancedCodeExecutionResult result) =>
+        ModuleOf(result) is { } module && PackageOf(result.Language, module) is { } name ? new MissingPackage(result.Language, name) : null;
+
+    /// <summary>
+    /// The module a failed run could not load, as its error names it ("sklearn.linear_model", "./helpers"): a package,
+    /// or a file of the program's own. Null when its error is not a missing module.
+    /// </summary>
+    public static string? ModuleOf(EnhancedCodeExecutionResult result)
     {
         if (result.Success || !Patterns.TryGetValue(result.Language, out Regex? pattern))
             return null;
         foreach (string? text in (string?[])[result.Error?.Value, result.ErrorMessage, result.Error?.Traceback])
         {
-            if (string.IsNullOrEmpty(text) || pattern.Match(text) is not { Success: true } match)
-                continue;
-            return PackageOf(result.Language, match.Groups["name"].Value) is { } name ? new MissingPackage(result.Language, name) : null;
+            if (!string.IsNullOrEmpty(text) && pattern.Match(text) is { Success: true } match)
+                return match.Groups["name"].Value;
         }
         return null;
     }

@@ -1,11 +1,13 @@
 using AgbCode.Core.Display;
+using AgbCode.Core.Languages;
 using AgbCode.Core.Results;
 
 namespace AgbCode.PowerShell.Files;
 
 /// <summary>
 /// What to do about a run that failed opening a file which is here, beside its script (for -Code, in the current
-/// location), and was not sent: a run sends only its code, -InputPath what else it reads.
+/// location), or importing a module of its own that is there, and was not sent: a run sends only its code, -InputPath
+/// what else it reads.
 /// </summary>
 internal static class MissingInput
 {
@@ -14,16 +16,43 @@ internal static class MissingInput
     /// <param name="script">The script's full path; null for -Code.</param>
     public static string? Fix(EnhancedCodeExecutionResult result, string folder, string currentLocation, IReadOnlyList<string> sent, string? script)
     {
-        if (MissingFile.Of(result) is not { } named || Path.IsPathRooted(named))
-            return null;
-        string local = Path.GetFullPath(Path.Combine(folder, named));
-        if (!Within(local, folder) || local == folder || sent.Any(input => local == input || Within(local, input))
-            || !(File.Exists(local) || Directory.Exists(local)))
-            return null;
-        string where = script is null ? "in the current folder" : $"beside {Path.GetFileName(script)}";
-        string what = script is null ? "code" : "script";
-        return InertText.Of($"'{named}' is {where} here, but a run sends only its {what}: send it with -InputPath {Argument(currentLocation, local)} " +
-                            "(a folder goes with all it holds), or copy it into the session first (Copy-AgbItem -ToSession).");
+        foreach (string named in Candidates(result))
+        {
+            if (Path.IsPathRooted(named))
+                continue;
+            string local = Path.GetFullPath(Path.Combine(folder, named));
+            if (!Within(local, folder) || sent.Any(input => local == input || Within(local, input)) || !(File.Exists(local) || Directory.Exists(local)))
+                continue;
+            string where = script is null ? "in the current folder" : $"beside {Path.GetFileName(script)}";
+            string what = script is null ? "code" : "script";
+            return InertText.Of($"'{named}' is {where} here, but a run sends only its {what}: send it with -InputPath {Argument(currentLocation, local)} " +
+                                "(a folder goes with all it holds), or copy it into the session first (Copy-AgbItem -ToSession).");
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// What the run could not find, as paths relative to its folder: the file it could not open, or the files a module
+    /// of its own would be (Python's helpers.py or helpers/, Node's ./helpers with the extensions require tries).
+    /// </summary>
+    private static IEnumerable<string> Candidates(EnhancedCodeExecutionResult result)
+    {
+        if (MissingFile.Of(result) is { } file)
+            yield return file;
+        if (MissingPackage.ModuleOf(result) is not { } module)
+            yield break;
+        if (result.Language == LanguageRules.Python)
+        {
+            string top = module.Split('.')[0];
+            yield return top + ".py";
+            yield return top;
+        }
+        else if (result.Language == LanguageRules.JavaScript && module.StartsWith("./", StringComparison.Ordinal))
+        {
+            string path = module[2..];
+            foreach (string extension in (string[])["", ".js", ".mjs", ".cjs", ".json"])
+                yield return path + extension;
+        }
     }
 
     private static bool Within(string path, string folder) =>

@@ -34,7 +34,7 @@ internal static class RunFailure
         var record = new ErrorRecord(new AgbRunFailedException(result), errorId, category, result);
         // The error view names the target by its ToString(), which is the run's own output.
         record.CategoryInfo.TargetName = InertText.Of($"{result.Language} run in session {result.SessionId}");
-        string? fix = result.MissingPackage?.Fix ?? advice;
+        string? fix = advice ?? result.MissingPackage?.Fix;   // advice names a file that is here: more precise than an image's package
         string? details = result.Error?.Traceback.TrimEnd() is { Length: > 0 } traceback   // what a host and Get-Error show
             ? traceback.Contains(result.ErrorMessage, StringComparison.Ordinal)
                 ? $"{result.Language}:\n{traceback}"
