@@ -137,6 +137,20 @@ public class RunSemanticsTests(SmallCapSessionFixture fixture) : IClassFixture<S
     }
 
     [Theory]
+    [InlineData("python", "display({'text/plain': '中' * 20_000}, raw=True)\n'中' * 20_000")]
+    [InlineData("java", "\"中\".repeat(20_000)")]   // through the supervisor
+    public async Task Results_of_text_that_is_not_ascii_count_as_the_engine_counts_them_and_are_kept_within_the_cap(string language, string code)
+    {
+        // 20,000 characters: a third of the 64 KiB cap; escaped as \uXXXX, as a driver once measured them, nearly twice it
+        EnhancedCodeExecutionResult result = await fixture.Run(language, code, 120);
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.False(result.OutputTruncated);
+        Assert.All(result.Results, item => Assert.Contains(new string('中', 20_000), item.Text));
+        Assert.Equal(language == "python" ? 2 : 1, result.Results.Count);
+    }
+
+    [Theory]
     [InlineData("python", "'x' * 100_000")]
     [InlineData("java", "\"x\".repeat(100_000)")]   // through the supervisor
     public async Task A_result_larger_than_the_cap_is_flagged_as_cut_rather_than_left_out_without_a_word(string language, string code)

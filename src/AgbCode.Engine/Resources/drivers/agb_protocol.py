@@ -28,12 +28,20 @@ def take_channels():
     os.close(null)
 
 
-def send(message):
-    data = (json.dumps(message, ensure_ascii=False, separators=(",", ":"), default=str) + "\n").encode("utf-8", "agb_fffd")
+def _json(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _write(line):
+    data = (line + "\n").encode("utf-8", "agb_fffd")
     with _proto_lock:
         view = memoryview(data)
         while view:
             view = view[os.write(PROTO, view):]
+
+
+def send(message):
+    _write(_json(message))
 
 
 def diagnose(text):
@@ -128,13 +136,18 @@ def emit_rich(message):
         if kind == "error":
             emit_stream("stderr", f"{message.get('ename', 'Error')}: {message.get('evalue', '')}\n")
         return
-    if kind == "display_data" and not _within_cap("stdout", len(json.dumps(message.get("data", {}), default=str))):
+    if "data" not in message:
+        send(message)
+        return
+    # The data is written once, measured as the engine measures it (its JSON text), and spliced into the line.
+    data = _json(message.pop("data"))
+    if kind == "display_data" and not _within_cap("stdout", len(data)):
         return
     run = Run.current
-    if kind == "execute_result" and run is not None and len(json.dumps(message.get("data", {}), default=str)) > run.cap:
+    if kind == "execute_result" and run is not None and len(data) > run.cap:
         cut_result()
         return
-    send(message)
+    _write(_json(message)[:-1] + ',"data":' + data + "}")
 
 
 class FdRelay:
