@@ -13,6 +13,7 @@ public class MissingFileTests
     [InlineData("python", "FileNotFoundError: [Errno 2] No such file or directory: \"it's.csv\"", "it's.csv")]
     [InlineData("javascript", "Error: ENOENT: no such file or directory, open 'sales.csv'", "sales.csv")]
     [InlineData("javascript", "Error: ENOENT: no such file or directory, scandir 'inbox'", "inbox")]
+    [InlineData("javascript", "Error: Cannot find module '/home/sandbox/lib/helpers.mjs' imported from /home/sandbox/", "lib/helpers.mjs")]
     [InlineData("java", "java.nio.file.NoSuchFileException: my sales.csv", "my sales.csv")]
     [InlineData("java", "java.io.FileNotFoundException: my sales.csv (No such file or directory)", "my sales.csv")]
     [InlineData("r", "simpleError: File 'sales.csv' does not exist or is non-readable. getwd()=='/home/sandbox'", "sales.csv")]

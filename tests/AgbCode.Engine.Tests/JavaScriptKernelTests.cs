@@ -284,6 +284,28 @@ public class JavaScriptKernelTests(SessionFixture fixture) : IClassFixture<Sessi
     }
 
     [Fact]
+    public async Task Import_and_export_declarations_bind_their_names_for_this_cell_and_the_next()
+    {
+        await Js("require('fs').writeFileSync('agb_esm_helper.mjs', 'export const seven = 7; export default (n) => n * 3;');");
+        EnhancedCodeExecutionResult imported = await Js("""
+            import triple, {
+                seven as lucky,
+            } from './agb_esm_helper.mjs';
+            import * as path from 'node:path';
+            import 'node:util';
+            export const joined = path.join('a', 'b');
+            [triple(lucky), joined]
+            """);
+        EnhancedCodeExecutionResult next = await Js("[triple(2), lucky, typeof path.basename]");
+        EnhancedCodeExecutionResult failed = await Js("import { seven } from './agb_esm_helper.mjs';\n\nnull.x");
+
+        Assert.True(imported.Success, imported.ErrorMessage);
+        Assert.Equal("[ 21, 'a/b' ]", imported.Text);
+        Assert.Equal("[ 6, 7, 'function' ]", next.Text);
+        Assert.Contains(":3:", failed.Error!.Traceback);   // the line as the user wrote it
+    }
+
+    [Fact]
     public async Task Output_arrives_live_while_the_cell_runs()
     {
         var log = new EventLog();

@@ -63,9 +63,10 @@ cat("total", sum(sales$sales), "\n")
         $failed[0].ErrorDetails.RecommendedAction | Should -BeNullOrEmpty
     }
 
-    It 'tells a <Language> script that imports a module of its own beside it, not sent, how to send it' -ForEach @(
+    It 'tells a <Language> script (<Script>) that imports a module of its own beside it, not sent, how to send it' -ForEach @(
         @{ Language = 'python'; Script = 'main.py'; Code = "import helpers`nprint(helpers.greet())"; Module = 'helpers.py'; ModuleCode = "def greet():`n    return 'hi'" }
         @{ Language = 'javascript'; Script = 'main.js'; Code = 'console.log(require("./helpers").greet())'; Module = 'helpers.js'; ModuleCode = 'module.exports = { greet: () => "hi" };' }
+        @{ Language = 'javascript'; Script = 'main.mjs'; Code = "import { greet } from './helpers.mjs';`nconsole.log(greet())"; Module = 'helpers.mjs'; ModuleCode = 'export const greet = () => "hi";' }
     ) {
         New-Item -ItemType Directory -Force "app-$Language" | Out-Null
         Set-Content "app-$Language/$Script" $Code

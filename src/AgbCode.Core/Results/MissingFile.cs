@@ -5,7 +5,8 @@ namespace AgbCode.Core.Results;
 
 /// <summary>
 /// The file a failed run could not open, recognized from what its language says: Python <c>No such file or directory:
-/// 'x'</c>, Node <c>ENOENT: no such file or directory, open 'x'</c>, Java <c>NoSuchFileException: x</c> or
+/// 'x'</c>, Node <c>ENOENT: no such file or directory, open 'x'</c> and an import's <c>Cannot find module '/w/x' imported
+/// from /w/</c>, Java <c>NoSuchFileException: x</c> or
 /// <c>FileNotFoundException: x (No such file or directory)</c>, R's <c>cannot open file 'x'</c> warning (on stderr,
 /// before its error), data.table's and readr's messages. It reads only text, so a local engine's results and an
 /// endpoint's are read alike; the caller decides what the name means on its side.
@@ -28,10 +29,14 @@ public static partial class MissingFile
                 continue;
             foreach (Regex pattern in patterns)
                 if (pattern.Match(text) is { Success: true } match)
-                    return match.Groups["path"].Value;
+                    return Relative(match.Groups["path"].Value, match.Groups["base"]);
         }
         return null;
     }
+
+    /// <summary>A path the error names from the folder the code ran in ("imported from /home/x/"), as the code named it.</summary>
+    private static string Relative(string path, Group folder) =>
+        folder.Success && folder.Value.EndsWith('/') && path.StartsWith(folder.Value, StringComparison.Ordinal) ? path[folder.Value.Length..] : path;
 
     // A path is a run of characters between a pair of quotes (Python's repr takes " for a name with '; R's are curly),
     // with no control character: it comes from the sandbox.
@@ -40,7 +45,7 @@ public static partial class MissingFile
     private static readonly Dictionary<string, Regex[]> Patterns = new()
     {
         [LanguageRules.Python] = [PythonPattern()],
-        [LanguageRules.JavaScript] = [NodePattern()],
+        [LanguageRules.JavaScript] = [NodePattern(), NodeImportPattern()],
         [LanguageRules.Java] = [JavaNioPattern(), JavaIoPattern()],
         [LanguageRules.R] = [RConnectionPattern(), DataTablePattern(), ReadrPattern()],
     };
@@ -50,6 +55,9 @@ public static partial class MissingFile
 
     [GeneratedRegex(@"ENOENT: no such file or directory, \w+ " + Quoted)]
     private static partial Regex NodePattern();
+
+    [GeneratedRegex(@"Cannot find module " + Quoted + @" imported from (?<base>[^\s'""]{1,1024})")]
+    private static partial Regex NodeImportPattern();
 
     [GeneratedRegex(@"java\.nio\.file\.NoSuchFileException: (?<path>[^\p{Cc}]{1,1024}?)\s*$", RegexOptions.Multiline)]
     private static partial Regex JavaNioPattern();

@@ -16,7 +16,8 @@
  * Semantics (like the Python kernel):
  * - top-level let / const / class / function persist and may be declared again by a later cell; top-level await
  *   works (agb_node_rewrite.js); `require` resolves Node built-ins and modules from the working directory, and
- *   `await import(…)` works too;
+ *   `await import(…)` works too; `import` / `export` declarations (a .mjs script) become `await import(…)` bound to
+ *   the same names and the declarations they export (a name a module does not export is undefined, not an error);
  * - the last expression statement's value is the run's execute_result: text/plain is util.inspect(value) as in the
  *   REPL, plus application/json when the value is plain JSON data, plus what the value's _repr_*_ methods give;
  *   undefined gives none;

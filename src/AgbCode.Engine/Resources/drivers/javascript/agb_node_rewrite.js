@@ -221,8 +221,61 @@ function rewriteAwait(program, code, useGenerator) {
     };
 }
 
+/**
+ * A cell with `import` and `export` declarations, as a script: each import becomes a top-level `await import()` bound to
+ * the same names (what Node's REPL asks its users to write instead), each export the declaration it exports. Null when
+ * the cell has none, or does not parse as a module either. A replacement keeps the lines it replaces.
+ */
+function modulesAsScript(acorn, code) {
+    let program;
+    try {
+        program = acorn.parse(code, { ...PARSE_OPTIONS, sourceType: 'module', allowAwaitOutsideFunction: true });
+    } catch {
+        return null;
+    }
+    const edits = new Edits();
+    let changed = false;
+    for (const node of program.body) {
+        const text = moduleStatementAsScript(node, code);
+        if (text === null)
+            continue;
+        const lines = lineStarts(code.slice(node.start, node.end)).length - 1;
+        edits.replace(node.start, node.end, text + '\n'.repeat(lines));
+        changed = true;
+    }
+    return changed ? edits.apply(code) : null;
+}
+
+function moduleStatementAsScript(node, code) {
+    const text = (part) => code.slice(part.start, part.end);
+    switch (node.type) {
+        case 'ImportDeclaration': {
+            const loaded = `await import(${JSON.stringify(node.source.value)})`;
+            const named = [];
+            let namespace = null;
+            for (const specifier of node.specifiers) {
+                if (specifier.type === 'ImportNamespaceSpecifier') namespace = specifier.local.name;
+                else if (specifier.type === 'ImportDefaultSpecifier') named.push(`default: ${specifier.local.name}`);
+                else named.push(`${JSON.stringify(specifier.imported.name ?? specifier.imported.value)}: ${specifier.local.name}`);
+            }
+            const binding = named.length ? `const { ${named.join(', ')} } = ` : '';
+            if (namespace === null)
+                return `${binding}${loaded};`;
+            return `const ${namespace} = ${loaded};` + (binding ? ` ${binding}${namespace};` : '');
+        }
+        case 'ExportNamedDeclaration':
+            return node.declaration ? text(node.declaration) : '';   // `export { a }`: a is bound already
+        case 'ExportDefaultDeclaration':
+            return node.declaration.id ? text(node.declaration) : `(${text(node.declaration)});`;
+        case 'ExportAllDeclaration':
+            return '';
+        default:
+            return null;
+    }
+}
+
 function rewriteCell(acorn, source) {
-    const original = source.startsWith('#!') ? '//' + source.slice(2) : source;
+    let original = source.startsWith('#!') ? '//' + source.slice(2) : source;
     let code = original;
     let shift = 0;
     let program = null;
@@ -236,7 +289,17 @@ function rewriteCell(acorn, source) {
             program = null;   // a block statement after all
         }
     }
-    program ??= parse(acorn, code);
+    if (program === null) {
+        try {
+            program = parse(acorn, code);
+        } catch (asScript) {
+            const script = modulesAsScript(acorn, code);
+            if (script === null)
+                throw asScript;
+            code = original = script;   // lines kept: locations still name the user's lines
+            program = parse(acorn, code);
+        }
+    }
     if (lastStatement(program) === null)
         return { mode: 'empty', code: '', lineOffset: 0, columnOffset: 0, hasResult: false, locate: (line, column) => ({ line, column }) };
 
