@@ -47,4 +47,12 @@ internal static class LocalPaths
 
     public static AgbException NotFound(string path) => new(AgbErrorKind.NotFound, LocalErrors.PathNotFound,
         $"Cannot find the file '{path}'.", "Check the path; it is relative to the current location.");
+
+    /// <summary>The path relative to the folder when it is inside it (not the folder itself), else null.</summary>
+    public static string? Below(string folder, string path)
+    {
+        string relative = Path.GetRelativePath(folder, path);
+        bool outside = Path.IsPathRooted(relative) || relative is "." or ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        return outside ? null : relative;
+    }
 }

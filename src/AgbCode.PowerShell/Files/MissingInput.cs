@@ -21,7 +21,8 @@ internal static class MissingInput
             if (Path.IsPathRooted(named))
                 continue;
             string local = Path.GetFullPath(Path.Combine(folder, named));
-            if (!Within(local, folder) || sent.Any(input => local == input || Within(local, input)) || !(File.Exists(local) || Directory.Exists(local)))
+            if (LocalPaths.Below(folder, local) is null || sent.Any(input => local == input || LocalPaths.Below(input, local) is not null)
+                || !(File.Exists(local) || Directory.Exists(local)))
                 continue;
             string where = script is null ? "in the current folder" : $"beside {Path.GetFileName(script)}";
             string what = script is null ? "code" : "script";
@@ -55,14 +56,10 @@ internal static class MissingInput
         }
     }
 
-    private static bool Within(string path, string folder) =>
-        path.StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
     /// <summary>The path as it would be typed at this location: relative when below it, quoted when it must be.</summary>
     private static string Argument(string currentLocation, string path)
     {
-        string relative = Path.GetRelativePath(currentLocation, path);
-        string typed = relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : "./" + relative;
+        string typed = LocalPaths.Below(currentLocation, path) is { } relative ? "./" + relative : path;
         return typed.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '/' or '_' or '-') ? typed : $"'{typed.Replace("'", "''")}'";
     }
 }

@@ -64,10 +64,7 @@ internal sealed class RunFiles(AgbCmdlet cmdlet, IReadOnlyList<string> inputs, s
         .ToDictionary(item => item.Path, item => (item.Length, item.LastWriteTime), StringComparer.Ordinal));
 
     /// <summary>Where an input goes in the workspace: its path relative to the script's folder, else its own name.</summary>
-    internal static string PlaceOf(string input, string scriptFolder)
-    {
-        string relative = Path.GetRelativePath(scriptFolder, input);
-        bool outside = Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) || relative == ".";
-        return outside ? Path.GetFileName(Path.TrimEndingDirectorySeparator(input)) : relative.Replace(Path.DirectorySeparatorChar, '/');
-    }
+    internal static string PlaceOf(string input, string scriptFolder) =>
+        LocalPaths.Below(scriptFolder, input)?.Replace(Path.DirectorySeparatorChar, '/')
+            ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(input));
 }
